@@ -1,0 +1,98 @@
+import { JsonFile, javascript, typescript } from 'projen';
+
+// The project definition. package.json, tsconfig*.json, .mocharc.json and the
+// tasks are generated from this file: edit it, then run `npx projen`.
+const project = new typescript.TypeScriptProject({
+  name: 'cdk-vagrant-kubernetes',
+  description: 'Describe a multi-VM Vagrant Kubernetes cluster as a tree of constructs and synthesize every file it needs.',
+  license: 'Apache-2.0',
+  authorName: 'cdk-vagrant-kubernetes authors',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.19.0',
+
+  // Sources compile in place (lib/foo.ts -> lib/foo.js + lib/foo.d.ts), as in aws-cdk.
+  srcdir: 'lib',
+  libdir: 'lib',
+  testdir: 'test',
+  entrypoint: 'lib/index.js',
+  entrypointTypes: 'lib/index.d.ts',
+  sampleCode: false,
+
+  // TypeScript 7.x has no compiler API (breaks ts-node and projen): stay on 5.9.
+  typescriptVersion: '~5.9.3',
+  tsconfig: {
+    compilerOptions: {
+      module: 'nodenext',
+      moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
+      target: 'ES2022',
+      lib: ['es2022'],
+      resolveJsonModule: true,
+      esModuleInterop: true,
+    },
+  },
+  tsconfigDev: {
+    compilerOptions: {
+      module: 'nodenext',
+      moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
+      target: 'ES2022',
+      lib: ['es2022'],
+      resolveJsonModule: true,
+      esModuleInterop: true,
+    },
+    // The dev tsconfig lives in test/; it type-checks tests, examples and benchmarks.
+    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
+  },
+
+  deps: ['constructs@^10.4.2', 'cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'yaml@^2.8.0', 'ajv@^8.17.0'],
+  peerDeps: [],
+  devDeps: [
+    '@types/node@^20',
+    'ts-node@^10.9.2',
+    'mocha@^12.0.3',
+    '@types/mocha@^10',
+    'chai@^6.2.0',
+    '@types/chai@^5',
+    'fast-check@^4',
+    'kubernetes-models@4.5.1',
+  ],
+
+  // Defaults we do not use (yet): keep the repository free of unconfigured machinery.
+  jest: false,
+  eslint: false,
+  release: false,
+  github: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  docgen: false,
+  package: false,
+  gitignore: ['/dist.*/.synth-*', '/.tmp/', '*.tgz'],
+});
+
+// ts-node reads its options from tsconfig.json; examples run transpile-only so
+// the main command does not pay for a type-check (`npm test` type-checks).
+project.tsconfigDev.file.addOverride('ts-node', { transpileOnly: true });
+project.tsconfig?.file.addOverride('ts-node', { transpileOnly: true });
+
+new JsonFile(project, '.mocharc.json', {
+  obj: {
+    'require': ['ts-node/register'],
+    'extension': ['ts'],
+    'spec': ['test/**/*.test.ts'],
+    'timeout': 120000,
+    'reporter': 'test/support/reporter.js',
+    'recursive': true,
+  },
+});
+
+// Type-check everything (lib, test, examples, bench) before running tests.
+project.addTask('typecheck', { exec: 'tsc --noEmit -p test/tsconfig.json' });
+project.testTask.reset();
+project.testTask.spawn(project.tasks.tryFind('typecheck')!);
+project.testTask.exec('mocha');
+
+project.addTask('synth:default', { exec: 'ts-node examples/default.ts' });
+
+project.synth();

@@ -1,0 +1,64 @@
+import { Construct } from 'constructs';
+import { parseDocument, stringify } from 'yaml';
+import { CloudConfigData } from './cloud-config-data';
+import schema from './cloud-config.schema.json';
+import { schemaProblems } from '../synth/json-schema';
+import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
+
+/** The first line coreos-cloudinit requires. */
+export const CLOUD_CONFIG_HEADER = '#cloud-config';
+
+/** Props of a {@link CloudConfig}. */
+export interface CloudConfigProps {
+  /** Path of the file in the output folder, e.g. `user-data/etcd-01.yaml`. */
+  readonly filePath: string;
+  /** The cloud-config. */
+  readonly config: CloudConfigData;
+}
+
+/**
+ * A coreos-cloudinit cloud-config file. It is written as YAML 1.1, because
+ * that is what coreos-cloudinit reads: values YAML 1.1 would misread, such as
+ * `on` or `0755`, come out quoted. Keys are sorted.
+ */
+export class CloudConfig extends Construct implements IFileOwner {
+  /** Whether a construct is a CloudConfig. */
+  public static isCloudConfig(x: unknown): x is CloudConfig {
+    return x instanceof CloudConfig;
+  }
+
+  public readonly filePath: string;
+  private readonly _config: CloudConfigData;
+
+  constructor(scope: Construct, id: string, props: CloudConfigProps) {
+    super(scope, id);
+    this.filePath = props.filePath;
+    this._config = structuredClone(props.config);
+  }
+
+  /** A copy of the cloud-config. */
+  public get config(): CloudConfigData {
+    return structuredClone(this._config);
+  }
+
+  public renderFile(): SynthesizedFile {
+    return { path: this.filePath, content: renderCloudConfig(this._config), mode: 0o644 };
+  }
+
+  /** Reads the file back as coreos-cloudinit would (YAML 1.1) and checks it against the schema. */
+  public checkFile(file: SynthesizedFile): string[] {
+    if (!file.content.startsWith(`${CLOUD_CONFIG_HEADER}\n`)) {
+      return [`${file.path}: the first line is not ${CLOUD_CONFIG_HEADER}`];
+    }
+    const document = parseDocument(file.content, { version: '1.1' });
+    if (document.errors.length > 0) {
+      return document.errors.map(error => `${file.path}: YAML error: ${error.message}`);
+    }
+    return schemaProblems(schema, document.toJS()).map(problem => `${file.path}: ${problem}`);
+  }
+}
+
+/** `#cloud-config` followed by the data as YAML 1.1 with sorted keys. */
+export function renderCloudConfig(config: CloudConfigData): string {
+  return `${CLOUD_CONFIG_HEADER}\n` + stringify(config, { version: '1.1', sortMapEntries: true, lineWidth: 0 });
+}

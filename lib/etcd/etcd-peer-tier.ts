@@ -1,0 +1,53 @@
+import { Construct } from 'constructs';
+import { ETCD_CLIENT_PORT, ETCD_PEER_PORT, httpUrl } from './etcd-urls';
+import type { VagrantCluster } from '../vagrant/vagrant-cluster';
+import { MachineTier, MachineTierProps } from '../vagrant/machine-tier';
+import { VagrantMachine } from '../vagrant/vagrant-machine';
+
+/** Props of an {@link EtcdPeerTier}. */
+export interface EtcdPeerTierProps extends MachineTierProps {}
+
+/** One etcd peer VM. */
+export class EtcdPeer extends VagrantMachine {
+  /** URL clients use, e.g. `http://10.10.10.11:2379`. */
+  public get clientUrl(): string {
+    return httpUrl(this.ip, ETCD_CLIENT_PORT);
+  }
+
+  /** URL peers use, e.g. `http://10.10.10.11:2380`. */
+  public get peerUrl(): string {
+    return httpUrl(this.ip, ETCD_PEER_PORT);
+  }
+}
+
+/**
+ * The etcd peer VMs (`etcd-01`, `etcd-02`, ...). The cluster's profile decides
+ * which files they get (the classic profile: a cloud-config running etcd2).
+ */
+export class EtcdPeerTier extends MachineTier<EtcdPeer> {
+  constructor(cluster: VagrantCluster, id: string, props: EtcdPeerTierProps = {}) {
+    super(cluster, id, props, { count: 3, cpus: 1, memoryMb: 256, firstIp: 11 });
+    this.createMachines((scope: Construct, name, machineProps) => new EtcdPeer(scope, name, cluster.prefix, machineProps));
+    cluster.profile.populateEtcdTier(this);
+  }
+
+  /** The peers, in order. */
+  public get peers(): EtcdPeer[] {
+    return this.machines;
+  }
+
+  /** Client URLs of every peer. */
+  public get clientUrls(): string[] {
+    return this.peers.map(peer => peer.clientUrl);
+  }
+
+  /** Peer URLs of every peer. */
+  public get peerUrls(): string[] {
+    return this.peers.map(peer => peer.peerUrl);
+  }
+
+  /** etcd's `initial-cluster` value: `etcd-01=http://10.10.10.11:2380,...`. */
+  public get initialCluster(): string {
+    return this.peers.map(peer => `${peer.hostname}=${peer.peerUrl}`).join(',');
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * systemd unit files as value objects. Text is built by the escaping helpers
+ * below, never by pasting strings together.
+ * @see https://www.freedesktop.org/software/systemd/man/systemd.syntax.html
+ */
+
+/** A command line for `ExecStart=` and friends: an absolute program and its arguments. */
+export class ExecCommand {
+  /** `program arg1 arg2 ...`; each argument is escaped for systemd. */
+  public static of(program: string, ...args: string[]): ExecCommand {
+    return new ExecCommand(program, args);
+  }
+
+  private constructor(public readonly program: string, private readonly _args: string[]) {}
+
+  /** The arguments, without the program. */
+  public get args(): string[] {
+    return [...this._args];
+  }
+
+  /** The command line; each `-`flag starts a `\`-continued line of its own, so long commands stay readable. */
+  public render(): string {
+    let out = escapeExecArg(this.program);
+    for (const arg of this._args) {
+      out += (arg.startsWith('-') ? ' \\\n  ' : ' ') + escapeExecArg(arg);
+    }
+    return out;
+  }
+}
+
+/** A directive value: plain text, or a command line. */
+export type DirectiveValue = string | ExecCommand;
+
+/** One `[Section]` of a unit, with its directives in order. */
+export interface UnitSection {
+  /** Section name without brackets, e.g. `Service`. */
+  readonly name: string;
+  /** `Key=value` pairs, in order; a key may repeat. */
+  readonly directives: ReadonlyArray<readonly [string, DirectiveValue]>;
+}
+
+/** A whole unit or drop-in file. */
+export class SystemdUnit {
+  /** A unit with these sections, in order. */
+  public static of(...sections: UnitSection[]): SystemdUnit {
+    return new SystemdUnit(sections);
+  }
+
+  private constructor(private readonly _sections: UnitSection[]) {}
+
+  /** The sections, in order. */
+  public get sections(): UnitSection[] {
+    return this._sections.map(section => ({ name: section.name, directives: [...section.directives] }));
+  }
+
+  /** The values of every `key` in section `name`, in order. */
+  public values(name: string, key: string): DirectiveValue[] {
+    return this._sections.filter(s => s.name === name).flatMap(s => s.directives.filter(([k]) => k === key).map(([, v]) => v));
+  }
+
+  /** A copy with one more section at the end. */
+  public withSection(section: UnitSection): SystemdUnit {
+    return new SystemdUnit([...this._sections, section]);
+  }
+
+  /** The unit file text: sections separated by a blank line, LF endings, final newline. */
+  public render(): string {
+    return this._sections.map(section => [
+      `[${section.name}]`,
+      ...section.directives.map(([key, value]) => `${key}=${typeof value === 'string' ? escapeDirectiveValue(value) : value.render()}`),
+    ].join('\n')).join('\n\n') + '\n';
+  }
+}
+
+/**
+ * Escapes a plain directive value: it must be one line, and a `%` is doubled
+ * because systemd expands `%` specifiers in most directives.
+ */
+export function escapeDirectiveValue(value: string): string {
+  if (/[\r\n]/.test(value)) {
+    throw new Error(`systemd directive values are single lines; got ${JSON.stringify(value)}`);
+  }
+  return value.replace(/%/g, '%%');
+}
+
+/**
+ * Escapes one `Exec*=` argument so that systemd passes exactly `arg`:
+ * `%` is doubled, `$` is doubled unless it starts a `${NAME}` environment
+ * reference (kept on purpose, e.g. `--address=${COREOS_PUBLIC_IPV4}`), and an
+ * argument with spaces, quotes or backslashes is quoted: in single quotes
+ * when it has no `'` or `\`, else in double quotes with C escapes.
+ * @see https://www.freedesktop.org/software/systemd/man/systemd.service.html#Command%20lines
+ */
+export function escapeExecArg(arg: string): string {
+  if (/[\r\n]/.test(arg) || arg.length === 0) {
+    throw new Error(`systemd command arguments are non-empty single lines; got ${JSON.stringify(arg)}`);
+  }
+  const escaped = arg
+    .replace(/%/g, '%%')
+    .replace(/\$(?!\{[A-Za-z_][A-Za-z0-9_]*\})/g, '$$$$');
+  if (!/[\s"'\\;]/.test(escaped)) {
+    return escaped;
+  }
+  if (!/['\\]/.test(escaped)) {
+    return `'${escaped}'`; // single quotes need no escapes inside
+  }
+  return '"' + escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
+}

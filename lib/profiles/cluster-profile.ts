@@ -1,0 +1,35 @@
+import type { EtcdPeerTier } from '../etcd/etcd-peer-tier';
+import type { KubeNodeTier } from '../kube/kube-node-tier';
+import type { VagrantCluster } from '../vagrant/vagrant-cluster';
+
+/** The Vagrant box a profile boots, and how user-data reaches it. */
+export interface VagrantBox {
+  /** Box name, e.g. `coreos-stable`. */
+  readonly name: string;
+  /** Where Vagrant downloads the box metadata. */
+  readonly url: string;
+  /** Absolute guest path that the box's coreos-cloudinit reads the user-data from on every boot. */
+  readonly userDataPath: string;
+  /** One line saying what the box is, for the Vagrantfile header and the docs. */
+  readonly description: string;
+}
+
+/**
+ * Decides which file-owning constructs go into the tiers, so that the tiers and
+ * the cluster stay profile-neutral. Adding a profile adds files; it does not
+ * rewrite the tiers.
+ */
+export interface IClusterProfile {
+  /** Short name, e.g. `classic`. */
+  readonly name: string;
+  /** The Kubernetes version used when the cluster sets none. */
+  readonly defaultKubernetesVersion: string;
+  /** The box every VM boots. */
+  readonly box: VagrantBox;
+  /** Problems with the cluster-wide settings for this profile (e.g. an unsupported version). */
+  validateCluster(cluster: VagrantCluster): string[];
+  /** Adds what every etcd peer needs. Called once, at the end of the tier's constructor. */
+  populateEtcdTier(tier: EtcdPeerTier): void;
+  /** Adds what the nodes need. Called once, at the end of the tier's constructor. */
+  populateNodeTier(tier: KubeNodeTier): void;
+}

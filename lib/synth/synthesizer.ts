@@ -1,0 +1,82 @@
+import { IConstruct } from 'constructs';
+import { WriterHooks, writeAtomically } from './atomic-writer';
+import { SynthManifest, buildManifest, renderManifest } from './manifest';
+import { unsafePathReason } from './safe-path';
+import { IFileOwner, SynthesizedFile, isFileOwner } from './synthesized-file';
+import { ValidationError, ValidationProblem } from './validation-error';
+
+/** A construct that reports non-fatal findings. */
+export interface IWarningSource extends IConstruct {
+  /** Warnings about this construct, each a message without the path. */
+  warnings(): string[];
+}
+
+function isWarningSource(construct: IConstruct): construct is IWarningSource {
+  return typeof (construct as Partial<IWarningSource>).warnings === 'function';
+}
+
+/** The in-memory result of phases 1-4: what would be written. */
+export interface RenderedOutput {
+  /** Every file, manifest.json last. */
+  readonly files: SynthesizedFile[];
+  readonly manifest: SynthManifest;
+}
+
+/**
+ * Phases 1-4 of synthesis: lock the tree, validate every construct (collecting
+ * all problems, then throwing once), render every file in memory, and check
+ * the rendered files. Touches no disk.
+ */
+export function renderTree(root: IConstruct): RenderedOutput {
+  root.node.lock();
+  const constructs = root.node.findAll();
+
+  const problems: ValidationProblem[] = [];
+  for (const construct of constructs) {
+    for (const message of construct.node.validate()) {
+      problems.push({ constructPath: construct.node.path, message });
+    }
+  }
+  throwIfAny(problems);
+
+  const owners = constructs.filter(isFileOwner);
+  const rendered = owners.map(owner => ({ owner, file: owner.renderFile(), constructPath: owner.node.path }));
+
+  const byPath = new Map<string, IFileOwner>();
+  for (const { owner, file } of rendered) {
+    const reason = unsafePathReason(file.path);
+    if (reason) {
+      problems.push({ constructPath: owner.node.path, message: `output path '${file.path}' ${reason}; expected a relative path inside the output folder` });
+    }
+    const earlier = byPath.get(file.path);
+    if (earlier) {
+      problems.push({ constructPath: owner.node.path, message: `writes ${file.path}, which ${earlier.node.path} writes too; expected one owner per file` });
+    }
+    byPath.set(file.path, owner);
+    for (const message of owner.checkFile?.(file) ?? []) {
+      problems.push({ constructPath: owner.node.path, message });
+    }
+  }
+  throwIfAny(problems);
+
+  const warnings = constructs.filter(isWarningSource)
+    .flatMap(source => source.warnings().map(message => `[${source.node.path}] ${message}`));
+  const manifest = buildManifest(rendered, warnings);
+  return { files: [...rendered.map(r => r.file), renderManifest(manifest)], manifest };
+}
+
+/** All five phases: render in memory, then write atomically into `outdir`. */
+export function synthesizeTree(root: IConstruct, outdir: string, hooks?: WriterHooks): SynthManifest {
+  const { files, manifest } = renderTree(root);
+  for (const warning of manifest.warnings) {
+    process.stderr.write(`warning: ${warning}\n`);
+  }
+  writeAtomically(outdir, files, hooks);
+  return manifest;
+}
+
+function throwIfAny(problems: ValidationProblem[]): void {
+  if (problems.length > 0) {
+    throw new ValidationError(problems);
+  }
+}

@@ -1,0 +1,42 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { IConstruct } from 'constructs';
+import { renderTree, synthesizeTree } from './synthesizer';
+
+/** Helpers for tests of constructs and of apps built with them. */
+export class Testing {
+  /**
+   * Synthesizes the tree into a fresh temporary folder and returns every file
+   * written, keyed by its path relative to the folder.
+   */
+  public static synth(root: IConstruct): Record<string, string> {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vagrant-kubernetes-'));
+    try {
+      synthesizeTree(root, path.join(outdir, 'out'));
+      return Testing.readFolder(path.join(outdir, 'out'));
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  /** Renders the tree in memory only (phases 1-4) and returns `{ path: content }`. */
+  public static render(root: IConstruct): Record<string, string> {
+    return Object.fromEntries(renderTree(root).files.map(file => [file.path, file.content]));
+  }
+
+  /** Every file below `folder`, keyed by its `/`-separated relative path, sorted. */
+  public static readFolder(folder: string): Record<string, string> {
+    const files: Record<string, string> = {};
+    const walk = (relative: string) => {
+      for (const entry of fs.readdirSync(path.join(folder, relative), { withFileTypes: true })) {
+        const child = relative ? `${relative}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) { walk(child); } else { files[child] = fs.readFileSync(path.join(folder, child), 'utf-8'); }
+      }
+    };
+    walk('');
+    return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  private constructor() {}
+}
