@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { EtcdPeerTier, KubeNodeTier, VagrantCluster } from '../../lib';
+import { otherCluster, seedFiles, yaml11 } from '../support/fixtures';
+
+describe('EtcdPeerTier', () => {
+  it('names peers etcd-01.. on consecutive addresses from firstIp', () => {
+    const cluster = new VagrantCluster();
+    const etcd = new EtcdPeerTier(cluster, 'etcd', { count: 3, firstIp: 11 });
+    expect(etcd.peers.map(p => [p.hostname, p.ip])).to.deep.equal([
+      ['etcd-01', '10.10.10.11'], ['etcd-02', '10.10.10.12'], ['etcd-03', '10.10.10.13'],
+    ]);
+    expect(etcd.clientUrls).to.deep.equal(['http://10.10.10.11:2379', 'http://10.10.10.12:2379', 'http://10.10.10.13:2379']);
+    expect(etcd.peerUrls[2]).to.equal('http://10.10.10.13:2380');
+  });
+
+  it('builds the initial-cluster string from every peer', () => {
+    const cluster = new VagrantCluster();
+    const etcd = new EtcdPeerTier(cluster, 'etcd');
+    new KubeNodeTier(cluster, 'node', { etcd });
+    expect(etcd.initialCluster).to.equal(
+      'etcd-01=http://10.10.10.11:2380,etcd-02=http://10.10.10.12:2380,etcd-03=http://10.10.10.13:2380');
+  });
+
+  it('gives each peer an etcd2 member config on its own address', () => {
+    const config = yaml11(seedFiles()['user-data/etcd-02.yaml']);
+    expect(config.hostname).to.equal('etcd-02');
+    expect(config.coreos.etcd2).to.deep.equal({
+      name: 'etcd-02',
+      advertise_client_urls: 'http://10.10.10.12:2379',
+      listen_client_urls: 'http://10.10.10.12:2379',
+      initial_advertise_peer_urls: 'http://10.10.10.12:2380',
+      listen_peer_urls: 'http://10.10.10.12:2380',
+      initial_cluster: 'etcd-01=http://10.10.10.11:2380,etcd-02=http://10.10.10.12:2380,etcd-03=http://10.10.10.13:2380',
+      initial_cluster_state: 'new',
+    });
+    expect(config.coreos.units).to.deep.equal([
+      { name: 'systemd-timesyncd.service', command: 'start' },
+      { name: 'etcd2.service', command: 'start' },
+    ]);
+  });
+
+  it('follows the tier id, count and prefix of a non-default cluster', () => {
+    const cluster = otherCluster();
+    const etcd = cluster.node.findChild('kv') as EtcdPeerTier;
+    expect(etcd.peers.map(p => p.hostname)).to.deep.equal(['kv-01', 'kv-02', 'kv-03', 'kv-04', 'kv-05']);
+    expect(etcd.initialCluster.split(',')[4]).to.equal('kv-05=http://192.168.56.25:2380');
+  });
+});
