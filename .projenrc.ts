@@ -73,8 +73,15 @@ const project = new typescript.TypeScriptProject({
 
 // ts-node reads its options from tsconfig.json; examples run transpile-only so
 // the main command does not pay for a type-check (`npm test` type-checks).
-project.tsconfigDev.file.addOverride('ts-node', { transpileOnly: true });
-project.tsconfig?.file.addOverride('ts-node', { transpileOnly: true });
+// preferTsExts: a compiled lib/*.js (after `npm pack`) must never shadow the sources.
+project.tsconfigDev.file.addOverride('ts-node', { transpileOnly: true, preferTsExts: true });
+project.tsconfig?.file.addOverride('ts-node', { transpileOnly: true, preferTsExts: true });
+
+// Publish compiled JS, declarations and the JSON schemas, not the TypeScript sources.
+project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/dist.*/', '/.ci/', '/bench/', '/.mocharc.json');
+project.npmignore?.include('/lib/**/*.d.ts', '/lib/**/*.json');
+project.addTask('prepack', { exec: 'tsc --build' });
+project.gitattributes.addAttributes('*', 'text=auto', 'eol=lf');
 
 new JsonFile(project, '.mocharc.json', {
   obj: {
