@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { parseDocument, stringify } from 'yaml';
 import { CloudConfigData } from './cloud-config-data';
+import propsSchema from './cloud-config-props.schema.json';
 import schema from './cloud-config.schema.json';
-import { schemaProblems } from '../synth/json-schema';
+import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
 /** The first line coreos-cloudinit requires. */
@@ -34,6 +35,7 @@ export class CloudConfig extends Construct implements IFileOwner {
     super(scope, id);
     this.filePath = props.filePath;
     this._config = structuredClone(props.config);
+    this.node.addValidation({ validate: () => schemaProblems(propsSchema, props, ProblemStyle.PROPERTY) });
   }
 
   /** A copy of the cloud-config. */

@@ -28,6 +28,9 @@ export class ExecCommand {
   }
 }
 
+/** The sections we write: systemd's for services, plus fleet's `[X-Fleet]`. */
+export const UNIT_SECTIONS = ['Unit', 'Service', 'Install', 'X-Fleet'];
+
 /** A directive value: plain text, or a command line. */
 export type DirectiveValue = string | ExecCommand;
 
@@ -61,6 +64,33 @@ export class SystemdUnit {
   /** A copy with one more section at the end. */
   public withSection(section: UnitSection): SystemdUnit {
     return new SystemdUnit([...this._sections, section]);
+  }
+
+  /**
+   * What would make the rendered text wrong: unknown sections, malformed keys,
+   * multi-line values, relative programs, empty arguments. Empty when valid.
+   */
+  public problems(): string[] {
+    const problems: string[] = [];
+    for (const section of this._sections) {
+      if (!UNIT_SECTIONS.includes(section.name)) {
+        problems.push(`section [${section.name}] is unknown; expected one of ${UNIT_SECTIONS.join(', ')}`);
+      }
+      for (const [key, value] of section.directives) {
+        if (!/^[A-Z][A-Za-z0-9]*$/.test(key)) {
+          problems.push(`[${section.name}] key ${JSON.stringify(key)} is malformed; expected a systemd directive name such as ExecStart`);
+        }
+        const parts = typeof value === 'string' ? [value] : [value.program, ...value.args];
+        if (parts.some(part => /[\r\n]/.test(part))) {
+          problems.push(`[${section.name}] ${key} has a line break in ${JSON.stringify(parts.join(' '))}; expected one line`);
+        }
+        if (typeof value !== 'string' && (!/^\/\S+$/.test(value.program) || value.args.some(arg => arg.length === 0))) {
+          problems.push(`[${section.name}] ${key} runs ${JSON.stringify(value.program)} with ${value.args.length} argument(s); `
+            + 'expected an absolute program path and non-empty arguments');
+        }
+      }
+    }
+    return problems;
   }
 
   /** The unit file text: sections separated by a blank line, LF endings, final newline. */

@@ -2,7 +2,7 @@ import { IClusterProfile, VagrantBox } from './cluster-profile';
 import { CloudConfig } from '../cloud-config/cloud-config';
 import { CloudConfigData, CloudConfigUnit, WriteFile } from '../cloud-config/cloud-config-data';
 import { etcd2PeerConfig, etcd2ProxyConfig } from '../etcd/etcd2-config';
-import type { EtcdPeerTier } from '../etcd/etcd-peer-tier';
+import { EtcdPeerTier } from '../etcd/etcd-peer-tier';
 import { LOCAL_ETCD_URL } from '../etcd/etcd-urls';
 import { FleetUnit } from '../fleet/fleet-unit';
 import { ExecCommand, SystemdUnit } from '../fleet/systemd-unit';
@@ -60,8 +60,8 @@ export class ClassicProfile implements IClusterProfile {
   public populateNodeTier(tier: KubeNodeTier): void {
     const master = tier.master;
     const result = classicRelease(tier.cluster.kubernetesVersion);
-    if (!master || 'problem' in result) {
-      return; // validation reports the empty tier or the unsupported version; nothing sensible to add
+    if (!master || !(tier.etcd instanceof EtcdPeerTier) || 'problem' in result) {
+      return; // validation reports the empty tier, the missing etcd tier or the version; nothing sensible to add
     }
     const settings: ClassicComponentSettings = {
       release: result.release,

@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
 import { WriterHooks, writeAtomically } from './atomic-writer';
+import { schemaProblems } from './json-schema';
+import manifestSchema from './manifest.schema.json';
 import { SynthManifest, buildManifest, renderManifest } from './manifest';
 import { unsafePathReason } from './safe-path';
 import { IFileOwner, SynthesizedFile, isFileOwner } from './synthesized-file';
@@ -62,6 +64,10 @@ export function renderTree(root: IConstruct): RenderedOutput {
   const warnings = constructs.filter(isWarningSource)
     .flatMap(source => source.warnings().map(message => `[${source.node.path}] ${message}`));
   const manifest = buildManifest(rendered, warnings);
+  for (const message of schemaProblems(manifestSchema, manifest)) {
+    problems.push({ constructPath: root.node.path, message: `manifest.json: ${message}` });
+  }
+  throwIfAny(problems);
   return { files: [...rendered.map(r => r.file), renderManifest(manifest)], manifest };
 }
 

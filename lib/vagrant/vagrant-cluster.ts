@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
-import { Cidr, cidrsOverlap, isNetworkPrefix, parseCidr, prefixCidr } from './ipv4';
+import { Cidr, cidrsOverlap, hasHostBits, isNetworkPrefix, parseCidr, prefixCidr } from './ipv4';
+import membersHeadSchema from './members-head.schema.json';
+import propsSchema from './vagrant-cluster-props.schema.json';
 import { MachineTier } from './machine-tier';
 import { VagrantMachine } from './vagrant-machine';
 import { IVagrantfileSource, Vagrantfile } from './vagrantfile';
@@ -8,7 +10,8 @@ import { KubeNodeTier } from '../kube/kube-node-tier';
 import { ClusterProfile, IClusterProfile, VagrantBox } from '../profiles';
 import { WriterHooks } from '../synth/atomic-writer';
 import { SynthManifest } from '../synth/manifest';
-import { synthesizeTree } from '../synth/synthesizer';
+import { ProblemStyle, schemaProblems } from '../synth/json-schema';
+import { IWarningSource, synthesizeTree } from '../synth/synthesizer';
 
 /** Props of a {@link VagrantCluster}. */
 export interface VagrantClusterProps {
@@ -49,6 +52,9 @@ export interface VagrantClusterProps {
   readonly profile?: IClusterProfile;
 }
 
+/** VirtualBox 6.1.28+ allows host-only networks only here, unless /etc/vbox/networks.conf says otherwise. */
+const VIRTUALBOX_HOST_ONLY_RANGE = '192.168.56.0/21';
+
 /** A row of the seed's `members` head: count, CPUs, RAM in MiB, last octet of the first IP. */
 export type MemberRow = readonly [count: number, cpus: number, memoryMb: number, firstIp: number];
 
@@ -64,16 +70,19 @@ export interface MembersHead {
  * The root of the tree: one Vagrant cluster. Tiers are added as children;
  * `synth()` writes every file the cluster needs into `outdir`.
  */
-export class VagrantCluster extends Construct implements IVagrantfileSource {
+export class VagrantCluster extends Construct implements IVagrantfileSource, IWarningSource {
   /**
    * The seed's configuration head in one call: an `etcd` peer tier and a `node`
    * tier sized by the rows.
    */
   public static fromMembers(members: MembersHead, props: VagrantClusterProps = {}): VagrantCluster {
     const cluster = new VagrantCluster(props);
-    const [etcdCount, etcdCpus, etcdMemoryMb, etcdFirstIp] = members.etcd;
+    // A malformed head is reported at synth time with every other problem; the tiers get what is usable.
+    cluster.node.addValidation({ validate: () => schemaProblems(membersHeadSchema, members, ProblemStyle.PROPERTY).map(p => `members: ${p}`) });
+    const row = (value: unknown): Array<number | undefined> => (Array.isArray(value) ? value : []);
+    const [etcdCount, etcdCpus, etcdMemoryMb, etcdFirstIp] = row(members?.etcd);
     const etcd = new EtcdPeerTier(cluster, 'etcd', { count: etcdCount, cpus: etcdCpus, memoryMb: etcdMemoryMb, firstIp: etcdFirstIp });
-    const [count, cpus, memoryMb, firstIp] = members.node;
+    const [count, cpus, memoryMb, firstIp] = row(members?.node);
     new KubeNodeTier(cluster, 'node', { count, cpus, memoryMb, firstIp, etcd });
     return cluster;
   }
@@ -96,7 +105,7 @@ export class VagrantCluster extends Construct implements IVagrantfileSource {
     this.kubernetesVersion = props.kubernetesVersion ?? this.profile.defaultKubernetesVersion;
     this.imageRepository = props.imageRepository ?? 'gcr.io/google_containers';
     new Vagrantfile(this, 'Vagrantfile', this);
-    this.node.addValidation({ validate: () => this.validateCluster() });
+    this.node.addValidation({ validate: () => [...schemaProblems(propsSchema, props, ProblemStyle.PROPERTY), ...this.validateCluster()] });
   }
 
   /** The tiers, in the order they were added. */
@@ -131,25 +140,32 @@ export class VagrantCluster extends Construct implements IVagrantfileSource {
     return synthesizeTree(this, this.outdir);
   }
 
+  public warnings(): string[] {
+    if (!isNetworkPrefix(this.prefix) || cidrsOverlap(prefixCidr(this.prefix), parseCidr(VIRTUALBOX_HOST_ONLY_RANGE)!)) {
+      return [];
+    }
+    return [`prefix ${this.prefix} is outside VirtualBox's default host-only range ${VIRTUALBOX_HOST_ONLY_RANGE}; `
+      + `VirtualBox 6.1.28 and later refuse it unless /etc/vbox/networks.conf has the line '* ${this.prefix}.0/24'`];
+  }
+
   /** @internal synth with writer hooks, for crash tests. */
   public _synthWithHooks(outdir: string, hooks: WriterHooks): SynthManifest {
     return synthesizeTree(this, outdir, hooks);
   }
 
   private validateCluster(): string[] {
-    const problems: string[] = [...this.profile.validateCluster(this)];
+    const problems: string[] = typeof this.kubernetesVersion === 'string' ? [...this.profile.validateCluster(this)] : [];
+    // Malformed values were reported by the props schema; only well-formed ones are compared here.
     const ranges: Array<[string, Cidr]> = [];
-    if (!isNetworkPrefix(this.prefix)) {
-      problems.push(`prefix '${this.prefix}' is not three dotted octets; expected e.g. '10.10.10' or '192.168.56'`);
-    } else {
+    if (isNetworkPrefix(this.prefix)) {
       ranges.push([`host network ${this.prefix}.0/24`, prefixCidr(this.prefix)]);
     }
     for (const [name, text] of [['ipRange', this.ipRange], ['serviceIpRange', this.serviceIpRange]] as const) {
       const cidr = parseCidr(text);
       if (cidr) {
         ranges.push([`${name} ${text}`, cidr]);
-      } else {
-        problems.push(`${name} '${text}' is not an IPv4 CIDR with a clean network address; expected e.g. '10.11.0.0/16'`);
+      } else if (hasHostBits(text)) {
+        problems.push(`${name} ${text} has host bits set; expected the network address of the range (e.g. '10.11.0.0/16')`);
       }
     }
     for (let i = 0; i < ranges.length; i++) {
@@ -162,13 +178,19 @@ export class VagrantCluster extends Construct implements IVagrantfileSource {
     const tiers = this.tiers;
     if (!tiers.some(tier => tier instanceof EtcdPeerTier)) { problems.push('has no EtcdPeerTier; expected at least one etcd peer'); }
     if (!tiers.some(tier => tier instanceof KubeNodeTier)) { problems.push('has no KubeNodeTier; expected at least one node'); }
-    const owners = new Map<string, string>();
+    const byIp = new Map<string, string>();
+    const byName = new Map<string, string>();
     for (const machine of this.machines) {
-      const earlier = owners.get(machine.ip);
-      if (earlier) {
-        problems.push(`${machine.node.path} and ${earlier} both use ${machine.ip}; expected one address per VM`);
+      const earlierIp = byIp.get(machine.ip);
+      if (earlierIp) {
+        problems.push(`${machine.node.path} and ${earlierIp} both use ${machine.ip}; expected one address per VM`);
       }
-      owners.set(machine.ip, machine.node.path);
+      byIp.set(machine.ip, machine.node.path);
+      const earlierName = byName.get(machine.hostname);
+      if (earlierName) {
+        problems.push(`${machine.node.path} and ${earlierName} are both named ${machine.hostname}; expected unique machine names`);
+      }
+      byName.set(machine.hostname, machine.node.path);
     }
     return problems;
   }
