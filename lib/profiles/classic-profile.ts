@@ -60,8 +60,8 @@ export class ClassicProfile implements IClusterProfile {
   public populateNodeTier(tier: KubeNodeTier): void {
     const master = tier.master;
     const result = classicRelease(tier.cluster.kubernetesVersion);
-    if (!master || !(tier.etcd instanceof EtcdPeerTier) || 'problem' in result) {
-      return; // validation reports the empty tier, the missing etcd tier or the version; nothing sensible to add
+    if (!master || !(tier.etcd instanceof EtcdPeerTier) || 'problem' in result || tier.cluster.propsProblems.length > 0) {
+      return; // validation reports the empty tier, the missing etcd tier or the bad props; nothing sensible to add
     }
     const settings: ClassicComponentSettings = {
       release: result.release,

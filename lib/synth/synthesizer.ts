@@ -71,13 +71,26 @@ export function renderTree(root: IConstruct): RenderedOutput {
   return { files: [...rendered.map(r => r.file), renderManifest(manifest)], manifest };
 }
 
+/** Options of {@link synthesizeTree}. */
+export interface SynthesizeOptions {
+  /** Test hooks of the writer. */
+  readonly hooks?: WriterHooks;
+  /**
+   * Print warnings to stderr.
+   * @default true
+   */
+  readonly printWarnings?: boolean;
+}
+
 /** All five phases: render in memory, then write atomically into `outdir`. */
-export function synthesizeTree(root: IConstruct, outdir: string, hooks?: WriterHooks): SynthManifest {
+export function synthesizeTree(root: IConstruct, outdir: string, options: SynthesizeOptions = {}): SynthManifest {
   const { files, manifest } = renderTree(root);
-  for (const warning of manifest.warnings) {
-    process.stderr.write(`warning: ${warning}\n`);
+  if (options.printWarnings ?? true) {
+    for (const warning of manifest.warnings) {
+      process.stderr.write(`warning: ${warning}\n`);
+    }
   }
-  writeAtomically(outdir, files, hooks);
+  writeAtomically(outdir, files, options.hooks);
   return manifest;
 }
 
