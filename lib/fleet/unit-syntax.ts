@@ -44,7 +44,7 @@ export function parseUnit(text: string): ParsedUnit {
         break;
       }
       i++;
-      value = value.slice(0, -1) + ' ' + next.trim();
+      value = value.slice(0, -1).trimEnd() + ' ' + next.trim();
     }
     current.directives.push([directive[1], value.trim()]);
   }

@@ -30,7 +30,10 @@ export function schemaProblems(schema: object, value: unknown, style: ProblemSty
     const key = error.keyword === 'additionalProperties'
       ? `${error.instancePath}/${error.params.additionalProperty}`
       : error.instancePath;
-    if (!problems.has(key)) { problems.set(key, formatSchemaError(error, value, style)); }
+    // One problem per place; an enum or const says more than the type check that fails with it.
+    if (!problems.has(key) || error.keyword === 'enum' || error.keyword === 'const') {
+      problems.set(key, formatSchemaError(error, value, style));
+    }
   }
   return [...problems.values()];
 }
@@ -50,8 +53,10 @@ function formatSchemaError(error: ErrorObject, root: unknown, style: ProblemStyl
       return `${where === '(props)' ? '' : `${where} `}is missing '${error.params.missingProperty}'`;
     case 'enum':
       return `${where} is ${got}; expected one of ${(error.params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')}`;
+    case 'type':
+      return `${where} is ${got}; expected ${expected ?? `a value of type ${error.params.type}`}`;
     default:
-      return `${where} is ${got}; expected ${expected ?? error.message}`;
+      return `${where} is ${got}; ${expected ? `expected ${expected}` : `it ${error.message}`}`;
   }
 }
 
