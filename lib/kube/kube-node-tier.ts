@@ -69,6 +69,10 @@ export class KubeNodeTier extends MachineTier<KubeNode> {
   }
 
   private validateEtcd(): string[] {
+    const count = this.sizing.count;
+    if (count === 1) {
+      return [`count 1 leaves no minion (node-01 is the master); expected at least 2 nodes`];
+    }
     if (!(this.etcd instanceof EtcdPeerTier)) {
       return [`etcd is ${this.etcd === undefined ? 'missing' : 'not an EtcdPeerTier'}; expected the EtcdPeerTier whose peers the nodes proxy to`];
     }

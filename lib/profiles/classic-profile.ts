@@ -60,7 +60,7 @@ export class ClassicProfile implements IClusterProfile {
   public populateNodeTier(tier: KubeNodeTier): void {
     const master = tier.master;
     const result = classicRelease(tier.cluster.kubernetesVersion);
-    if (!master || !(tier.etcd instanceof EtcdPeerTier) || 'problem' in result || tier.cluster.propsProblems.length > 0) {
+    if (!master || tier.minions.length === 0 || !(tier.etcd instanceof EtcdPeerTier) || 'problem' in result || tier.cluster.propsProblems.length > 0) {
       return; // validation reports the empty tier, the missing etcd tier or the bad props; nothing sensible to add
     }
     const settings: ClassicComponentSettings = {

@@ -65,6 +65,7 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'etcd count is 0', build: o => seed(o, {}, { etcd: { count: 0 } }), problems: [['cluster/etcd', 'count is 0', 'from 1 to 254']] },
   { name: 'etcd count is 1.5', build: o => seed(o, {}, { etcd: { count: 1.5 } }), problems: [['cluster/etcd', 'count is 1.5', 'whole number']] },
   { name: 'etcd count is a string', build: o => seed(o, {}, { etcd: { count: '3' } }), problems: [['cluster/etcd', 'count is "3"', 'whole number']] },
+  { name: 'the node tier has only the master', build: o => seed(o, {}, { node: { count: 1 } }), problems: [['cluster/node', 'count 1 leaves no minion', 'at least 2 nodes']] },
   { name: 'node cpus is 0', build: o => seed(o, {}, { node: { cpus: 0 } }), problems: [['cluster/node', 'cpus is 0', 'from 1 to 64']] },
   { name: 'node cpus is 65', build: o => seed(o, {}, { node: { cpus: 65 } }), problems: [['cluster/node', 'cpus is 65', 'from 1 to 64']] },
   { name: 'node memoryMb is 64', build: o => seed(o, {}, { node: { memoryMb: 64 } }), problems: [['cluster/node', 'memoryMb is 64', 'from 128']] },
