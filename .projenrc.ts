@@ -42,7 +42,7 @@ const project = new typescript.TypeScriptProject({
       esModuleInterop: true,
     },
     // The dev tsconfig lives in test/; it type-checks tests, examples and benchmarks.
-    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
   },
 
   deps: ['constructs@^10.4.2', 'cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'yaml@^2.8.0', 'ajv@^8.17.0'],
@@ -68,7 +68,7 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   docgen: false,
   package: false,
-  gitignore: ['/dist.*/.synth-*', '/.tmp/', '*.tgz'],
+  gitignore: ['/.dist.*.staging-*', '/.dist.*.previous-*', '/.tmp/', '*.tgz', '/dist.*/.vagrant/'],
 });
 
 // ts-node reads its options from tsconfig.json; examples run transpile-only so
@@ -78,7 +78,7 @@ project.tsconfigDev.file.addOverride('ts-node', { transpileOnly: true, preferTsE
 project.tsconfig?.file.addOverride('ts-node', { transpileOnly: true, preferTsExts: true });
 
 // Publish compiled JS, declarations and the JSON schemas, not the TypeScript sources.
-project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/dist.*/', '/.ci/', '/bench/', '/.mocharc.json');
+project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/dist.*/', '/.ci/', '/bench/', '/scripts/', '/.mocharc.json');
 project.npmignore?.include('/lib/**/*.d.ts', '/lib/**/*.json');
 project.addTask('prepack', { exec: 'tsc --build' });
 project.gitattributes.addAttributes('*', 'text=auto', 'eol=lf');

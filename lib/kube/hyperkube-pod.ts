@@ -15,6 +15,11 @@ export interface HyperkubeContainer {
   /** Flags, each `--name=value`. */
   readonly flags: string[];
   /**
+   * The container's image.
+   * @default - the pod's image
+   */
+  readonly image?: string;
+  /**
    * Run privileged (kube-proxy needs it to program iptables).
    * @default false
    */
@@ -83,7 +88,7 @@ export class HyperkubePod extends Construct implements IFileOwner {
         hostNetwork: this.props.hostNetwork ?? true,
         containers: this.props.containers.map(container => ({
           name: container.name,
-          image: this.props.image,
+          image: container.image ?? this.props.image,
           command: ['/hyperkube', container.component, ...container.flags],
           ...(container.privileged ? { securityContext: { privileged: true } } : {}),
         })),

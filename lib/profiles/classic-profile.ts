@@ -11,7 +11,7 @@ import {
   insecureApiUrl, kubeletCommand, masterContainers, minionContainers,
 } from '../kube/classic-components';
 import { CLASSIC_DEFAULT_VERSION, classicRelease } from '../kube/classic-releases';
-import { HyperkubePod } from '../kube/hyperkube-pod';
+import { HyperkubeContainer, HyperkubePod } from '../kube/hyperkube-pod';
 import { KubeNode, KubeNodeTier, KubeRole } from '../kube/kube-node-tier';
 import { stableJson } from '../synth/stable-json';
 import type { VagrantCluster } from '../vagrant/vagrant-cluster';
@@ -74,8 +74,12 @@ export class ClassicProfile implements IClusterProfile {
     }
 
     const image = `${tier.cluster.imageRepository}/${result.release.hyperkubeImage}:v${tier.cluster.kubernetesVersion}`;
-    new HyperkubePod(tier, 'kube-master', { image, folder: podFolder(KubeRole.MASTER), containers: masterContainers(settings) });
-    new HyperkubePod(tier, 'kube-minion', { image, folder: podFolder(KubeRole.MINION), containers: minionContainers(settings) });
+    const withOverrides = (containers: HyperkubeContainer[]) => containers.map(container => {
+      const override = tier.cluster.componentImages[container.name];
+      return override ? { ...container, image: override } : container;
+    });
+    new HyperkubePod(tier, 'kube-master', { image, folder: podFolder(KubeRole.MASTER), containers: withOverrides(masterContainers(settings)) });
+    new HyperkubePod(tier, 'kube-minion', { image, folder: podFolder(KubeRole.MINION), containers: withOverrides(minionContainers(settings)) });
 
     new FleetUnit(tier, 'kubelet-master', {
       unit: kubeletUnit(settings, KubeRole.MASTER),

@@ -46,6 +46,26 @@ export interface VagrantClusterProps {
    */
   readonly imageRepository?: string;
   /**
+   * Image of the apiserver container: a hyperkube build (it runs `/hyperkube <component>`), e.g. a mirror.
+   * @default - the hyperkube image of `imageRepository` and `kubernetesVersion`
+   */
+  readonly apiServerImage?: string;
+  /**
+   * Image of the controller-manager container: a hyperkube build (it runs `/hyperkube <component>`), e.g. a mirror.
+   * @default - the hyperkube image of `imageRepository` and `kubernetesVersion`
+   */
+  readonly controllerManagerImage?: string;
+  /**
+   * Image of the scheduler container: a hyperkube build (it runs `/hyperkube <component>`), e.g. a mirror.
+   * @default - the hyperkube image of `imageRepository` and `kubernetesVersion`
+   */
+  readonly schedulerImage?: string;
+  /**
+   * Image of the kube-proxy container: a hyperkube build (it runs `/hyperkube <component>`), e.g. a mirror.
+   * @default - the hyperkube image of `imageRepository` and `kubernetesVersion`
+   */
+  readonly proxyImage?: string;
+  /**
    * Which design the files follow.
    * @default ClusterProfile.CLASSIC
    */
@@ -93,6 +113,8 @@ export class VagrantCluster extends Construct implements IVagrantfileSource, IWa
   public readonly serviceIpRange: string;
   public readonly kubernetesVersion: string;
   public readonly imageRepository: string;
+  /** Per-component image overrides, by container name (`apiserver`, `controller-manager`, `scheduler`, `proxy`). */
+  public readonly componentImages: Readonly<Record<string, string>>;
   public readonly profile: IClusterProfile;
   /**
    * Problems with the props as given. Profiles add nothing derived from props
@@ -110,6 +132,11 @@ export class VagrantCluster extends Construct implements IVagrantfileSource, IWa
     this.profile = props.profile ?? ClusterProfile.CLASSIC;
     this.kubernetesVersion = props.kubernetesVersion ?? this.profile.defaultKubernetesVersion;
     this.imageRepository = props.imageRepository ?? 'gcr.io/google_containers';
+    const overrides: Array<[string, string | undefined]> = [
+      ['apiserver', props.apiServerImage], ['controller-manager', props.controllerManagerImage],
+      ['scheduler', props.schedulerImage], ['proxy', props.proxyImage],
+    ];
+    this.componentImages = Object.fromEntries(overrides.filter((o): o is [string, string] => o[1] !== undefined));
     this.propsProblems = schemaProblems(propsSchema, props ?? {}, ProblemStyle.PROPERTY);
     new Vagrantfile(this, 'Vagrantfile', this);
     this.node.addValidation({ validate: () => [...this.propsProblems, ...this.validateCluster()] });
