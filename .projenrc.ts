@@ -1,5 +1,15 @@
 import { JsonFile, javascript, typescript } from 'projen';
 
+// Shared by the library's tsconfig and the dev one (tests, examples, benchmarks, scripts).
+const compilerOptions = {
+  module: 'nodenext',
+  moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
+  target: 'ES2022',
+  lib: ['es2022'],
+  resolveJsonModule: true,
+  esModuleInterop: true,
+};
+
 // The project definition. package.json, tsconfig*.json, .mocharc.json and the
 // tasks are generated from this file: edit it, then run `npx projen`.
 const project = new typescript.TypeScriptProject({
@@ -23,24 +33,10 @@ const project = new typescript.TypeScriptProject({
   // TypeScript 7.x has no compiler API (breaks ts-node and projen): stay on 5.9.
   typescriptVersion: '~5.9.3',
   tsconfig: {
-    compilerOptions: {
-      module: 'nodenext',
-      moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
-      target: 'ES2022',
-      lib: ['es2022'],
-      resolveJsonModule: true,
-      esModuleInterop: true,
-    },
+    compilerOptions,
   },
   tsconfigDev: {
-    compilerOptions: {
-      module: 'nodenext',
-      moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
-      target: 'ES2022',
-      lib: ['es2022'],
-      resolveJsonModule: true,
-      esModuleInterop: true,
-    },
+    compilerOptions,
     // The dev tsconfig lives in test/; it type-checks tests, examples and benchmarks.
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
   },
