@@ -1,4 +1,4 @@
-import { IClusterProfile, VagrantBox } from './cluster-profile';
+import { IClusterProfile, ProfileDefaults, VagrantBox } from './cluster-profile';
 import { CloudConfig } from '../cloud-config/cloud-config';
 import { CloudConfigData, CloudConfigUnit, WriteFile } from '../cloud-config/cloud-config-data';
 import { etcd2PeerConfig, etcd2ProxyConfig } from '../etcd/etcd2-config';
@@ -27,7 +27,14 @@ export const FLEET_UNIT_FOLDER = 'kube';
  */
 export class ClassicProfile implements IClusterProfile {
   public readonly name = 'classic';
-  public readonly defaultKubernetesVersion = CLASSIC_DEFAULT_VERSION;
+  /** The seed's values; its service range was its pod range, a defect fixed here with a range of its own. */
+  public readonly defaults: ProfileDefaults = {
+    prefix: '10.10.10',
+    ipRange: '10.11.0.0/16',
+    serviceIpRange: '10.12.0.0/16',
+    kubernetesVersion: CLASSIC_DEFAULT_VERSION,
+    imageRepository: 'gcr.io/google_containers',
+  };
   public readonly box: VagrantBox = {
     name: 'coreos-stable',
     // The CoreOS release bucket the seed used; CoreOS reached end of life in May 2020 and the URL is gone.

@@ -22,27 +22,27 @@ export interface VagrantClusterProps {
   readonly outdir?: string;
   /**
    * First three octets of the host-only network; VM addresses are `<prefix>.<octet>`.
-   * @default '10.10.10'
+   * @default - the profile's: '10.10.10' (classic), '192.168.56' (Flatcar, inside VirtualBox's host-only range)
    */
   readonly prefix?: string;
   /**
    * The flannel pod network (the seed's IP_RANGE).
-   * @default '10.11.0.0/16'
+   * @default - the profile's: '10.11.0.0/16' (classic, the seed's IP_RANGE)
    */
   readonly ipRange?: string;
   /**
    * The Kubernetes service range; must overlap neither ipRange nor the host network.
-   * @default '10.12.0.0/16' (the seed reused IP_RANGE here, which breaks service routing)
+   * @default - the profile's: '10.12.0.0/16' (classic; the seed reused IP_RANGE here, which breaks service routing)
    */
   readonly serviceIpRange?: string;
   /**
    * Kubernetes release, `MAJOR.MINOR.PATCH`.
-   * @default - the profile's default: '1.1.7' for the classic profile (the seed's)
+   * @default - the profile's: '1.1.7' (classic, the seed's)
    */
   readonly kubernetesVersion?: string;
   /**
    * Registry and path the hyperkube image is pulled from.
-   * @default 'gcr.io/google_containers' (the seed's)
+   * @default - the profile's: 'gcr.io/google_containers' (classic, the seed's)
    */
   readonly imageRepository?: string;
   /**
@@ -126,12 +126,13 @@ export class VagrantCluster extends Construct implements IVagrantfileSource, IWa
     super(undefined as unknown as Construct, 'cluster');
     props = props ?? {};
     this.outdir = props.outdir ?? 'dist.out';
-    this.prefix = props.prefix ?? '10.10.10';
-    this.ipRange = props.ipRange ?? '10.11.0.0/16';
-    this.serviceIpRange = props.serviceIpRange ?? '10.12.0.0/16';
     this.profile = props.profile ?? ClusterProfile.CLASSIC;
-    this.kubernetesVersion = props.kubernetesVersion ?? this.profile.defaultKubernetesVersion;
-    this.imageRepository = props.imageRepository ?? 'gcr.io/google_containers';
+    const defaults = this.profile.defaults;
+    this.prefix = props.prefix ?? defaults.prefix;
+    this.ipRange = props.ipRange ?? defaults.ipRange;
+    this.serviceIpRange = props.serviceIpRange ?? defaults.serviceIpRange;
+    this.kubernetesVersion = props.kubernetesVersion ?? defaults.kubernetesVersion;
+    this.imageRepository = props.imageRepository ?? defaults.imageRepository;
     const overrides: Array<[string, string | undefined]> = [
       ['apiserver', props.apiServerImage], ['controller-manager', props.controllerManagerImage],
       ['scheduler', props.schedulerImage], ['proxy', props.proxyImage],
