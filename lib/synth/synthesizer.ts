@@ -13,6 +13,20 @@ export interface IWarningSource extends IConstruct {
   warnings(): string[];
 }
 
+/**
+ * A construct that needs a step between validation and rendering, e.g. to load
+ * or create key material that its files embed. The only phase that may read
+ * disk outside the output folder.
+ */
+export interface IPreparable extends IConstruct {
+  /** Makes the construct ready to render; returns problems (messages without the path), empty when ready. */
+  prepare(): string[];
+}
+
+function isPreparable(construct: IConstruct): construct is IPreparable {
+  return typeof (construct as Partial<IPreparable>).prepare === 'function';
+}
+
 function isWarningSource(construct: IConstruct): construct is IWarningSource {
   return typeof (construct as Partial<IWarningSource>).warnings === 'function';
 }
@@ -26,8 +40,9 @@ export interface RenderedOutput {
 
 /**
  * Phases 1-4 of synthesis: lock the tree, validate every construct (collecting
- * all problems, then throwing once), render every file in memory, and check
- * the rendered files. Touches no disk.
+ * all problems, then throwing once), prepare what needs it (e.g. key material),
+ * render every file in memory, and check the rendered files. Writes nothing to
+ * the output folder.
  */
 export function renderTree(root: IConstruct): RenderedOutput {
   root.node.lock();
@@ -36,6 +51,13 @@ export function renderTree(root: IConstruct): RenderedOutput {
   const problems: ValidationProblem[] = [];
   for (const construct of constructs) {
     for (const message of construct.node.validate()) {
+      problems.push({ constructPath: construct.node.path, message });
+    }
+  }
+  throwIfAny(problems);
+
+  for (const construct of constructs.filter(isPreparable)) {
+    for (const message of construct.prepare()) {
       problems.push({ constructPath: construct.node.path, message });
     }
   }
