@@ -1,10 +1,9 @@
 // Real Ruby evaluates the literals of lib/vagrant/ruby.ts back to exactly the
 // input: quotes, newlines, interpolation, %, backslashes and any Unicode.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { expect } from 'chai';
 import * as fc from 'fast-check';
-import { makeTempDir, output, removeTempDir, requireTools, run } from './support/tools';
+import { evaluateRubyLiterals } from './support/ruby';
+import { makeTempDir, removeTempDir, requireTools } from './support/tools';
 import { RubySymbol, RubyValue, rubyLiteral, rubyString } from '../../lib';
 
 /** Strings that have broken hand-written Ruby before: every one must come back unchanged. */
@@ -15,26 +14,6 @@ const TRICKY_STRINGS = [
   'üñíçødé', '日本語', '😀 emoji', 'a\u0000b', '\u0007\u001b[31m', '\u007f', '\u2028\u2029', 'e\u0301',
   '__END__', '=begin', 'end', '"; system("id"); "', '\' + `id` + \'',
 ];
-
-/**
- * Has Ruby evaluate each literal and print the values as JSON. One Ruby process
- * for every case, so the check costs one start.
- */
-async function evaluateInRuby(folder: string, literals: string[]): Promise<unknown[]> {
-  const program = path.join(folder, `literals-${literals.length}.rb`);
-  fs.writeFileSync(program, [
-    '# encoding: utf-8',
-    'require "json"',
-    'values = [',
-    ...literals.map(literal => `  ${literal},`),
-    ']',
-    '$stdout.write(JSON.generate(values))',
-    '',
-  ].join('\n'));
-  const result = await run('ruby', [program]);
-  expect(result.code, output(result)).to.equal(0);
-  return JSON.parse(result.stdout) as unknown[];
-}
 
 /** What Ruby's JSON makes of a value: symbols become their names. */
 function asJson(value: RubyValue): unknown {
@@ -75,7 +54,7 @@ describe('integration: Ruby evaluates our Ruby literals', function () {
   it('rubyString round-trips quotes, newlines, #{}, $(), %, backslashes and Unicode', async () => {
     const generated = fc.sample(anyString, { numRuns: 300, seed: 4 });
     const inputs = [...TRICKY_STRINGS, ...generated];
-    const values = await evaluateInRuby(work!, inputs.map(rubyString));
+    const values = await evaluateRubyLiterals(work!, inputs.map(rubyString));
     for (const [i, input] of inputs.entries()) {
       expect(values[i], `rubyString(${JSON.stringify(input)}) = ${rubyString(input)}`).to.equal(input);
     }
@@ -83,7 +62,7 @@ describe('integration: Ruby evaluates our Ruby literals', function () {
 
   it('rubyLiteral round-trips nested hashes, arrays, symbols, numbers, booleans and nil', async () => {
     const inputs = fc.sample(rubyValue, { numRuns: 150, seed: 4 });
-    const values = await evaluateInRuby(work!, inputs.map(rubyLiteral));
+    const values = await evaluateRubyLiterals(work!, inputs.map(rubyLiteral));
     for (const [i, input] of inputs.entries()) {
       expect(values[i], rubyLiteral(input)).to.deep.equal(asJson(input));
     }
@@ -91,7 +70,7 @@ describe('integration: Ruby evaluates our Ruby literals', function () {
 
   it('fails when a string is pasted into a Ruby literal without escaping', async () => {
     const inputs = ['#{1 + 1}', 'a\\nb', 'x#@y'];
-    const values = await evaluateInRuby(work!, inputs.map(input => `"${input}"`));
+    const values = await evaluateRubyLiterals(work!, inputs.map(input => `"${input}"`));
     expect(values).to.deep.equal(['2', 'a\nb', 'x']);
     expect(values).to.not.deep.equal(inputs);
   });
