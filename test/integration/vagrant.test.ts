@@ -54,7 +54,9 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
     expect(text).to.contain('vb.cpus = machine[:cpus]');
     fs.writeFileSync(vagrantfile, text.replace('vb.cpus = machine[:cpus]', 'vb.cpuz = machine[:cpus]'));
 
-    // Each Vagrant start costs ~3 s of Ruby loading: run all of them at once, each with its own state folders.
+    // Each Vagrant start costs ~2 s of CPU loading Ruby: run them at once, each with its own state folders.
+    // The CLI validates the seed (and fails on the broken copy); machine-config.rb runs the same
+    // validation in-process for every folder it dumps, so the other cluster needs no extra start.
     const vagrant = (label: string, folder: string, args: string[]) => {
       const state = path.join(work!, 'state', label);
       return run(args[0], args.slice(1), {
@@ -71,7 +73,6 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
     };
     await Promise.all([
       vagrant('validate-seed', seed.outdir, ['vagrant', 'validate']),
-      vagrant('validate-other', other.outdir, ['vagrant', 'validate']),
       vagrant('validate-broken', broken, ['vagrant', 'validate']),
       vagrant('dump-seed', seed.outdir, ['ruby', MACHINE_CONFIG_RB, '.']),
       vagrant('dump-other', other.outdir, ['ruby', MACHINE_CONFIG_RB, '.']),
@@ -134,12 +135,6 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
     expect(result.stdout).to.contain('Vagrantfile validated successfully');
   });
 
-  it('vagrant validate accepts another cluster\'s Vagrantfile', () => {
-    const result = results['validate-other'];
-    expect(result.code, output(result)).to.equal(0);
-    expect(result.stdout).to.contain('Vagrantfile validated successfully');
-  });
-
   it('fails when the Vagrantfile sets a VirtualBox key that does not exist', () => {
     const result = results['validate-broken'];
     expect(result.code, output(result)).to.not.equal(0);
@@ -151,16 +146,16 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
     expect(seed.cluster.machines).to.have.length(7);
   });
 
-  it('loads every machine of another cluster once, with the values of its tree', () => {
+  it('loads every machine of another cluster once, with the values of its tree, and validates it', () => {
     expectMatchesTree('dump-other', other);
     expect(other.cluster.machines).to.have.length(11);
   });
 
-  it('fails when Vagrant\'s config loader sees a key that does not exist', () => {
+  it('fails when the machine config dump sees a key that does not exist', () => {
     const result = results['dump-broken'];
     expect(result.code, output(result)).to.equal(1);
     const { problems } = JSON.parse(result.stdout) as Dump;
     expect(problems).to.have.length(seed.cluster.machines.length);
-    expect(problems[0]).to.equal('etcd-01: virtualbox provider: The following settings shouldn\'t exist: cpuz');
+    expect(problems[0]).to.equal('etcd-01: VirtualBox Provider: The following settings shouldn\'t exist: cpuz');
   });
 });

@@ -8,8 +8,10 @@
 # Each machine has: name, hostname, private_networks (IPs), cpus and memory (as the
 # VirtualBox provider will pass them to `VBoxManage modifyvm`), provisioners and
 # synced_folders (host paths resolved the way Vagrant resolves them: against the
-# Vagrantfile's folder). "problems" lists what Vagrant's config loader found wrong
-# (load errors, settings no plugin knows); the script exits 1 when there are any.
+# Vagrantfile's folder). "problems" lists what Vagrant found wrong: load errors and
+# warnings, and every error of the validation `vagrant validate` runs; the script
+# exits 1 when there are any. Needs a VBoxManage on PATH (a stub answering
+# --version is enough) for the VirtualBox provider to load.
 require "json"
 require "vagrant"
 
@@ -33,14 +35,13 @@ machines = vagrantfile.machine_names.map do |name|
   problems.concat(Array(loaded[:config_errors]).map { |e| "#{name}: #{e}" })
   problems.concat(Array(loaded[:config_warnings]).map { |w| "#{name}: warning: #{w}" })
 
-  state = config.__internal_state
-  state["missing_key_calls"].to_a.sort.each { |key| problems << "#{name}: unknown config key config.#{key}" }
-  state["keys"].each do |key, instance|
-    next unless instance.respond_to?(:_detected_errors)
-    instance._detected_errors.each { |error| problems << "#{name}: config.#{key}: #{error}" }
+  # The checks `vagrant validate` runs (Vagrant::Action::Builtin::ConfigValidate): unknown keys,
+  # bad values, missing files and folders, on the machine as the VirtualBox provider sees it.
+  machine = env.machine(name, :virtualbox)
+  machine.config.validate(machine).each do |section, errors|
+    errors.each { |error| problems << "#{name}: #{section}: #{error}" }
   end
   vb = config.vm.get_provider_config(:virtualbox)
-  vb._detected_errors.each { |error| problems << "#{name}: virtualbox provider: #{error}" }
 
   {
     name: name.to_s,
