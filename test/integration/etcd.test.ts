@@ -145,7 +145,7 @@ describe('integration: etcd runs the etcd2 sections of the cloud-configs', funct
   it('flanneld\'s ExecStartPre stores the network config through the proxy, and it reads back as ipRange over vxlan', async () => {
     const node = yaml11(synthesized.files[`user-data/${PROXY_NODE}.yaml`]);
     const flanneld = node.coreos.units.find((unit: any) => unit.name === 'flanneld.service');
-    const dropIn = parseUnit(flanneld.drop_ins[0].content);
+    const dropIn = parseUnit(flanneld.drop_ins.find((d: any) => d.name === '50-network-config.conf').content);
     const [[, commandLine]] = dropIn.sections.flatMap(s => s.directives).filter(([key]) => key === 'ExecStartPre');
     const [program, ...args] = splitCommandLine(commandLine);
     expect(program).to.equal('/usr/bin/etcdctl');
