@@ -62,7 +62,8 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
       return run(args[0], args.slice(1), {
         cwd: folder,
         env: {
-          ...process.env,
+          // No VAGRANT_CWD, VAGRANT_VAGRANTFILE or the like from the caller's shell: only ours.
+          ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VAGRANT_'))),
           PATH: `${stubs}${path.delimiter}${process.env.PATH ?? ''}`,
           VAGRANT_HOME: path.join(state, 'home'),
           VAGRANT_DOTFILE_PATH: path.join(state, 'dotfile'),
