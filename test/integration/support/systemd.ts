@@ -80,7 +80,9 @@ export async function verifyUnit(unit: UnitUnderTest): Promise<Verdict> {
     for (const program of texts.flatMap(execPrograms)) {
       writeScript(path.join(root, program), 'exit 0\n');
     }
-    const result = await run('systemd-analyze', ['verify', '--man=no', '--recursive-errors=no', `--root=${root}`, unit.unitName]);
+    // No SYSTEMD_LOG_LEVEL or the like from the caller's shell: it could hide the warnings we read.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SYSTEMD_')));
+    const result = await run('systemd-analyze', ['verify', '--man=no', '--recursive-errors=no', `--root=${root}`, unit.unitName], { env });
     const findings = `${result.stdout}${result.stderr}`.split('\n').filter(line => line.trim() !== '')
       .map(line => line.split(root).join('<root>'));
     return { ok: result.code === 0 && findings.length === 0, findings, result };
