@@ -41,7 +41,7 @@ const project = new typescript.TypeScriptProject({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
   },
 
-  deps: ['constructs@^10.4.2', 'cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'yaml@^2.8.0', 'ajv@^8.17.0'],
+  deps: ['constructs@^10.4.2', 'cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'yaml@^2.8.0', 'ajv@^8.17.0', 'node-forge@^1.3'],
   peerDeps: [],
   devDeps: [
     '@types/node@^20',
@@ -52,6 +52,7 @@ const project = new typescript.TypeScriptProject({
     '@types/chai@^5',
     'fast-check@^4',
     'kubernetes-models@4.5.1',
+    '@types/node-forge@^1.3',
   ],
 
   // Defaults we do not use (yet): keep the repository free of unconfigured machinery.

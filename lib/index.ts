@@ -20,3 +20,6 @@ export * from './synth/validation-error';
 export * from './synth/synthesized-file';
 export * from './synth/manifest';
 export * from './synth/testing';
+export * from './pki/pki';
+export * from './pki/pki-spec';
+export * from './pki/pki-error';
