@@ -65,7 +65,8 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   docgen: false,
   package: false,
-  gitignore: ['/.dist.*.staging-*', '/.dist.*.previous-*', '/.tmp/', '*.tgz', '/dist.*/.vagrant/'],
+  // dist.flatcar/ and its PKI folder hold private keys (each also carries a .gitignore of '*').
+  gitignore: ['/.dist.*.staging-*', '/.dist.*.previous-*', '/.tmp/', '*.tgz', '/dist.*/.vagrant/', '/dist.flatcar/', '/*.pki/'],
 });
 
 // ts-node reads its options from tsconfig.json; examples run transpile-only so

@@ -4,12 +4,17 @@ import { stringify } from 'yaml';
 import { sortKeys } from '../synth/stable-json';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
-/** A host folder mounted into every container of a static pod, read-only. */
+/** A host folder or file mounted into every container of a static pod, read-only. */
 export interface HostMount {
   /** Volume name, a DNS-1123 label. */
   readonly name: string;
-  /** Folder on the host, mounted at the same path in the containers. */
+  /** Path on the host, mounted at the same path in the containers. */
   readonly path: string;
+  /**
+   * The path is a file, not a folder.
+   * @default false
+   */
+  readonly file?: boolean;
 }
 
 /** One container of a static pod. */
@@ -69,7 +74,7 @@ export class StaticPod extends Construct implements IFileOwner {
           command: [...container.command],
           volumeMounts: mounts.map(mount => ({ name: mount.name, mountPath: mount.path, readOnly: true })),
         })),
-        volumes: mounts.map(mount => ({ name: mount.name, hostPath: { path: mount.path, type: 'DirectoryOrCreate' } })),
+        volumes: mounts.map(mount => ({ name: mount.name, hostPath: { path: mount.path, type: mount.file ? 'File' : 'DirectoryOrCreate' } })),
       },
     });
   }

@@ -17,6 +17,9 @@ import { stableJson } from '../synth/stable-json';
 import type { VagrantCluster } from '../vagrant/vagrant-cluster';
 import { VagrantMachine } from '../vagrant/vagrant-machine';
 
+/** Where the output folder keeps the per-VM cloud-configs. */
+const USER_DATA_FOLDER = 'user-data';
+
 /** Where the output folder keeps the fleet units: `fleetctl start kube/*.service`. */
 export const FLEET_UNIT_FOLDER = 'kube';
 
@@ -42,6 +45,8 @@ export class ClassicProfile implements IClusterProfile {
     // The box's oem cloud-config runs coreos-cloudinit on this file at every boot (coreos/coreos-vagrant).
     userDataPath: '/var/lib/coreos-vagrant/vagrantfile-user-data',
     description: 'CoreOS Container Linux, stable channel (box coreos-stable)',
+    minVagrantVersion: '1.8.0',
+    userDataFolder: USER_DATA_FOLDER,
   };
 
   public validateCluster(cluster: VagrantCluster): string[] {
@@ -109,7 +114,7 @@ function podFolder(role: KubeRole): string {
 }
 
 function attachUserData(machine: VagrantMachine, config: CloudConfigData): void {
-  machine.useUserData(new CloudConfig(machine, 'user-data', { filePath: `user-data/${machine.hostname}.yaml`, config }));
+  machine.useUserData(new CloudConfig(machine, 'user-data', { filePath: `${USER_DATA_FOLDER}/${machine.hostname}.yaml`, config }));
 }
 
 /** A node's cloud-config: etcd2 proxy, fleet with its role metadata, flannel, docker, helpers. */

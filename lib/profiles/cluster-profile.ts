@@ -12,6 +12,10 @@ export interface VagrantBox {
   readonly userDataPath: string;
   /** One line saying what the box is, for the Vagrantfile header and the docs. */
   readonly description: string;
+  /** The oldest Vagrant that can run the box. */
+  readonly minVagrantVersion: string;
+  /** Folder of the output that holds the per-VM user-data files. */
+  readonly userDataFolder: string;
 }
 
 /** What a cluster uses for the props it leaves out; each profile has its own. */

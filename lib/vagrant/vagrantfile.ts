@@ -42,7 +42,7 @@ export class Vagrantfile extends Construct implements IFileOwner {
       '#',
       ...summary.map(line => `# ${line}`.trimEnd()),
       '',
-      'Vagrant.require_version ">= 1.8.0"',
+      `Vagrant.require_version ${rubyString(`>= ${box.minVagrantVersion}`)}`,
       '',
       `BOX = ${rubyString(box.name)}`,
       `BOX_URL = ${rubyString(box.url)}`,

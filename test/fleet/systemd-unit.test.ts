@@ -26,10 +26,17 @@ describe('systemd units', () => {
     expect(() => escapeExecArg('')).to.throw(/non-empty/);
   });
 
-  it('puts each flag of a long command on its own continued line, and reads back the same command', () => {
-    const unit = SystemdUnit.of({ name: 'Service', directives: [['ExecStart', ExecCommand.of('/usr/bin/kubelet', '--a=1', '--b=2')]] });
-    expect(unit.render()).to.equal('[Service]\nExecStart=/usr/bin/kubelet \\\n  --a=1 \\\n  --b=2\n');
-    expect(parseUnit(unit.render())).to.deep.equal({ sections: [{ name: 'Service', directives: [['ExecStart', '/usr/bin/kubelet --a=1 --b=2']] }], problems: [] });
+  it('keeps a short command on one line', () => {
+    expect(ExecCommand.of('/usr/bin/install', '-d', '-m', '0700', '/var/lib/etcd').render()).to.equal('/usr/bin/install -d -m 0700 /var/lib/etcd');
+  });
+
+  it('puts each --flag of a long command on its own continued line, and reads back the same command', () => {
+    const flags = ['--config=/etc/kubernetes/kubelet-config.yaml', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--node-ip=192.168.56.21'];
+    const unit = SystemdUnit.of({ name: 'Service', directives: [['ExecStart', ExecCommand.of('/opt/bin/kubelet', ...flags, 'positional', 'next')]] });
+    expect(unit.render()).to.equal(`[Service]\nExecStart=/opt/bin/kubelet \\\n  ${flags.join(' \\\n  ')} \\\n  positional next\n`);
+    expect(parseUnit(unit.render())).to.deep.equal({
+      sections: [{ name: 'Service', directives: [['ExecStart', ['/opt/bin/kubelet', ...flags, 'positional', 'next'].join(' ')]] }], problems: [],
+    });
   });
 
   it('fails when unit text has an unknown section, a bare line or a stray continuation', () => {
