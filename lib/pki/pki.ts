@@ -125,8 +125,7 @@ export class Pki {
 
   /** The folder the pieces are kept in. */
   public readonly dir: string;
-  /** Files (relative to `dir`) that this load wrote, in the order written; empty when everything was reused. */
-  public readonly written: string[] = [];
+  private readonly writtenFiles: string[] = [];
 
   private readonly cas = new Map<string, CertificatePair>();
   private readonly leaves = new Map<string, CertificatePair>();
@@ -170,6 +169,11 @@ export class Pki {
     for (const plan of keyPairPlans) {
       this.keyPairs.set(plan.name, this.realizeKeyPair(plan));
     }
+  }
+
+  /** Files (relative to `dir`) that this load wrote, in the order written; empty when everything was reused. */
+  public get written(): string[] {
+    return [...this.writtenFiles];
   }
 
   /** PEM of a CA's certificate. */
@@ -388,6 +392,6 @@ export class Pki {
 
   private writeFile(file: string, content: string, mode: number): void {
     this.folder.write(file, content, mode);
-    this.written.push(file);
+    this.writtenFiles.push(file);
   }
 }
