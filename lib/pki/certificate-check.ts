@@ -16,11 +16,13 @@ export interface ExpectedCertificate {
 
 /** Who must have signed a stored certificate. */
 export interface ExpectedIssuer {
-  /** How messages name it, e.g. `CA 'kubernetes-ca' (pki/kubernetes-ca.crt)`; `itself` for a CA. */
+  /** The certificate signs itself (a CA); `label` is then unused. */
+  readonly selfSigned: boolean;
+  /** How messages name the issuer, e.g. `CA 'kubernetes-ca' (pki/kubernetes-ca.crt)`. */
   readonly label: string;
   /** DER (hex) of the name it must carry as issuer; undefined to skip the check. */
   readonly subjectHex?: string;
-  /** Readable form of that name, e.g. `CN = kubernetes-ca`. */
+  /** Readable form of that name, e.g. `CN=kubernetes-ca`. */
   readonly subjectText: string;
   /** The key its signature must verify with; undefined to skip the check. */
   readonly publicKey?: crypto.KeyObject;
@@ -76,11 +78,19 @@ export function certificateProblems(facts: CertificateFacts, expected: ExpectedC
 
   problems.push(...altNameProblems(facts, expected));
 
-  if (issuer.subjectHex !== undefined && facts.issuerHex !== issuer.subjectHex) {
-    problems.push(`is issued by "${facts.issuerText}"; expected ${issuer.label} ("${issuer.subjectText}")`);
-  }
-  if (issuer.publicKey && !facts.x509.verify(issuer.publicKey)) {
-    problems.push(`signature does not verify with the key of ${issuer.label}; expected a certificate signed by it (was the CA replaced?)`);
+  if (issuer.selfSigned) {
+    if (issuer.subjectHex !== undefined && facts.issuerHex !== issuer.subjectHex) {
+      problems.push(`is issued by "${facts.issuerText}", not by itself ("${issuer.subjectText}"); expected a self-signed CA`);
+    } else if (issuer.publicKey && !facts.x509.verify(issuer.publicKey)) {
+      problems.push('signature does not verify with its own public key; expected a self-signed CA');
+    }
+  } else {
+    if (issuer.subjectHex !== undefined && facts.issuerHex !== issuer.subjectHex) {
+      problems.push(`is issued by "${facts.issuerText}"; expected ${issuer.label} ("${issuer.subjectText}")`);
+    }
+    if (issuer.publicKey && !facts.x509.verify(issuer.publicKey)) {
+      problems.push(`signature does not verify with the key of ${issuer.label}; expected a certificate signed by it (was the CA replaced?)`);
+    }
   }
   return problems;
 }

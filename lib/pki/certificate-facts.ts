@@ -14,7 +14,7 @@ export interface CertificateFacts {
   readonly subjectHex: string;
   /** DER of the issuer name, hex. */
   readonly issuerHex: string;
-  /** Issuer, readable (`CN = kubernetes-ca`). */
+  /** Issuer, readable (`CN=kubernetes-ca`). */
   readonly issuerText: string;
   readonly notBefore: Date;
   readonly notAfter: Date;

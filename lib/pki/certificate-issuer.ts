@@ -39,7 +39,8 @@ const OID_ORGANIZATION = '2.5.4.10';
 /**
  * Builds and signs an X.509 v3 certificate, and returns it as PEM (LF line endings).
  *
- * node-forge builds the ASN.1 structure; Node's native crypto signs it
+ * node-forge builds the ASN.1 structure (serial, validity, key, extensions),
+ * the names are encoded here (UTF8String), and Node's native crypto signs it
  * (SHA-256 with RSA). The issuer name is copied byte for byte from the issuer
  * certificate's subject, because Go (kubectl, etcd, the kubelet) matches
  * issuer and subject as raw bytes when it builds a chain.

@@ -33,7 +33,7 @@ export function parsePrivateKey(pem: string): PrivateKey | { problem: string } {
     return { problem: `is not a readable PEM private key (${firstLine(error)}); expected an unencrypted RSA private key` };
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    return { problem: `holds a ${key.asymmetricKeyType} key; expected an RSA key` };
+    return { problem: `holds a key of type ${key.asymmetricKeyType}; expected an RSA key` };
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < RSA_BITS) {

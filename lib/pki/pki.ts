@@ -1,11 +1,12 @@
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import { certificateProblems, ExpectedCertificate, ExpectedIssuer } from './certificate-check';
 import { CertificateFacts, readCertificate } from './certificate-facts';
 import { encodedNameHex, issueCertificate } from './certificate-issuer';
 import { generatePrivateKey, parsePrivateKey, parsePublicKey, PrivateKey, publicKeyPem, samePublicKey } from './key-material';
 import { PkiError, PkiProblem } from './pki-error';
 import { KEY_MODE, PkiFolder, PUBLIC_MODE, StoredFile } from './pki-folder';
-import { CertificateUsage, PkiSpec } from './pki-spec';
+import { PkiSpec } from './pki-spec';
 import { checkSpec } from './spec-check';
 
 /** Options of `Pki.loadOrCreate()`. */
@@ -113,6 +114,9 @@ export class Pki {
     if (!Number.isInteger(validityDays) || validityDays < 1) {
       problems.push({ location: 'options.validityDays', message: `${validityDays} is not a whole number of days; expected an integer of at least 1` });
     }
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
+      problems.push({ location: dir, message: 'is not a folder; expected a folder (or nothing) to keep the PKI in' });
+    }
     if (problems.length > 0) {
       throw new PkiError(problems);
     }
@@ -121,8 +125,7 @@ export class Pki {
 
   /** The folder the pieces are kept in. */
   public readonly dir: string;
-  /** Files (relative to `dir`) that this load wrote, in the order written; empty when everything was reused. */
-  public readonly written: string[] = [];
+  private readonly writtenFiles: string[] = [];
 
   private readonly cas = new Map<string, CertificatePair>();
   private readonly leaves = new Map<string, CertificatePair>();
@@ -147,7 +150,7 @@ export class Pki {
       commonName: cert.commonName,
       organizations: cert.organizations ?? [],
       ca: false,
-      usages: cert.usages as CertificateUsage[],
+      usages: cert.usages,
       dnsNames: cert.dnsNames ?? [],
       ipAddresses: cert.ipAddresses ?? [],
     }, caPlanOf.get(cert.ca)!, problems));
@@ -166,6 +169,11 @@ export class Pki {
     for (const plan of keyPairPlans) {
       this.keyPairs.set(plan.name, this.realizeKeyPair(plan));
     }
+  }
+
+  /** Files (relative to `dir`) that this load wrote, in the order written; empty when everything was reused. */
+  public get written(): string[] {
+    return [...this.writtenFiles];
   }
 
   /** PEM of a CA's certificate. */
@@ -196,7 +204,11 @@ export class Pki {
   private lookup<T>(map: Map<string, T>, name: string, kind: string): T {
     const found = map.get(name);
     if (found === undefined) {
-      throw new Error(`no ${kind} named "${name}" in the PKI spec; expected one of: ${[...map.keys()].join(', ') || '(none)'}`);
+      const elsewhere = this.cas.has(name) ? 'a CA: use caCertificate()'
+        : this.leaves.has(name) ? 'a certificate: use certificate()'
+          : this.keyPairs.has(name) ? 'a key pair: use publicKey()' : undefined;
+      throw new Error(`no ${kind} named "${name}" in the PKI spec${elsewhere ? ` ("${name}" is ${elsewhere})` : ''}; `
+        + `expected one of: ${[...map.keys()].join(', ') || '(none)'}`);
     }
     return found;
   }
@@ -271,15 +283,16 @@ export class Pki {
    */
   private expectedIssuer(facts: CertificateFacts, ca: CertificatePlan | undefined): ExpectedIssuer {
     if (!ca) {
-      return { label: 'itself (a self-signed CA)', subjectHex: facts.subjectHex, subjectText: facts.x509.subject.split('\n').join(', '), publicKey: facts.x509.publicKey };
+      return { selfSigned: true, label: 'itself', subjectHex: facts.subjectHex, subjectText: facts.x509.subject.split('\n').join(', '), publicKey: facts.x509.publicKey };
     }
     const label = `CA '${ca.name}' (${this.folder.pathOf(`${ca.name}.crt`)})`;
     const publicKey = ca.storedKey ? crypto.createPublicKey(ca.storedKey.key) : ca.facts?.x509.publicKey;
     const reusedSubject = ca.action === 'reuse' && ca.facts;
     return {
+      selfSigned: false,
       label,
       subjectHex: reusedSubject ? ca.facts!.subjectHex : encodedNameHex(ca.expected.commonName, []),
-      subjectText: reusedSubject ? ca.facts!.x509.subject.split('\n').join(', ') : `CN = ${ca.expected.commonName}`,
+      subjectText: reusedSubject ? ca.facts!.x509.subject.split('\n').join(', ') : `CN=${ca.expected.commonName}`,
       publicKey,
     };
   }
@@ -379,6 +392,6 @@ export class Pki {
 
   private writeFile(file: string, content: string, mode: number): void {
     this.folder.write(file, content, mode);
-    this.written.push(file);
+    this.writtenFiles.push(file);
   }
 }
