@@ -14,6 +14,9 @@ export interface IVagrantfileSource {
   readonly summary: string[];
 }
 
+/** The Vagrant versions the Vagrantfile accepts (`Vagrant.require_version`). */
+export const VAGRANT_VERSION_REQUIREMENT = '>= 1.8.0';
+
 /** Where the file provisioner uploads the user-data before it is moved into place. */
 const UPLOAD_PATH = '/tmp/vagrantfile-user-data';
 
@@ -42,7 +45,7 @@ export class Vagrantfile extends Construct implements IFileOwner {
       '#',
       ...summary.map(line => `# ${line}`.trimEnd()),
       '',
-      'Vagrant.require_version ">= 1.8.0"',
+      `Vagrant.require_version ${rubyString(VAGRANT_VERSION_REQUIREMENT)}`,
       '',
       `BOX = ${rubyString(box.name)}`,
       `BOX_URL = ${rubyString(box.url)}`,
