@@ -56,6 +56,7 @@ const project = new typescript.TypeScriptProject({
     '@types/chai@^5',
     'fast-check@^4',
     'kubernetes-models@4.5.1',
+    'fast-xml-parser@^5.12.1',
   ],
 
   // Defaults we do not use (yet): keep the repository free of unconfigured machinery.
