@@ -25,6 +25,8 @@ describe('golden output', () => {
       'manifest.json',
       'pods/master/kube-master.yaml',
       'pods/minion/kube-minion.yaml',
+      'topology.svg',
+      'topology.txt',
       'user-data/etcd-01.yaml', 'user-data/etcd-02.yaml', 'user-data/etcd-03.yaml',
       'user-data/node-01.yaml', 'user-data/node-02.yaml', 'user-data/node-03.yaml', 'user-data/node-04.yaml',
     ]);

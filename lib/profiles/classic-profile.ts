@@ -13,6 +13,7 @@ import {
 import { CLASSIC_DEFAULT_VERSION, classicRelease } from '../kube/classic-releases';
 import { HyperkubePod } from '../kube/hyperkube-pod';
 import { KubeNode, KubeNodeTier, KubeRole } from '../kube/kube-node-tier';
+import { ClassicRunbookSource, TopologySvg, TopologyText } from '../runbook';
 import { stableJson } from '../synth/stable-json';
 import type { VagrantCluster } from '../vagrant/vagrant-cluster';
 import { VagrantMachine } from '../vagrant/vagrant-machine';
@@ -89,6 +90,12 @@ export class ClassicProfile implements IClusterProfile {
       machines: tier,
       folder: FLEET_UNIT_FOLDER,
     });
+  }
+
+  public populateCluster(cluster: VagrantCluster): void {
+    const source = new ClassicRunbookSource(cluster);
+    new TopologyText(cluster, 'topology-text', { source });
+    new TopologySvg(cluster, 'topology-svg', { source });
   }
 }
 

@@ -97,6 +97,7 @@ export class VagrantCluster extends Construct implements IVagrantfileSource {
     this.imageRepository = props.imageRepository ?? 'gcr.io/google_containers';
     new Vagrantfile(this, 'Vagrantfile', this);
     this.node.addValidation({ validate: () => this.validateCluster() });
+    this.profile.populateCluster(this);
   }
 
   /** The tiers, in the order they were added. */

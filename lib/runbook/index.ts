@@ -1,0 +1,5 @@
+export * from './cluster-facts';
+export * from './classic-runbook-source';
+export * from './topology-layout';
+export * from './topology-text';
+export * from './topology-svg';
