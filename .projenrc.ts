@@ -1,5 +1,15 @@
 import { JsonFile, javascript, typescript } from 'projen';
 
+// Shared by the library's tsconfig and the dev one (tests, examples, benchmarks, scripts).
+const compilerOptions = {
+  module: 'nodenext',
+  moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
+  target: 'ES2022',
+  lib: ['es2022'],
+  resolveJsonModule: true,
+  esModuleInterop: true,
+};
+
 // The project definition. package.json, tsconfig*.json, .mocharc.json and the
 // tasks are generated from this file: edit it, then run `npx projen`.
 const project = new typescript.TypeScriptProject({
@@ -23,29 +33,15 @@ const project = new typescript.TypeScriptProject({
   // TypeScript 7.x has no compiler API (breaks ts-node and projen): stay on 5.9.
   typescriptVersion: '~5.9.3',
   tsconfig: {
-    compilerOptions: {
-      module: 'nodenext',
-      moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
-      target: 'ES2022',
-      lib: ['es2022'],
-      resolveJsonModule: true,
-      esModuleInterop: true,
-    },
+    compilerOptions,
   },
   tsconfigDev: {
-    compilerOptions: {
-      module: 'nodenext',
-      moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
-      target: 'ES2022',
-      lib: ['es2022'],
-      resolveJsonModule: true,
-      esModuleInterop: true,
-    },
+    compilerOptions,
     // The dev tsconfig lives in test/; it type-checks tests, examples and benchmarks.
-    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
   },
 
-  deps: ['constructs@^10.4.2', 'cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'yaml@^2.8.0', 'ajv@^8.17.0'],
+  deps: ['constructs@^10.4.2', 'cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'yaml@^2.8.0', 'ajv@^8.17.0', 'node-forge@^1.3'],
   peerDeps: [],
   devDeps: [
     '@types/node@^20',
@@ -57,6 +53,7 @@ const project = new typescript.TypeScriptProject({
     'fast-check@^4',
     'kubernetes-models@4.5.1',
     'fast-xml-parser@^5.12.1',
+    '@types/node-forge@^1.3',
   ],
 
   // Defaults we do not use (yet): keep the repository free of unconfigured machinery.
@@ -69,7 +66,8 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   docgen: false,
   package: false,
-  gitignore: ['/dist.*/.synth-*', '/.tmp/', '*.tgz'],
+  // dist.flatcar/ and its PKI folder hold private keys (each also carries a .gitignore of '*').
+  gitignore: ['/.dist.*.staging-*', '/.dist.*.previous-*', '/.tmp/', '*.tgz', '/dist.*/.vagrant/', '/dist.flatcar/', '/*.pki/'],
 });
 
 // ts-node reads its options from tsconfig.json; examples run transpile-only so
@@ -79,7 +77,7 @@ project.tsconfigDev.file.addOverride('ts-node', { transpileOnly: true, preferTsE
 project.tsconfig?.file.addOverride('ts-node', { transpileOnly: true, preferTsExts: true });
 
 // Publish compiled JS, declarations and the JSON schemas, not the TypeScript sources.
-project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/dist.*/', '/.ci/', '/bench/', '/.mocharc.json');
+project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/dist.*/', '/.ci/', '/bench/', '/scripts/', '/.mocharc.json');
 project.npmignore?.include('/lib/**/*.d.ts', '/lib/**/*.json');
 project.addTask('prepack', { exec: 'tsc --build' });
 project.gitattributes.addAttributes('*', 'text=auto', 'eol=lf');

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { defaultCluster } from '../examples/default';
+import { kubernetes112Cluster } from '../examples/kubernetes-1.12';
 import { Testing, VagrantCluster } from '../lib';
 
 const DIST = path.join(__dirname, '..', 'dist.out');
@@ -15,6 +16,12 @@ describe('golden output', () => {
     for (const [file, content] of Object.entries(fresh)) {
       expect(content, file).to.equal(committed[file]);
     }
+  });
+
+  it('re-synthesizing examples/kubernetes-1.12.ts gives dist.k8s-1.12/ byte for byte', () => {
+    const committed = Testing.readFolder(path.join(__dirname, '..', 'dist.k8s-1.12'));
+    expect(Testing.synth(kubernetes112Cluster())).to.deep.equal(
+      Object.fromEntries(Object.entries(committed).filter(([p]) => !p.startsWith('.vagrant/'))));
   });
 
   it('writes exactly the files of the documented output layout', () => {

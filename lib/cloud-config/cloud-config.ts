@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { parseDocument, stringify } from 'yaml';
-import { CloudConfigData } from './cloud-config-data';
+import { CloudConfigData, WriteFile } from './cloud-config-data';
+import propsSchema from './cloud-config-props.schema.json';
 import schema from './cloud-config.schema.json';
-import { schemaProblems } from '../synth/json-schema';
+import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
 /** The first line coreos-cloudinit requires. */
@@ -14,6 +15,11 @@ export interface CloudConfigProps {
   readonly filePath: string;
   /** The cloud-config. */
   readonly config: CloudConfigData;
+  /**
+   * The file carries private keys: it is written with mode 0600.
+   * @default false
+   */
+  readonly secret?: boolean;
 }
 
 /**
@@ -29,20 +35,34 @@ export class CloudConfig extends Construct implements IFileOwner {
 
   public readonly filePath: string;
   private readonly _config: CloudConfigData;
+  private readonly lateFiles: Array<() => WriteFile[]> = [];
+  private readonly mode: number;
 
   constructor(scope: Construct, id: string, props: CloudConfigProps) {
     super(scope, id);
     this.filePath = props.filePath;
     this._config = structuredClone(props.config);
+    this.mode = props.secret ? 0o600 : 0o644;
+    this.node.addValidation({ validate: () => schemaProblems(propsSchema, props, ProblemStyle.PROPERTY) });
   }
 
-  /** A copy of the cloud-config. */
+  /** A copy of the cloud-config, without the files added by {@link addWriteFiles}. */
   public get config(): CloudConfigData {
     return structuredClone(this._config);
   }
 
+  /**
+   * Adds `write_files` entries produced at render time, after the prepare phase:
+   * for content that does not exist when the tree is built, such as certificates.
+   */
+  public addWriteFiles(produce: () => WriteFile[]): void {
+    this.lateFiles.push(produce);
+  }
+
   public renderFile(): SynthesizedFile {
-    return { path: this.filePath, content: renderCloudConfig(this._config), mode: 0o644 };
+    const late = this.lateFiles.flatMap(produce => produce());
+    const config = late.length === 0 ? this._config : { ...this._config, write_files: [...this._config.write_files ?? [], ...late] };
+    return { path: this.filePath, content: renderCloudConfig(config), mode: this.mode };
   }
 
   /** Reads the file back as coreos-cloudinit would (YAML 1.1) and checks it against the schema. */

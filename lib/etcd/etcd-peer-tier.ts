@@ -26,7 +26,11 @@ export class EtcdPeer extends VagrantMachine {
  */
 export class EtcdPeerTier extends MachineTier<EtcdPeer> {
   constructor(cluster: VagrantCluster, id: string, props: EtcdPeerTierProps = {}) {
-    super(cluster, id, props, { count: 3, cpus: 1, memoryMb: 256, firstIp: 11 });
+    super(cluster, id, props, { count: 3, cpus: 1, memoryMb: 256, firstIp: 11 },
+      { cpus: 1, memoryMb: 256, reason: 'an etcd peer below it is slow to elect a leader' });
+    if (props && 'etcd' in props) {
+      this.node.addValidation({ validate: () => ['etcd is a KubeNodeTier prop; an EtcdPeerTier takes only count, cpus, memoryMb and firstIp'] });
+    }
     this.createMachines((scope: Construct, name, machineProps) => new EtcdPeer(scope, name, cluster.prefix, machineProps));
     cluster.profile.populateEtcdTier(this);
   }
@@ -44,6 +48,15 @@ export class EtcdPeerTier extends MachineTier<EtcdPeer> {
   /** Peer URLs of every peer. */
   public get peerUrls(): string[] {
     return this.peers.map(peer => peer.peerUrl);
+  }
+
+  /** An even count tolerates no more failures than one peer fewer. */
+  public warnings(): string[] {
+    const count = this.sizing.count;
+    const evenCount = Number.isInteger(count) && count > 0 && count % 2 === 0
+      ? [`count ${count} is even: ${count} peers tolerate ${count / 2 - 1} failure(s), as ${count - 1} would; prefer an odd count`]
+      : [];
+    return [...super.warnings(), ...evenCount];
   }
 
   /** etcd's `initial-cluster` value: `etcd-01=http://10.10.10.11:2380,...`. */

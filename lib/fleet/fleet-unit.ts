@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
+import propsSchema from './fleet-unit-props.schema.json';
 import { SystemdUnit } from './systemd-unit';
 import { parseUnit } from './unit-syntax';
 import { XFleetOptions, checkXFleet, metadataMatches, metadataRequirement, xFleetSection } from './x-fleet';
+import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 import type { VagrantMachine } from '../vagrant/vagrant-machine';
 
@@ -43,7 +45,16 @@ export class FleetUnit extends Construct implements IFileOwner {
     this.unit = props.unit;
     this.xFleet = { ...props.xFleet };
     this.filePath = `${props.folder ?? 'kube'}/${id}.service`;
-    this.node.addValidation({ validate: () => this.validatePlacement(props.machines.machines) });
+    this.node.addValidation({
+      validate: () => {
+        const problems = schemaProblems(propsSchema, props, ProblemStyle.PROPERTY);
+        if (!/^[A-Za-z0-9:_.@-]+$/.test(id) || id.startsWith('.')) {
+          problems.push(`id '${id}' is not a systemd unit name; expected letters, digits and :_.@- (e.g. kubelet-master)`);
+        }
+        if (problems.length > 0) { return problems; } // the rest needs well-formed props
+        return [...this.unit.problems(), ...checkXFleet(xFleetSection(this.xFleet).directives as Array<[string, string]>), ...this.validatePlacement(props.machines.machines)];
+      },
+    });
   }
 
   /** The unit file name, e.g. `kubelet-master.service`. */

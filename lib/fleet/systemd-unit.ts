@@ -6,7 +6,10 @@
 
 /** A command line for `ExecStart=` and friends: an absolute program and its arguments. */
 export class ExecCommand {
-  /** `program arg1 arg2 ...`; each argument is escaped for systemd. */
+  /**
+   * `program arg1 arg2 ...`; each argument is escaped for systemd. The program may carry
+   * systemd's prefixes, e.g. `-/usr/bin/docker` (a failure is ignored).
+   */
   public static of(program: string, ...args: string[]): ExecCommand {
     return new ExecCommand(program, args);
   }
@@ -18,15 +21,30 @@ export class ExecCommand {
     return [...this._args];
   }
 
-  /** The command line; each `-`flag starts a `\`-continued line of its own, so long commands stay readable. */
+  /**
+   * The command line. A long one is split into `\`-continued lines: each `--flag`
+   * starts a line, and so does an argument that follows one; short flags keep their
+   * values (`-m 0700`) on their line.
+   */
   public render(): string {
-    let out = escapeExecArg(this.program);
-    for (const arg of this._args) {
-      out += (arg.startsWith('-') ? ' \\\n  ' : ' ') + escapeExecArg(arg);
-    }
+    const words = [this.program, ...this._args].map(escapeExecArg);
+    const oneLine = words.join(' ');
+    if (oneLine.length <= MAX_LINE) { return oneLine; }
+    let out = words[0];
+    this._args.forEach((arg, i) => {
+      const previous = i === 0 ? undefined : this._args[i - 1];
+      const breakBefore = arg.startsWith('--') || (!arg.startsWith('-') && previous?.startsWith('--'));
+      out += (breakBefore ? ' \\\n  ' : ' ') + words[i + 1];
+    });
     return out;
   }
 }
+
+/** Longest command rendered on one line. */
+const MAX_LINE = 100;
+
+/** The sections we write: systemd's for services, plus fleet's `[X-Fleet]`. */
+export const UNIT_SECTIONS = ['Unit', 'Service', 'Install', 'X-Fleet'];
 
 /** A directive value: plain text, or a command line. */
 export type DirectiveValue = string | ExecCommand;
@@ -61,6 +79,33 @@ export class SystemdUnit {
   /** A copy with one more section at the end. */
   public withSection(section: UnitSection): SystemdUnit {
     return new SystemdUnit([...this._sections, section]);
+  }
+
+  /**
+   * What would make the rendered text wrong: unknown sections, malformed keys,
+   * multi-line values, relative programs, empty arguments. Empty when valid.
+   */
+  public problems(): string[] {
+    const problems: string[] = [];
+    for (const section of this._sections) {
+      if (!UNIT_SECTIONS.includes(section.name)) {
+        problems.push(`section [${section.name}] is unknown; expected one of ${UNIT_SECTIONS.join(', ')}`);
+      }
+      for (const [key, value] of section.directives) {
+        if (!/^[A-Z][A-Za-z0-9]*$/.test(key)) {
+          problems.push(`[${section.name}] key ${JSON.stringify(key)} is malformed; expected a systemd directive name such as ExecStart`);
+        }
+        const parts = typeof value === 'string' ? [value] : [value.program, ...value.args];
+        if (parts.some(part => /[\r\n]/.test(part))) {
+          problems.push(`[${section.name}] ${key} has a line break in ${JSON.stringify(parts.join(' '))}; expected one line`);
+        }
+        if (typeof value !== 'string' && (!/^[-@:+!]*\/\S+$/.test(value.program) || value.args.some(arg => arg.length === 0))) {
+          problems.push(`[${section.name}] ${key} runs ${JSON.stringify(value.program)} with ${value.args.length} argument(s); `
+            + 'expected an absolute program path and non-empty arguments');
+        }
+      }
+    }
+    return problems;
   }
 
   /** The unit file text: sections separated by a blank line, LF endings, final newline. */

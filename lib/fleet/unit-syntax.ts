@@ -5,8 +5,9 @@ export interface ParsedUnit {
   readonly problems: string[];
 }
 
-/** Sections systemd knows for the unit types we write, plus fleet's own. */
-const KNOWN_SECTIONS = new Set(['Unit', 'Service', 'Install', 'Socket', 'Timer', 'Path', 'Mount', 'X-Fleet']);
+import { UNIT_SECTIONS } from './systemd-unit';
+
+const KNOWN_SECTIONS = new Set(UNIT_SECTIONS);
 
 /**
  * Reads unit text the way systemd does, strictly: every line is a comment, a
@@ -43,7 +44,7 @@ export function parseUnit(text: string): ParsedUnit {
         break;
       }
       i++;
-      value = value.slice(0, -1) + ' ' + next.trim();
+      value = value.slice(0, -1).trimEnd() + ' ' + next.trim();
     }
     current.directives.push([directive[1], value.trim()]);
   }

@@ -98,3 +98,21 @@ export function classicRelease(text: string): { release: ClassicRelease; version
   }
   return { problem: `kubernetesVersion ${text} is not supported by the classic profile; expected ${range}` };
 }
+
+/**
+ * The compatibility table of the classic profile as Markdown, one row per
+ * supported minor, generated from {@link CLASSIC_RELEASES} (the README embeds it).
+ */
+export function classicCompatibilityTable(): string {
+  const header = [
+    '| Kubernetes | Tested patch | kubelet manifest flag | kubelet finds the API server by | hyperkube image | apiserver storage flags | admission flags | master kubelet registers |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  const code = (values: string[]) => (values.length ? values.map(v => `\`${v}\``).join(' ') : '-');
+  const rows = CLASSIC_RELEASES.map(r => `| 1.${r.minor} | ${r.knownPatch} | \`${r.manifestFlag}\` | `
+    + `${r.apiServerBy === 'kubeconfig' ? '`--kubeconfig` (written by the cloud-config)' : '`--api-servers`'} | `
+    + `\`${r.hyperkubeImage}\`, \`/hyperkube ${r.componentNames === 'prefixed' ? 'kube-apiserver' : 'apiserver'}\` | `
+    + `${code(r.storageFlags)} | ${code(r.admissionFlags)} | ${code(r.masterRegistration)} |`);
+  const unsupported = `| 1.${CLASSIC_LAST_MINOR + 1}+ | - | ${BEYOND_LAST_REASON} | | | | | |`;
+  return [...header, ...rows, unsupported].join('\n') + '\n';
+}

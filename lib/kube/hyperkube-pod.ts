@@ -1,6 +1,8 @@
 import { KubePod } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
+import propsSchema from './hyperkube-pod-props.schema.json';
 import { stringify } from 'yaml';
+import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { sortKeys } from '../synth/stable-json';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
@@ -12,6 +14,11 @@ export interface HyperkubeContainer {
   readonly component: string;
   /** Flags, each `--name=value`. */
   readonly flags: string[];
+  /**
+   * The container's image.
+   * @default - the pod's image
+   */
+  readonly image?: string;
   /**
    * Run privileged (kube-proxy needs it to program iptables).
    * @default false
@@ -53,7 +60,19 @@ export class HyperkubePod extends Construct implements IFileOwner {
     super(scope, id);
     this.podName = id;
     this.filePath = `${props.folder}/${id}.yaml`;
-    this.props = { ...props, containers: props.containers.map(c => ({ ...c, flags: [...c.flags] })) };
+    this.props = { ...props, containers: Array.isArray(props.containers) ? props.containers.map(c => ({ ...c, flags: [...(c?.flags ?? [])] })) : [] };
+    this.node.addValidation({
+      validate: () => {
+        const problems = schemaProblems(propsSchema, props, ProblemStyle.PROPERTY);
+        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(id) || id.length > 253) {
+          problems.push(`id '${id}' is not a valid pod name; expected a DNS-1123 subdomain such as kube-master`);
+        }
+        const names = this.props.containers.map(c => c.name);
+        const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+        if (duplicate !== undefined) { problems.push(`container name ${duplicate} is used twice; expected unique names`); }
+        return problems;
+      },
+    });
   }
 
   /** The containers, in order. */
@@ -69,7 +88,7 @@ export class HyperkubePod extends Construct implements IFileOwner {
         hostNetwork: this.props.hostNetwork ?? true,
         containers: this.props.containers.map(container => ({
           name: container.name,
-          image: this.props.image,
+          image: container.image ?? this.props.image,
           command: ['/hyperkube', container.component, ...container.flags],
           ...(container.privileged ? { securityContext: { privileged: true } } : {}),
         })),

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { EtcdPeerTier } from '../etcd/etcd-peer-tier';
+import { EtcdPeerTier } from '../etcd/etcd-peer-tier';
 import type { VagrantCluster } from '../vagrant/vagrant-cluster';
 import { MachineTier, MachineTierProps } from '../vagrant/machine-tier';
 import { VagrantMachine } from '../vagrant/vagrant-machine';
@@ -40,8 +40,10 @@ export class KubeNodeTier extends MachineTier<KubeNode> {
   public readonly etcd: EtcdPeerTier;
 
   constructor(cluster: VagrantCluster, id: string, props: KubeNodeTierProps) {
-    super(cluster, id, props, { count: 4, cpus: 2, memoryMb: 2048, firstIp: 100 });
-    this.etcd = props.etcd;
+    super(cluster, id, props, { count: 4, cpus: 2, memoryMb: 2048, firstIp: 100 },
+      { cpus: 1, memoryMb: 1024, reason: 'docker, flannel, fleet and the kubelet need it before any pod runs' });
+    this.etcd = props?.etcd;
+    this.node.addValidation({ validate: () => this.validateEtcd() });
     this.createMachines((scope: Construct, name, machineProps) => new KubeNode(scope, name, cluster.prefix, machineProps));
     cluster.profile.populateNodeTier(this);
   }
@@ -64,6 +66,20 @@ export class KubeNodeTier extends MachineTier<KubeNode> {
   /** The master's host-only address. */
   public get masterIp(): string | undefined {
     return this.master?.ip;
+  }
+
+  private validateEtcd(): string[] {
+    const count = this.sizing.count;
+    if (count === 1) {
+      return [`count 1 leaves no minion (node-01 is the master); expected at least 2 nodes`];
+    }
+    if (!(this.etcd instanceof EtcdPeerTier)) {
+      return [`etcd is ${this.etcd === undefined ? 'missing' : 'not an EtcdPeerTier'}; expected the EtcdPeerTier whose peers the nodes proxy to`];
+    }
+    if (this.etcd.cluster !== this.cluster) {
+      return [`etcd ${this.etcd.node.path} belongs to another cluster; expected an EtcdPeerTier of ${this.cluster.node.path}`];
+    }
+    return [];
   }
 
   protected labelsFor(index: number): Record<string, string> {

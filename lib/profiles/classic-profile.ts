@@ -1,8 +1,8 @@
-import { IClusterProfile, VagrantBox } from './cluster-profile';
+import { IClusterProfile, ProfileDefaults, VagrantBox } from './cluster-profile';
 import { CloudConfig } from '../cloud-config/cloud-config';
 import { CloudConfigData, CloudConfigUnit, WriteFile } from '../cloud-config/cloud-config-data';
 import { etcd2PeerConfig, etcd2ProxyConfig } from '../etcd/etcd2-config';
-import type { EtcdPeerTier } from '../etcd/etcd-peer-tier';
+import { EtcdPeerTier } from '../etcd/etcd-peer-tier';
 import { LOCAL_ETCD_URL } from '../etcd/etcd-urls';
 import { FleetUnit } from '../fleet/fleet-unit';
 import { ExecCommand, SystemdUnit } from '../fleet/systemd-unit';
@@ -11,12 +11,15 @@ import {
   insecureApiUrl, kubeletCommand, masterContainers, minionContainers,
 } from '../kube/classic-components';
 import { CLASSIC_DEFAULT_VERSION, classicRelease } from '../kube/classic-releases';
-import { HyperkubePod } from '../kube/hyperkube-pod';
+import { HyperkubeContainer, HyperkubePod } from '../kube/hyperkube-pod';
 import { KubeNode, KubeNodeTier, KubeRole } from '../kube/kube-node-tier';
 import { ClassicRunbookSource, Runbook, TopologySvg, TopologyText, VerifyScript } from '../runbook';
 import { stableJson } from '../synth/stable-json';
 import type { VagrantCluster } from '../vagrant/vagrant-cluster';
 import { VagrantMachine } from '../vagrant/vagrant-machine';
+
+/** Where the output folder keeps the per-VM cloud-configs. */
+const USER_DATA_FOLDER = 'user-data';
 
 /** Where the output folder keeps the fleet units: `fleetctl start kube/*.service`. */
 export const FLEET_UNIT_FOLDER = 'kube';
@@ -28,7 +31,14 @@ export const FLEET_UNIT_FOLDER = 'kube';
  */
 export class ClassicProfile implements IClusterProfile {
   public readonly name = 'classic';
-  public readonly defaultKubernetesVersion = CLASSIC_DEFAULT_VERSION;
+  /** The seed's values; its service range was its pod range, a defect fixed here with a range of its own. */
+  public readonly defaults: ProfileDefaults = {
+    prefix: '10.10.10',
+    ipRange: '10.11.0.0/16',
+    serviceIpRange: '10.12.0.0/16',
+    kubernetesVersion: CLASSIC_DEFAULT_VERSION,
+    imageRepository: 'gcr.io/google_containers',
+  };
   public readonly box: VagrantBox = {
     name: 'coreos-stable',
     // The CoreOS release bucket the seed used; CoreOS reached end of life in May 2020 and the URL is gone.
@@ -36,6 +46,8 @@ export class ClassicProfile implements IClusterProfile {
     // The box's oem cloud-config runs coreos-cloudinit on this file at every boot (coreos/coreos-vagrant).
     userDataPath: '/var/lib/coreos-vagrant/vagrantfile-user-data',
     description: 'CoreOS Container Linux, stable channel (box coreos-stable)',
+    minVagrantVersion: '1.8.0',
+    userDataFolder: USER_DATA_FOLDER,
   };
 
   public validateCluster(cluster: VagrantCluster): string[] {
@@ -61,8 +73,8 @@ export class ClassicProfile implements IClusterProfile {
   public populateNodeTier(tier: KubeNodeTier): void {
     const master = tier.master;
     const result = classicRelease(tier.cluster.kubernetesVersion);
-    if (!master || 'problem' in result) {
-      return; // validation reports the empty tier or the unsupported version; nothing sensible to add
+    if (!master || tier.minions.length === 0 || !(tier.etcd instanceof EtcdPeerTier) || 'problem' in result || tier.cluster.propsProblems.length > 0) {
+      return; // validation reports the empty tier, the missing etcd tier or the bad props; nothing sensible to add
     }
     const settings: ClassicComponentSettings = {
       release: result.release,
@@ -75,8 +87,12 @@ export class ClassicProfile implements IClusterProfile {
     }
 
     const image = `${tier.cluster.imageRepository}/${result.release.hyperkubeImage}:v${tier.cluster.kubernetesVersion}`;
-    new HyperkubePod(tier, 'kube-master', { image, folder: podFolder(KubeRole.MASTER), containers: masterContainers(settings) });
-    new HyperkubePod(tier, 'kube-minion', { image, folder: podFolder(KubeRole.MINION), containers: minionContainers(settings) });
+    const withOverrides = (containers: HyperkubeContainer[]) => containers.map(container => {
+      const override = tier.cluster.componentImages[container.name];
+      return override ? { ...container, image: override } : container;
+    });
+    new HyperkubePod(tier, 'kube-master', { image, folder: podFolder(KubeRole.MASTER), containers: withOverrides(masterContainers(settings)) });
+    new HyperkubePod(tier, 'kube-minion', { image, folder: podFolder(KubeRole.MINION), containers: withOverrides(minionContainers(settings)) });
 
     new FleetUnit(tier, 'kubelet-master', {
       unit: kubeletUnit(settings, KubeRole.MASTER),
@@ -107,7 +123,7 @@ function podFolder(role: KubeRole): string {
 }
 
 function attachUserData(machine: VagrantMachine, config: CloudConfigData): void {
-  machine.useUserData(new CloudConfig(machine, 'user-data', { filePath: `user-data/${machine.hostname}.yaml`, config }));
+  machine.useUserData(new CloudConfig(machine, 'user-data', { filePath: `${USER_DATA_FOLDER}/${machine.hostname}.yaml`, config }));
 }
 
 /** A node's cloud-config: etcd2 proxy, fleet with its role metadata, flannel, docker, helpers. */

@@ -12,6 +12,24 @@ export interface VagrantBox {
   readonly userDataPath: string;
   /** One line saying what the box is, for the Vagrantfile header and the docs. */
   readonly description: string;
+  /** The oldest Vagrant that can run the box. */
+  readonly minVagrantVersion: string;
+  /** Folder of the output that holds the per-VM user-data files. */
+  readonly userDataFolder: string;
+}
+
+/** What a cluster uses for the props it leaves out; each profile has its own. */
+export interface ProfileDefaults {
+  /** First three octets of the host-only network. */
+  readonly prefix: string;
+  /** The pod network. */
+  readonly ipRange: string;
+  /** The Kubernetes service range. */
+  readonly serviceIpRange: string;
+  /** The Kubernetes release. */
+  readonly kubernetesVersion: string;
+  /** Where images are pulled from. */
+  readonly imageRepository: string;
 }
 
 /**
@@ -22,8 +40,8 @@ export interface VagrantBox {
 export interface IClusterProfile {
   /** Short name, e.g. `classic`. */
   readonly name: string;
-  /** The Kubernetes version used when the cluster sets none. */
-  readonly defaultKubernetesVersion: string;
+  /** Values for the cluster props that are left out. */
+  readonly defaults: ProfileDefaults;
   /** The box every VM boots. */
   readonly box: VagrantBox;
   /** Problems with the cluster-wide settings for this profile (e.g. an unsupported version). */

@@ -8,7 +8,6 @@ import type { VagrantBox } from '../profiles/cluster-profile';
 import { cidrsOverlap, parseCidr, prefixCidr } from '../vagrant/ipv4';
 import type { VagrantCluster } from '../vagrant/vagrant-cluster';
 import type { VagrantMachine } from '../vagrant/vagrant-machine';
-import { VAGRANT_VERSION_REQUIREMENT } from '../vagrant/vagrantfile';
 
 /**
  * VirtualBox 6.1.28 and later, on Linux and macOS hosts, gives host-only
@@ -90,12 +89,12 @@ export interface ClusterFacts {
   readonly profile: string;
   /** The box every VM boots. */
   readonly box: VagrantBox;
-  /** Vagrant version the Vagrantfile requires, e.g. `>= 1.8.0`. */
+  /** The Vagrant versions the Vagrantfile accepts (the box's minimum), e.g. `>= 1.8.0`. */
   readonly vagrantRequirement: string;
   /** `MAJOR.MINOR.PATCH`. */
   readonly kubernetesVersion: string;
-  /** The hyperkube image the static pods run. */
-  readonly image: string;
+  /** The images the static pods run, each once, in pod and container order. */
+  readonly images: string[];
   /** `<prefix>.0/24`. */
   readonly hostNetwork: string;
   /** The flannel pod network. */
@@ -207,9 +206,9 @@ export function readClassicFacts(cluster: VagrantCluster): ClusterFacts {
   return {
     profile: cluster.profile.name,
     box: cluster.box,
-    vagrantRequirement: VAGRANT_VERSION_REQUIREMENT,
+    vagrantRequirement: `>= ${cluster.box.minVagrantVersion}`,
     kubernetesVersion: cluster.kubernetesVersion,
-    image: podImage(pods[0]),
+    images: [...new Set(pods.flatMap(podImages))],
     hostNetwork,
     podNetwork: cluster.ipRange,
     serviceNetwork: cluster.serviceIpRange,
@@ -265,9 +264,9 @@ function kubeletIdentity(args: string[], machine: VagrantMachine): KubeletIdenti
   return { nodeName, registers: flag('--register-node') !== 'false' };
 }
 
-function podImage(pod: HyperkubePod | undefined): string {
-  const spec = pod?.toManifest().spec as { containers?: Array<{ image?: string }> } | undefined;
-  return spec?.containers?.[0]?.image ?? '';
+function podImages(pod: HyperkubePod): string[] {
+  const spec = pod.toManifest().spec as { containers?: Array<{ image?: string }> } | undefined;
+  return (spec?.containers ?? []).map(container => container.image ?? '').filter(image => image !== '');
 }
 
 function parentFolder(path: string): string {

@@ -80,7 +80,9 @@ export function renderRunbook(facts: ClusterFacts, links: RunbookLinks = { verif
     ])),
     '',
     `- Profile ${code(facts.profile)}: ${facts.box.description}.`,
-    `- Kubernetes ${facts.kubernetesVersion}, every component from ${code(facts.image)}.`,
+    facts.images.length === 1
+      ? `- Kubernetes ${facts.kubernetesVersion}, every component from ${code(facts.images[0])}.`
+      : `- Kubernetes ${facts.kubernetesVersion}, from the images ${listOf(facts.images.map(code))}.`,
     `- Networks: host-only ${facts.hostNetwork} on eth1, pods ${facts.podNetwork} (flannel vxlan), services ${facts.serviceNetwork}.`,
     `- etcd: ${count(facts.etcdPeers.length, 'peer')}; the host reaches it at ${etcdEndpoint} (${facts.etcdPeers[0].name}).`,
     `- API server: ${apiServer} on ${master.name}, the insecure port without authentication: keep the host-only network private.`,
@@ -160,7 +162,7 @@ export function renderRunbook(facts: ClusterFacts, links: RunbookLinks = { verif
     '',
     '## 4. Wait',
     '',
-    `Each kubelet first pulls ${code(facts.image)}; the minions' kubelets also wait until the API server `
+    `Each kubelet first pulls ${listOf(facts.images.map(code))}; the minions' kubelets also wait until the API server `
       + `answers on ${master.ip}:${facts.apiPort}. Expect about 5 minutes until the API server is up, then a minute or two until `
       + 'every node is Ready. To watch:',
     '',

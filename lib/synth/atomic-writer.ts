@@ -39,6 +39,7 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.staging-`));
+  fs.chmodSync(staging, 0o755); // mkdtemp makes it 0700; the output folder is an ordinary one
   const carried: string[] = [];
   let backup: string | undefined;
   let swapped = false;

@@ -1,41 +1,89 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const compiled = new Map<object, ValidateFunction>();
+// `expected` is our annotation: what a valid value looks like, in words, for error messages.
+const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+ajv.addVocabulary(['expected']);
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** How a problem names the place of a bad value. */
+export enum ProblemStyle {
+  /** JSON pointer, for files: `/coreos/etcd2/proxy`. */
+  POINTER = 'pointer',
+  /** Property path, for construct props: `xFleet.machineMetadata[0]`. */
+  PROPERTY = 'property',
+}
 
 /**
  * Validates `value` against a JSON schema (compiled once per process) and
- * returns readable problems such as `/coreos/etcd2/proxy must be equal to one of
- * the allowed values (on, off, readonly); got true`. Empty when valid.
+ * returns one readable problem per bad place, with the bad value and what was
+ * expected. Empty when valid.
  */
-export function schemaProblems(schema: object, value: unknown): string[] {
+export function schemaProblems(schema: object, value: unknown, style: ProblemStyle = ProblemStyle.POINTER): string[] {
   let validate = compiled.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }
   if (validate(value)) { return []; }
-  return (validate.errors ?? []).map(error => formatSchemaError(error, value));
+  const problems = new Map<string, string>();
+  for (const error of validate.errors ?? []) {
+    const key = error.keyword === 'additionalProperties'
+      ? `${error.instancePath}/${error.params.additionalProperty}`
+      : error.instancePath;
+    // One problem per place; an enum or const says more than the type check that fails with it.
+    if (!problems.has(key) || error.keyword === 'enum' || error.keyword === 'const') {
+      problems.set(key, formatSchemaError(error, value, style));
+    }
+  }
+  return [...problems.values()];
 }
 
-function formatSchemaError(error: ErrorObject, root: unknown): string {
-  const where = error.instancePath || '(top level)';
-  const got = JSON.stringify(valueAt(root, error.instancePath));
+function formatSchemaError(error: ErrorObject, root: unknown, style: ProblemStyle): string {
+  const where = style === ProblemStyle.PROPERTY ? propertyPath(error.instancePath) : (error.instancePath || '(top level)');
+  const got = describe(valueAt(root, error.instancePath));
+  const expected = (error.parentSchema as { expected?: string } | undefined)?.expected;
   switch (error.keyword) {
-    case 'additionalProperties':
-      return `${where} has unknown key '${error.params.additionalProperty}'`;
+    case 'additionalProperties': {
+      const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      const unknownKey = String(error.params.additionalProperty);
+      const owner = where === '(top level)' || where === '(props)' ? '' : `${where} `;
+      return `${owner}has unknown key '${unknownKey}'; expected one of ${known.join(', ')}`;
+    }
+    case 'required':
+      return `${where === '(props)' ? '' : `${where} `}is missing '${error.params.missingProperty}'`;
     case 'enum':
       return `${where} is ${got}; expected one of ${(error.params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')}`;
-    case 'required':
-      return `${where} is missing required key '${error.params.missingProperty}'`;
+    case 'type':
+      return `${where} is ${got}; expected ${expected ?? `a value of type ${error.params.type}`}`;
     default:
-      return `${where} is ${got}; it ${error.message}`;
+      return `${where} is ${got}; ${expected ? `expected ${expected}` : `it ${error.message}`}`;
   }
+}
+
+/** `/xFleet/machineMetadata/0` → `xFleet.machineMetadata[0]`. */
+function propertyPath(pointer: string): string {
+  if (!pointer) { return '(props)'; }
+  return pointer.split('/').slice(1).map(unescapeToken)
+    .reduce((path, token) => /^[0-9]+$/.test(token) ? `${path}[${token}]` : path ? `${path}.${token}` : token, '');
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) { return 'undefined'; }
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value); // e.g. a construct, which refers to itself
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function unescapeToken(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
   return pointer.split('/').slice(1).reduce<unknown>((node, token) => {
-    const key = token.replace(/~1/g, '/').replace(/~0/g, '~');
-    return node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+    return node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[unescapeToken(token)] : undefined;
   }, root);
 }

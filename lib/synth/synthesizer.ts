@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
 import { WriterHooks, writeAtomically } from './atomic-writer';
+import { schemaProblems } from './json-schema';
+import manifestSchema from './manifest.schema.json';
 import { SynthManifest, buildManifest, renderManifest } from './manifest';
 import { unsafePathReason } from './safe-path';
 import { IFileOwner, SynthesizedFile, isFileOwner } from './synthesized-file';
@@ -9,6 +11,20 @@ import { ValidationError, ValidationProblem } from './validation-error';
 export interface IWarningSource extends IConstruct {
   /** Warnings about this construct, each a message without the path. */
   warnings(): string[];
+}
+
+/**
+ * A construct that needs a step between validation and rendering, e.g. to load
+ * or create key material that its files embed. The only phase that may read
+ * disk outside the output folder.
+ */
+export interface IPreparable extends IConstruct {
+  /** Makes the construct ready to render; returns problems (messages without the path), empty when ready. */
+  prepare(): string[];
+}
+
+function isPreparable(construct: IConstruct): construct is IPreparable {
+  return typeof (construct as Partial<IPreparable>).prepare === 'function';
 }
 
 function isWarningSource(construct: IConstruct): construct is IWarningSource {
@@ -24,8 +40,9 @@ export interface RenderedOutput {
 
 /**
  * Phases 1-4 of synthesis: lock the tree, validate every construct (collecting
- * all problems, then throwing once), render every file in memory, and check
- * the rendered files. Touches no disk.
+ * all problems, then throwing once), prepare what needs it (e.g. key material),
+ * render every file in memory, and check the rendered files. Writes nothing to
+ * the output folder.
  */
 export function renderTree(root: IConstruct): RenderedOutput {
   root.node.lock();
@@ -34,6 +51,13 @@ export function renderTree(root: IConstruct): RenderedOutput {
   const problems: ValidationProblem[] = [];
   for (const construct of constructs) {
     for (const message of construct.node.validate()) {
+      problems.push({ constructPath: construct.node.path, message });
+    }
+  }
+  throwIfAny(problems);
+
+  for (const construct of constructs.filter(isPreparable)) {
+    for (const message of construct.prepare()) {
       problems.push({ constructPath: construct.node.path, message });
     }
   }
@@ -62,16 +86,33 @@ export function renderTree(root: IConstruct): RenderedOutput {
   const warnings = constructs.filter(isWarningSource)
     .flatMap(source => source.warnings().map(message => `[${source.node.path}] ${message}`));
   const manifest = buildManifest(rendered, warnings);
+  for (const message of schemaProblems(manifestSchema, manifest)) {
+    problems.push({ constructPath: root.node.path, message: `manifest.json: ${message}` });
+  }
+  throwIfAny(problems);
   return { files: [...rendered.map(r => r.file), renderManifest(manifest)], manifest };
 }
 
+/** Options of {@link synthesizeTree}. */
+export interface SynthesizeOptions {
+  /** Test hooks of the writer. */
+  readonly hooks?: WriterHooks;
+  /**
+   * Print warnings to stderr.
+   * @default true
+   */
+  readonly printWarnings?: boolean;
+}
+
 /** All five phases: render in memory, then write atomically into `outdir`. */
-export function synthesizeTree(root: IConstruct, outdir: string, hooks?: WriterHooks): SynthManifest {
+export function synthesizeTree(root: IConstruct, outdir: string, options: SynthesizeOptions = {}): SynthManifest {
   const { files, manifest } = renderTree(root);
-  for (const warning of manifest.warnings) {
-    process.stderr.write(`warning: ${warning}\n`);
+  if (options.printWarnings ?? true) {
+    for (const warning of manifest.warnings) {
+      process.stderr.write(`warning: ${warning}\n`);
+    }
   }
-  writeAtomically(outdir, files, hooks);
+  writeAtomically(outdir, files, options.hooks);
   return manifest;
 }
 

@@ -13,7 +13,7 @@ export class Testing {
   public static synth(root: IConstruct): Record<string, string> {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vagrant-kubernetes-'));
     try {
-      synthesizeTree(root, path.join(outdir, 'out'));
+      synthesizeTree(root, path.join(outdir, 'out'), { printWarnings: false });
       return Testing.readFolder(path.join(outdir, 'out'));
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });

@@ -30,6 +30,11 @@ export function parseCidr(text: string): Cidr | undefined {
   return { first: address, last: address + size - 1, bits };
 }
 
+/** Whether `text` is shaped like `a.b.c.d/n` but has host bits set (e.g. `10.11.0.1/16`). */
+export function hasHostBits(text: string): boolean {
+  return CIDR_PATTERN.test(text) && parseCidr(text) === undefined;
+}
+
 /** The /24 of a three-octet prefix. */
 export function prefixCidr(prefix: string): Cidr {
   return parseCidr(`${prefix}.0/24`)!;

@@ -1,5 +1,8 @@
 import { Construct } from 'constructs';
+import propsSchema from './machine-tier-props.schema.json';
 import type { VagrantCluster } from './vagrant-cluster';
+import { ProblemStyle, schemaProblems } from '../synth/json-schema';
+import type { IWarningSource } from '../synth/synthesizer';
 import { VagrantMachine, VagrantMachineProps } from './vagrant-machine';
 
 /** Props shared by every tier of identical VMs. */
@@ -36,28 +39,45 @@ export interface TierSizing {
 
 /** Most VMs a tier can hold: one /24 has 254 host addresses. */
 const MAX_MACHINES = 254;
+/** Hostnames are DNS-1123 labels (RFC 1123): lowercase letters, digits and '-', at most 63 characters. */
+const DNS_1123_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Below these, a VM is expected to struggle: a warning, not an error. */
+export interface SizingMinimum {
+  readonly cpus: number;
+  readonly memoryMb: number;
+  /** Why the minimum, for the warning. */
+  readonly reason: string;
+}
 
 /**
  * A tier of identical VMs named `<id>-01`, `<id>-02`, ... on consecutive
  * addresses. Subclasses decide the machine type; the profile adds files.
  */
-export abstract class MachineTier<M extends VagrantMachine> extends Construct {
+export abstract class MachineTier<M extends VagrantMachine> extends Construct implements IWarningSource {
   /** The cluster this tier belongs to. */
   public readonly cluster: VagrantCluster;
   /** The resolved sizing (props with defaults applied). */
   public readonly sizing: TierSizing;
   private readonly _machines: M[] = [];
 
-  protected constructor(cluster: VagrantCluster, id: string, props: MachineTierProps, defaults: TierSizing) {
+  protected constructor(
+    cluster: VagrantCluster,
+    id: string,
+    props: MachineTierProps,
+    defaults: TierSizing,
+    private readonly minimum: SizingMinimum,
+  ) {
     super(cluster, id);
     this.cluster = cluster;
+    const given = props ?? {};
     this.sizing = {
-      count: props.count ?? defaults.count,
-      cpus: props.cpus ?? defaults.cpus,
-      memoryMb: props.memoryMb ?? defaults.memoryMb,
-      firstIp: props.firstIp ?? defaults.firstIp,
+      count: given.count ?? defaults.count,
+      cpus: given.cpus ?? defaults.cpus,
+      memoryMb: given.memoryMb ?? defaults.memoryMb,
+      firstIp: given.firstIp ?? defaults.firstIp,
     };
-    this.node.addValidation({ validate: () => this.validateSizing() });
+    this.node.addValidation({ validate: () => [...schemaProblems(propsSchema, given, ProblemStyle.PROPERTY), ...this.validateTier()] });
   }
 
   /** The VMs, in order. */
@@ -78,23 +98,33 @@ export abstract class MachineTier<M extends VagrantMachine> extends Construct {
     }
   }
 
-  private validateSizing(): string[] {
-    const { count, cpus, memoryMb, firstIp } = this.sizing;
+  /** Too little CPU or memory for what the tier runs. */
+  public warnings(): string[] {
+    const { cpus, memoryMb } = this.sizing;
+    const { reason } = this.minimum;
+    const warnings: string[] = [];
+    if (Number.isInteger(cpus) && cpus < this.minimum.cpus) {
+      warnings.push(`cpus ${cpus} is below the recommended ${this.minimum.cpus}: ${reason}`);
+    }
+    if (Number.isInteger(memoryMb) && memoryMb < this.minimum.memoryMb) {
+      warnings.push(`memoryMb ${memoryMb} is below the recommended ${this.minimum.memoryMb}: ${reason}`);
+    }
+    return warnings;
+  }
+
+  /** Rules the props schema can't express: hostnames, and the last address inside the /24. */
+  private validateTier(): string[] {
+    const { count, firstIp } = this.sizing;
     const problems: string[] = [];
-    const wholeIn = (name: string, value: number, min: number, max: number) => {
-      if (!Number.isInteger(value) || value < min || value > max) {
-        problems.push(`${name} ${JSON.stringify(value)} is out of range; expected a whole number from ${min} to ${max}`);
-        return false;
-      }
-      return true;
-    };
-    const countOk = wholeIn('count', count, 1, MAX_MACHINES);
-    wholeIn('cpus', cpus, 1, 64);
-    wholeIn('memoryMb', memoryMb, 64, 262144);
-    const firstIpOk = wholeIn('firstIp', firstIp, 1, 254);
-    if (countOk && firstIpOk && firstIp + count - 1 > 254) {
+    const sample = `${this.node.id}-01`;
+    if (!DNS_1123_LABEL.test(sample) || sample.length > 60) {
+      problems.push(`tier id '${this.node.id}' gives hostnames like '${sample}', which are not DNS-1123 labels; `
+        + 'expected lowercase letters, digits and \'-\', starting with a letter, at most 59 characters');
+    }
+    const whole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
+    if (whole(count, 1, MAX_MACHINES) && whole(firstIp, 1, 254) && firstIp + count - 1 > 254) {
       problems.push(`firstIp ${firstIp} + count ${count} runs past .254 of ${this.cluster.prefix}.0/24 `
-        + `(last VM would be .${firstIp + count - 1}); lower firstIp or count`);
+        + `(the last VM would be .${firstIp + count - 1}); lower firstIp or count`);
     }
     return problems;
   }

@@ -14,9 +14,6 @@ export interface IVagrantfileSource {
   readonly summary: string[];
 }
 
-/** The Vagrant versions the Vagrantfile accepts (`Vagrant.require_version`). */
-export const VAGRANT_VERSION_REQUIREMENT = '>= 1.8.0';
-
 /** Where the file provisioner uploads the user-data before it is moved into place. */
 const UPLOAD_PATH = '/tmp/vagrantfile-user-data';
 
@@ -45,7 +42,7 @@ export class Vagrantfile extends Construct implements IFileOwner {
       '#',
       ...summary.map(line => `# ${line}`.trimEnd()),
       '',
-      `Vagrant.require_version ${rubyString(VAGRANT_VERSION_REQUIREMENT)}`,
+      `Vagrant.require_version ${rubyString(`>= ${box.minVagrantVersion}`)}`,
       '',
       `BOX = ${rubyString(box.name)}`,
       `BOX_URL = ${rubyString(box.url)}`,

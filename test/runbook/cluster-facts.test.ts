@@ -24,7 +24,7 @@ describe('cluster facts (what the runbook files render from)', () => {
     ]);
     expect(facts.etcdEndpoint).to.equal('http://10.10.10.11:2379');
     expect(facts.apiServer).to.equal('http://10.10.10.100:8080');
-    expect(facts.image).to.equal('gcr.io/google_containers/hyperkube:v1.1.7');
+    expect(facts.images).to.deep.equal(['gcr.io/google_containers/hyperkube:v1.1.7']);
     expect(facts.fleetUnitGlob).to.equal('kube/*.service');
     expect(facts.fleetUnits.map(u => [u.name, u.global, u.machines])).to.deep.equal([
       ['kubelet-master.service', false, ['node-01']],
@@ -62,7 +62,7 @@ describe('cluster facts (what the runbook files render from)', () => {
     expect(facts.etcdEndpoint).to.equal('http://192.168.56.21:2379');
     expect(facts.master.name).to.equal('worker-01');
     expect(facts.apiServer).to.equal('http://192.168.56.51:8080');
-    expect(facts.image).to.equal('gcr.io/google_containers/hyperkube-amd64:v1.2.7');
+    expect(facts.images).to.deep.equal(['gcr.io/google_containers/hyperkube-amd64:v1.2.7']);
     expect(facts.kubeMachines.map(m => m.fleetMetadata)).to.deep.equal(['core=worker,kube=master', ...new Array(5).fill('core=worker,kube=minion')]);
     expect(facts.staticPods.map(p => p.mirrorName)).to.deep.equal([
       'kube-master-worker-01', ...[52, 53, 54, 55, 56].map(octet => `kube-minion-192.168.56.${octet}`),

@@ -1,0 +1,384 @@
+import * as crypto from 'node:crypto';
+import { certificateProblems, ExpectedCertificate, ExpectedIssuer } from './certificate-check';
+import { CertificateFacts, readCertificate } from './certificate-facts';
+import { encodedNameHex, issueCertificate } from './certificate-issuer';
+import { generatePrivateKey, parsePrivateKey, parsePublicKey, PrivateKey, publicKeyPem, samePublicKey } from './key-material';
+import { PkiError, PkiProblem } from './pki-error';
+import { KEY_MODE, PkiFolder, PUBLIC_MODE, StoredFile } from './pki-folder';
+import { CertificateUsage, PkiSpec } from './pki-spec';
+import { checkSpec } from './spec-check';
+
+/** Options of `Pki.loadOrCreate()`. */
+export interface PkiOptions {
+  /**
+   * The time stored certificates are checked against and new ones are issued at.
+   * @default - the current time
+   */
+  readonly now?: Date;
+  /**
+   * Re-issue every piece that is expired or no longer matches the spec (and
+   * every certificate of a CA re-issued this way) instead of failing. A
+   * certificate is re-issued for its existing private key when that key is
+   * readable; a new key is generated only when the key itself is missing or unusable.
+   * @default false
+   */
+  readonly regenerate?: boolean;
+  /**
+   * Validity of newly issued leaf certificates, in days. CAs are always issued
+   * for ten years. A leaf never outlives its CA.
+   * @default 365
+   */
+  readonly validityDays?: number;
+}
+
+/** Validity of a CA, in days (ten years). */
+export const CA_VALIDITY_DAYS = 3650;
+/** Default validity of a leaf certificate, in days. */
+export const DEFAULT_VALIDITY_DAYS = 365;
+/** How far notBefore is backdated from now, so that a clock a little behind still accepts a new certificate. */
+export const BACKDATE_MS = 60_000;
+
+const DAY_MS = 86_400_000;
+const REGENERATE_HINT = 'Fix the spec, or pass { regenerate: true } to re-issue exactly these pieces '
+  + '(and the certificates of a re-issued CA). Files the spec does not name are never touched.';
+
+/** How a certificate piece (`<name>.crt` + `<name>.key`) is obtained. */
+type CertificateAction =
+  | 'reuse' // both files, byte for byte
+  | 'issue' // a new certificate for the stored private key
+  | 'generate' // a new private key and certificate
+  | 'broken'; // problems, and no regenerate: nothing is done
+
+/** How a key pair (`<name>.key` + `<name>.pub`) is obtained. */
+type KeyPairAction = 'reuse' | 'derive' | 'generate' | 'broken';
+
+/** What planning found for one certificate piece. */
+interface CertificatePlan {
+  readonly name: string;
+  readonly expected: ExpectedCertificate;
+  readonly action: CertificateAction;
+  readonly certificateText?: string;
+  readonly facts?: CertificateFacts;
+  /** The stored private key, when it is usable. */
+  readonly storedKey?: PrivateKey;
+  /** For a leaf: the CA that signs it. */
+  readonly ca?: string;
+}
+
+/** A certificate and its key, as held after loading. */
+interface CertificatePair {
+  readonly certificate: string;
+  readonly privateKey: PrivateKey;
+  readonly notAfter: Date;
+}
+
+/**
+ * The certificates and keys of a cluster, kept in a folder and reused across
+ * synths, so that re-synthesis is deterministic and never rotates a key by surprise.
+ *
+ * For each CA and certificate the folder holds `<name>.crt` (0644) and
+ * `<name>.key` (0600); for each key pair `<name>.key` (0600) and `<name>.pub`
+ * (0644). Loading is synchronous, like `synth()`.
+ *
+ * - A missing piece is generated: RSA 2048 keys, SHA-256 signatures.
+ * - A stored piece is reused byte for byte.
+ * - A stored piece that is expired, not yet valid, or no longer matches the
+ *   spec is an error that lists every problem (`PkiError`), unless
+ *   `regenerate` is set.
+ *
+ * Certificates follow what kubeadm issues: CAs are self-signed with
+ * basicConstraints CA:TRUE (critical), keyUsage keyCertSign, cRLSign and
+ * digitalSignature (critical), and no extendedKeyUsage; leaves carry CA:FALSE,
+ * keyUsage digitalSignature and keyEncipherment (critical), serverAuth and/or
+ * clientAuth, the subjectAltNames, and both key identifiers. notBefore is
+ * backdated one minute; serial numbers are 126 random bits, positive.
+ *
+ * @see https://kubernetes.io/docs/setup/best-practices/certificates/
+ */
+export class Pki {
+  /**
+   * Loads the pieces of `spec` from `dir`, generating what is missing. Writes
+   * only new or re-issued files, each atomically; creates `dir` (0700) when needed.
+   *
+   * @throws PkiError listing every problem with the spec or with a stored piece;
+   *   nothing is written then.
+   */
+  public static loadOrCreate(dir: string, spec: PkiSpec, options: PkiOptions = {}): Pki {
+    const problems = checkSpec(spec);
+    const now = options.now ?? new Date();
+    if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+      problems.push({ location: 'options.now', message: `${String(now)} is not a date; expected a valid Date` });
+    }
+    const validityDays = options.validityDays ?? DEFAULT_VALIDITY_DAYS;
+    if (!Number.isInteger(validityDays) || validityDays < 1) {
+      problems.push({ location: 'options.validityDays', message: `${validityDays} is not a whole number of days; expected an integer of at least 1` });
+    }
+    if (problems.length > 0) {
+      throw new PkiError(problems);
+    }
+    return new Pki(new PkiFolder(dir), spec, now, validityDays, options.regenerate === true);
+  }
+
+  /** The folder the pieces are kept in. */
+  public readonly dir: string;
+  /** Files (relative to `dir`) that this load wrote, in the order written; empty when everything was reused. */
+  public readonly written: string[] = [];
+
+  private readonly cas = new Map<string, CertificatePair>();
+  private readonly leaves = new Map<string, CertificatePair>();
+  private readonly keyPairs = new Map<string, { privateKey: string; publicKey: string }>();
+
+  private constructor(
+    private readonly folder: PkiFolder,
+    spec: PkiSpec,
+    private readonly now: Date,
+    private readonly validityDays: number,
+    private readonly regenerate: boolean,
+  ) {
+    this.dir = folder.dir;
+    const problems: PkiProblem[] = [];
+
+    // Plan everything first: nothing is written when any piece is broken.
+    const caPlans = (spec.cas ?? []).map(ca => this.planCertificate(ca.name, {
+      commonName: ca.commonName, organizations: [], ca: true, usages: [], dnsNames: [], ipAddresses: [],
+    }, undefined, problems));
+    const caPlanOf = new Map(caPlans.map(plan => [plan.name, plan]));
+    const leafPlans = (spec.certificates ?? []).map(cert => this.planCertificate(cert.name, {
+      commonName: cert.commonName,
+      organizations: cert.organizations ?? [],
+      ca: false,
+      usages: cert.usages as CertificateUsage[],
+      dnsNames: cert.dnsNames ?? [],
+      ipAddresses: cert.ipAddresses ?? [],
+    }, caPlanOf.get(cert.ca)!, problems));
+    const keyPairPlans = (spec.keyPairs ?? []).map(name => this.planKeyPair(name, problems));
+
+    if (problems.length > 0) {
+      throw new PkiError(problems, REGENERATE_HINT);
+    }
+
+    for (const plan of caPlans) {
+      this.cas.set(plan.name, this.realize(plan, undefined));
+    }
+    for (const plan of leafPlans) {
+      this.leaves.set(plan.name, this.realize(plan, this.cas.get(plan.ca!)!));
+    }
+    for (const plan of keyPairPlans) {
+      this.keyPairs.set(plan.name, this.realizeKeyPair(plan));
+    }
+  }
+
+  /** PEM of a CA's certificate. */
+  public caCertificate(name: string): string {
+    return this.lookup(this.cas, name, 'CA').certificate;
+  }
+
+  /** PEM of a leaf certificate. */
+  public certificate(name: string): string {
+    return this.lookup(this.leaves, name, 'certificate').certificate;
+  }
+
+  /** PEM (PKCS#8, or as stored) of the private key of a CA, a certificate or a key pair. */
+  public privateKey(name: string): string {
+    const pair = this.cas.get(name) ?? this.leaves.get(name);
+    if (pair) { return pair.privateKey.pem; }
+    const keyPair = this.keyPairs.get(name);
+    if (keyPair) { return keyPair.privateKey; }
+    const known = [...this.cas.keys(), ...this.leaves.keys(), ...this.keyPairs.keys()];
+    throw new Error(`privateKey("${name}"): no CA, certificate or key pair of that name; expected one of: ${known.join(', ') || '(none)'}`);
+  }
+
+  /** PEM ("PUBLIC KEY", SPKI) of a key pair. */
+  public publicKey(name: string): string {
+    return this.lookup(this.keyPairs, name, 'key pair').publicKey;
+  }
+
+  private lookup<T>(map: Map<string, T>, name: string, kind: string): T {
+    const found = map.get(name);
+    if (found === undefined) {
+      throw new Error(`no ${kind} named "${name}" in the PKI spec; expected one of: ${[...map.keys()].join(', ') || '(none)'}`);
+    }
+    return found;
+  }
+
+  /** Reads a certificate piece, checks it, and decides what to do with it. */
+  private planCertificate(name: string, expected: ExpectedCertificate, ca: CertificatePlan | undefined, problems: PkiProblem[]): CertificatePlan {
+    const certFile = `${name}.crt`;
+    const keyFile = `${name}.key`;
+    const storedCert = this.folder.read(certFile);
+    const storedKey = this.folder.read(keyFile);
+    if ('missing' in storedCert && 'missing' in storedKey) {
+      return { name, expected, action: 'generate', ca: ca?.name };
+    }
+    // With regenerate, a re-issued CA re-issues every certificate it signs.
+    const forced = this.regenerate && ca !== undefined && ca.action !== 'reuse';
+
+    const found: PkiProblem[] = [];
+    const atCert = (message: string) => found.push({ location: this.folder.pathOf(certFile), message });
+    const atKey = (message: string) => found.push({ location: this.folder.pathOf(keyFile), message });
+
+    let key: PrivateKey | undefined;
+    if ('problem' in storedKey) {
+      atKey(storedKey.problem);
+    } else if ('text' in storedKey) {
+      const parsed = parsePrivateKey(storedKey.text);
+      if ('problem' in parsed) { atKey(parsed.problem); } else { key = parsed; }
+    } else {
+      atKey(`is missing, but ${this.folder.pathOf(certFile)} exists; expected the private key of that certificate (a new key needs a new certificate)`);
+    }
+
+    let facts: CertificateFacts | undefined;
+    let certificateText: string | undefined;
+    if ('problem' in storedCert) {
+      atCert(storedCert.problem);
+    } else if ('text' in storedCert) {
+      certificateText = storedCert.text;
+      const read = readCertificate(storedCert.text);
+      if ('problem' in read) {
+        atCert(read.problem);
+      } else {
+        facts = read;
+        if (!forced && ca?.action === 'generate') {
+          atCert(`was signed by CA '${ca.name}', which is generated anew because ${this.folder.pathOf(`${ca.name}.crt`)} and its key are missing; `
+            + 'expected a certificate of the CA in the folder (restore the CA files, or re-issue this certificate)');
+        } else if (!forced) {
+          certificateProblems(facts, expected, this.expectedIssuer(facts, ca), this.now).forEach(atCert);
+        }
+        if (key && !samePublicKey(key.key, facts.x509.publicKey)) {
+          atKey(`does not match ${this.folder.pathOf(certFile)} (their public keys differ); expected the private key of that certificate`);
+        }
+      }
+    }
+
+    let action: CertificateAction;
+    if (forced) {
+      action = key ? 'issue' : 'generate';
+    } else if (found.length === 0) {
+      action = facts ? 'reuse' : 'issue'; // a stored key without its certificate gets one
+    } else if (this.regenerate) {
+      action = key ? 'issue' : 'generate';
+    } else {
+      action = 'broken';
+      problems.push(...found);
+    }
+    return { name, expected, action, certificateText, facts, storedKey: key, ca: ca?.name };
+  }
+
+  /**
+   * Who must have signed a stored certificate: the CA itself for a CA;
+   * otherwise the CA as it will be after this load (its stored certificate
+   * when reused, else the name the spec gives it), verified with the CA's key.
+   */
+  private expectedIssuer(facts: CertificateFacts, ca: CertificatePlan | undefined): ExpectedIssuer {
+    if (!ca) {
+      return { label: 'itself (a self-signed CA)', subjectHex: facts.subjectHex, subjectText: facts.x509.subject.split('\n').join(', '), publicKey: facts.x509.publicKey };
+    }
+    const label = `CA '${ca.name}' (${this.folder.pathOf(`${ca.name}.crt`)})`;
+    const publicKey = ca.storedKey ? crypto.createPublicKey(ca.storedKey.key) : ca.facts?.x509.publicKey;
+    const reusedSubject = ca.action === 'reuse' && ca.facts;
+    return {
+      label,
+      subjectHex: reusedSubject ? ca.facts!.subjectHex : encodedNameHex(ca.expected.commonName, []),
+      subjectText: reusedSubject ? ca.facts!.x509.subject.split('\n').join(', ') : `CN = ${ca.expected.commonName}`,
+      publicKey,
+    };
+  }
+
+  /** Carries out a certificate plan: reuses, issues or generates, and writes what is new. */
+  private realize(plan: CertificatePlan, ca: CertificatePair | undefined): CertificatePair {
+    let privateKey = plan.action === 'generate' ? undefined : plan.storedKey;
+    if (privateKey) {
+      this.folder.protectKey(`${plan.name}.key`);
+    } else {
+      privateKey = generatePrivateKey();
+      this.writeFile(`${plan.name}.key`, privateKey.pem, KEY_MODE);
+    }
+    if (plan.action === 'reuse') {
+      return { certificate: plan.certificateText!, privateKey, notAfter: plan.facts!.notAfter };
+    }
+    const days = plan.expected.ca ? CA_VALIDITY_DAYS : this.validityDays;
+    let notAfter = new Date(this.now.getTime() + days * DAY_MS);
+    if (ca && ca.notAfter < notAfter) { notAfter = ca.notAfter; }
+    const certificate = issueCertificate({
+      commonName: plan.expected.commonName,
+      organizations: plan.expected.organizations,
+      subjectKey: privateKey.key,
+      ca: plan.expected.ca,
+      usages: plan.expected.usages,
+      dnsNames: plan.expected.dnsNames,
+      ipAddresses: plan.expected.ipAddresses,
+      notBefore: new Date(this.now.getTime() - BACKDATE_MS),
+      notAfter,
+    }, ca ? { key: ca.privateKey.key, certificatePem: ca.certificate } : { key: privateKey.key });
+    this.writeFile(`${plan.name}.crt`, certificate, PUBLIC_MODE);
+    return { certificate, privateKey, notAfter };
+  }
+
+  /** Reads a key pair and decides what to do with it. */
+  private planKeyPair(name: string, problems: PkiProblem[]): { name: string; action: KeyPairAction; key?: PrivateKey; publicText?: string } {
+    const keyFile = `${name}.key`;
+    const pubFile = `${name}.pub`;
+    const storedKey: StoredFile = this.folder.read(keyFile);
+    const storedPub: StoredFile = this.folder.read(pubFile);
+    if ('missing' in storedKey && 'missing' in storedPub) {
+      return { name, action: 'generate' };
+    }
+    const found: PkiProblem[] = [];
+    const atKey = (message: string) => found.push({ location: this.folder.pathOf(keyFile), message });
+    const atPub = (message: string) => found.push({ location: this.folder.pathOf(pubFile), message });
+
+    let key: PrivateKey | undefined;
+    if ('problem' in storedKey) {
+      atKey(storedKey.problem);
+    } else if ('text' in storedKey) {
+      const parsed = parsePrivateKey(storedKey.text);
+      if ('problem' in parsed) { atKey(parsed.problem); } else { key = parsed; }
+    } else {
+      atKey(`is missing, but ${this.folder.pathOf(pubFile)} exists; expected the private half of that key pair (a new pair would invalidate everything signed with the old one)`);
+    }
+    let publicText: string | undefined;
+    if ('problem' in storedPub) {
+      atPub(storedPub.problem);
+    } else if ('text' in storedPub) {
+      publicText = storedPub.text;
+      const parsed = parsePublicKey(storedPub.text);
+      if ('problem' in parsed) {
+        atPub(parsed.problem);
+      } else if (key && !samePublicKey(key.key, parsed)) {
+        atPub(`does not match ${this.folder.pathOf(keyFile)}; expected the public half of that private key`);
+      }
+    }
+
+    let action: KeyPairAction;
+    if (found.length === 0) {
+      action = publicText !== undefined ? 'reuse' : 'derive'; // a lost public key is derived, not rotated
+    } else if (this.regenerate) {
+      action = key ? 'derive' : 'generate';
+    } else {
+      action = 'broken';
+      problems.push(...found);
+    }
+    return { name, action, key, publicText };
+  }
+
+  private realizeKeyPair(plan: { name: string; action: KeyPairAction; key?: PrivateKey; publicText?: string }): { privateKey: string; publicKey: string } {
+    let key = plan.action === 'generate' ? undefined : plan.key;
+    if (key) {
+      this.folder.protectKey(`${plan.name}.key`);
+    } else {
+      key = generatePrivateKey();
+      this.writeFile(`${plan.name}.key`, key.pem, KEY_MODE);
+    }
+    if (plan.action === 'reuse') {
+      return { privateKey: key.pem, publicKey: plan.publicText! };
+    }
+    const publicKey = publicKeyPem(key.key);
+    this.writeFile(`${plan.name}.pub`, publicKey, PUBLIC_MODE);
+    return { privateKey: key.pem, publicKey };
+  }
+
+  private writeFile(file: string, content: string, mode: number): void {
+    this.folder.write(file, content, mode);
+    this.written.push(file);
+  }
+}

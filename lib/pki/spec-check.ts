@@ -1,0 +1,84 @@
+import { isIP } from 'node:net';
+import { PkiProblem } from './pki-error';
+import { CertificateUsage, PkiSpec } from './pki-spec';
+
+/** Names become file names: keep them to one portable path segment. */
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** A host name or a `*.`-wildcard, LDH labels of at most 63 characters. */
+const DNS_PATTERN = /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+/** X.520 upper bound for CN and O (ub-common-name, ub-organization-name). */
+const MAX_NAME_ATTRIBUTE = 64;
+const USAGES: readonly CertificateUsage[] = ['server', 'client'];
+
+/** Every problem with the shape of `spec`, in spec order; empty when it is sound. */
+export function checkSpec(spec: PkiSpec): PkiProblem[] {
+  const problems: PkiProblem[] = [];
+  const add = (location: string, message: string) => problems.push({ location, message });
+  const seen = new Map<string, string>();
+  const claimName = (location: string, name: unknown) => {
+    if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+      add(location, `name ${JSON.stringify(name)} is not a file name stem; expected letters, digits, '.', '_' or '-', starting with a letter or digit`);
+      return;
+    }
+    const earlier = seen.get(name.toLowerCase());
+    if (earlier) {
+      add(location, `name "${name}" is already used by ${earlier}; expected names unique across cas, certificates and keyPairs (they share one folder)`);
+      return;
+    }
+    seen.set(name.toLowerCase(), location);
+  };
+  const checkNameAttribute = (location: string, what: string, value: unknown) => {
+    if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_NAME_ATTRIBUTE) {
+      add(location, `${what} ${JSON.stringify(value)} is not usable; expected a non-blank string of at most ${MAX_NAME_ATTRIBUTE} characters`);
+    }
+  };
+
+  const cas = spec.cas ?? [];
+  const caNames = new Set<string>();
+  cas.forEach((ca, i) => {
+    const location = `spec.cas[${i}]${typeof ca?.name === 'string' ? ` (${ca.name})` : ''}`;
+    claimName(location, ca?.name);
+    checkNameAttribute(location, 'commonName', ca?.commonName);
+    if (typeof ca?.name === 'string') { caNames.add(ca.name); }
+  });
+
+  (spec.certificates ?? []).forEach((cert, i) => {
+    const location = `spec.certificates[${i}]${typeof cert?.name === 'string' ? ` (${cert.name})` : ''}`;
+    claimName(location, cert?.name);
+    checkNameAttribute(location, 'commonName', cert?.commonName);
+    if (!caNames.has(cert?.ca)) {
+      const known = cas.map(ca => ca?.name).filter(n => typeof n === 'string');
+      add(location, `ca ${JSON.stringify(cert?.ca)} is not in spec.cas; expected one of: ${known.length > 0 ? known.join(', ') : '(no CAs declared)'}`);
+    }
+    for (const organization of cert?.organizations ?? []) {
+      checkNameAttribute(location, 'organization', organization);
+    }
+    for (const dnsName of cert?.dnsNames ?? []) {
+      if (typeof dnsName !== 'string' || !DNS_PATTERN.test(dnsName) || dnsName.length > 253) {
+        add(location, `dnsName ${JSON.stringify(dnsName)} is not a DNS name; expected dot-separated labels of letters, digits and '-', e.g. kubernetes.default.svc`);
+      }
+    }
+    for (const ip of cert?.ipAddresses ?? []) {
+      if (typeof ip !== 'string' || isIP(ip) === 0) {
+        add(location, `ipAddress ${JSON.stringify(ip)} is not an IP address; expected an IPv4 (10.0.0.1) or IPv6 (fd00::1) address`);
+      }
+    }
+    const usages: unknown[] = Array.isArray(cert?.usages) ? cert.usages : [];
+    if (usages.length === 0) {
+      add(location, `usages ${JSON.stringify(cert?.usages)} is empty; expected 'server', 'client' or both`);
+    }
+    for (const usage of usages) {
+      if (!USAGES.includes(usage as CertificateUsage)) {
+        add(location, `usage ${JSON.stringify(usage)} is unknown; expected 'server' or 'client'`);
+      }
+    }
+    if (new Set(usages).size !== usages.length) {
+      add(location, `usages ${JSON.stringify(usages)} repeat an entry; expected each usage once`);
+    }
+  });
+
+  (spec.keyPairs ?? []).forEach((name, i) => {
+    claimName(`spec.keyPairs[${i}]`, name);
+  });
+  return problems;
+}

@@ -1,0 +1,71 @@
+// Both static pod manifests validate against the Kubernetes Pod schema at
+// runtime (kubernetes-models), not only against cdk8s's compile-time types.
+import { expect } from 'chai';
+import { Pod } from 'kubernetes-models/v1';
+import { defaultCluster } from '../../examples/default';
+import { CLASSIC_RELEASES, Testing, VagrantCluster } from '../../lib';
+import { otherCluster, yaml11 } from '../support/fixtures';
+
+/** The static pod manifests of a tree, as written and read back by a YAML 1.1 reader (the kubelet's). */
+function podManifests(cluster: VagrantCluster): Array<[string, any]> {
+  return Object.entries(Testing.render(cluster))
+    .filter(([file]) => /^pods\/.+\.yaml$/.test(file))
+    .map(([file, content]) => [file, yaml11(content)]);
+}
+
+/** The schema's verdict: undefined when valid, else its message. */
+function podProblem(manifest: unknown): string | undefined {
+  try {
+    new Pod(manifest as any).validate();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+describe('integration: the static pods validate against the Kubernetes Pod schema', () => {
+  it('validates both manifests of the seed cluster', () => {
+    const manifests = podManifests(defaultCluster());
+    expect(manifests.map(([file]) => file)).to.deep.equal(['pods/master/kube-master.yaml', 'pods/minion/kube-minion.yaml']);
+    for (const [file, manifest] of manifests) {
+      expect(podProblem(manifest), file).to.equal(undefined);
+      expect([manifest.apiVersion, manifest.kind], file).to.deep.equal(['v1', 'Pod']);
+    }
+  });
+
+  it('validates the manifests of another cluster and of every supported Kubernetes release', () => {
+    const clusters = [otherCluster(), ...CLASSIC_RELEASES.map(release => otherCluster({ kubernetesVersion: release.knownPatch }))];
+    for (const cluster of clusters) {
+      const manifests = podManifests(cluster);
+      expect(manifests, cluster.kubernetesVersion).to.have.length(2);
+      for (const [file, manifest] of manifests) {
+        expect(podProblem(manifest), `${cluster.kubernetesVersion} ${file}`).to.equal(undefined);
+      }
+    }
+  });
+
+  describe('fails when a manifest is broken', () => {
+    const [[, master]] = podManifests(defaultCluster());
+    const broken = (change: (pod: any) => void) => {
+      const copy = structuredClone(master);
+      change(copy);
+      return podProblem(copy);
+    };
+
+    it('fails when containers is not a list', () => {
+      expect(broken(pod => { pod.spec.containers = 'x'; })).to.contain('spec/containers must be array');
+    });
+
+    it('fails when a field has the wrong type (hostNetwork: "yes")', () => {
+      expect(broken(pod => { pod.spec.hostNetwork = 'yes'; })).to.contain('spec/hostNetwork must be boolean');
+    });
+
+    it('fails when a container has no name', () => {
+      expect(broken(pod => { delete pod.spec.containers[1].name; })).to.contain('must have required property name');
+    });
+
+    it('fails when command is a string instead of a list', () => {
+      expect(broken(pod => { pod.spec.containers[0].command = pod.spec.containers[0].command.join(' '); })).to.contain('command must be array');
+    });
+  });
+});

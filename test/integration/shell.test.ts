@@ -1,0 +1,89 @@
+// Every piece of shell we ship passes shellcheck: the provision inline command
+// of the Vagrantfile (as Ruby evaluates it) and every write_files script with a
+// #! line in the cloud-configs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { evaluateRubyLiterals } from './support/ruby';
+import { cloudConfigs } from './support/synthesized';
+import { RunResult, makeTempDir, output, removeTempDir, requireTools, run } from './support/tools';
+import { defaultCluster } from '../../examples/default';
+import { CLASSIC_RELEASES, Testing, VagrantCluster } from '../../lib';
+import { otherCluster } from '../support/fixtures';
+
+/** The Ruby string literals passed as `inline:` in a Vagrantfile. */
+function inlineLiterals(vagrantfile: string): string[] {
+  return [...vagrantfile.matchAll(/\binline: ("(?:[^"\\]|\\.)*")/g)].map(match => match[1]);
+}
+
+/** The write_files entries that are scripts (start with #!), as `[label, content]`. */
+function scripts(cluster: VagrantCluster): Array<[string, string]> {
+  return cloudConfigs(cluster).flatMap(cloudConfig => (cloudConfig.config.write_files ?? [])
+    .filter(file => file.content.startsWith('#!'))
+    .map(file => [`${cloudConfig.filePath} ${file.path}`, file.content] as [string, string]));
+}
+
+/** Identical contents are checked once; the label names the first one seen. */
+function distinct(entries: Array<[string, string]>): Array<[string, string]> {
+  const seen = new Map<string, string>();
+  for (const [label, content] of entries) {
+    if (!seen.has(content)) { seen.set(content, label); }
+  }
+  return [...seen.entries()].map(([content, label]) => [label, content]);
+}
+
+describe('integration: shellcheck passes every shell snippet we ship', function () {
+  let work: string | undefined;
+  let count = 0;
+  const clusters = [defaultCluster(), otherCluster(), ...CLASSIC_RELEASES.map(release => otherCluster({ kubernetesVersion: release.knownPatch }))];
+
+  before(function () {
+    requireTools(this, 'shellcheck');
+    work = makeTempDir('shellcheck');
+  });
+
+  after(() => removeTempDir(work));
+
+  /**
+   * shellcheck on a file. `shell` is given for text without a #! line: Vagrant runs
+   * an inline command through the guest's login shell, and `sh` is the strictest
+   * dialect it could be (CoreOS's is bash).
+   */
+  function shellcheck(content: string, shell?: 'sh'): Promise<RunResult> {
+    const file = path.join(work!, `snippet-${++count}.sh`);
+    fs.writeFileSync(file, content);
+    return run('shellcheck', ['--format=gcc', ...(shell ? [`--shell=${shell}`] : []), file]);
+  }
+
+  it('passes the provision inline command of every Vagrantfile, as Ruby evaluates it', async function () {
+    requireTools(this, 'ruby');
+    const literals = [...new Set(clusters.flatMap(cluster => inlineLiterals(Testing.render(cluster).Vagrantfile)))];
+    expect(literals).to.deep.equal(['"mv /tmp/vagrantfile-user-data /var/lib/coreos-vagrant/vagrantfile-user-data"']);
+    const commands = await evaluateRubyLiterals(work!, literals) as string[];
+    for (const command of commands) {
+      const result = await shellcheck(`${command}\n`, 'sh');
+      expect(result.code, `${command}\n${output(result)}`).to.equal(0);
+    }
+  });
+
+  it('passes every write_files script with a #! line in the cloud-configs', async () => {
+    const all = clusters.flatMap(scripts);
+    expect(all.map(([label]) => label)).to.include('user-data/node-01.yaml /opt/bin/wait-for-port');
+    for (const [label, content] of distinct(all)) {
+      const result = await shellcheck(content);
+      expect(result.code, `${label}\n${output(result)}`).to.equal(0);
+    }
+  });
+
+  it('fails when a script leaves $1 unquoted', async () => {
+    const result = await shellcheck('#!/bin/sh\nset -eu\nrm -rf $1\n');
+    expect(result.code).to.not.equal(0);
+    expect(result.stdout).to.contain('SC2086');
+  });
+
+  it('fails when an inline command leaves $1 unquoted', async () => {
+    const result = await shellcheck('mv $1 /var/lib/coreos-vagrant/vagrantfile-user-data\n', 'sh');
+    expect(result.code).to.not.equal(0);
+    expect(result.stdout).to.contain('SC2086');
+  });
+});

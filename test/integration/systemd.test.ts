@@ -1,0 +1,105 @@
+// systemd itself parses every unit we ship: the kubelet fleet units and every
+// unit and drop-in embedded in the cloud-configs, for the seed cluster, another
+// cluster and every Kubernetes release the classic profile supports.
+import { expect } from 'chai';
+import { requireTools } from './support/tools';
+import { UnitUnderTest, Verdict, embeddedUnits, execPrograms, verifyUnit } from './support/systemd';
+import { defaultCluster } from '../../examples/default';
+import { CLASSIC_RELEASES, Testing, VagrantCluster } from '../../lib';
+import { otherCluster } from '../support/fixtures';
+
+/** The kubelet fleet units (`kube/*.service`) of a tree, as synthesized. */
+function fleetUnits(cluster: VagrantCluster): UnitUnderTest[] {
+  return Object.entries(Testing.render(cluster))
+    .filter(([file]) => /^kube\/[^/]+\.service$/.test(file))
+    .map(([file, content]) => ({ source: file, unitName: file.slice('kube/'.length), content }));
+}
+
+/** Identical units are verified once; the source names the first one seen. */
+function distinct(units: UnitUnderTest[]): UnitUnderTest[] {
+  const seen = new Map<string, UnitUnderTest>();
+  for (const unit of units) {
+    const key = JSON.stringify([unit.unitName, unit.content, unit.dropIn]);
+    if (!seen.has(key)) { seen.set(key, unit); }
+  }
+  return [...seen.values()];
+}
+
+function expectAccepted(unit: UnitUnderTest, verdict: Verdict): void {
+  expect(verdict.findings, `systemd-analyze verify ${unit.source}`).to.deep.equal([]);
+  expect(verdict.result.code, `systemd-analyze verify ${unit.source}`).to.equal(0);
+}
+
+function replaceOnce(text: string, from: string, to: string): string {
+  expect(text).to.contain(from);
+  return text.replace(from, to);
+}
+
+describe('integration: systemd-analyze verify accepts every unit', function () {
+  before(function () {
+    requireTools(this, 'systemd-analyze');
+  });
+
+  const seed = defaultCluster();
+  const seedFleet = fleetUnits(seed);
+  const seedEmbedded = embeddedUnits(seed);
+
+  it('accepts both kubelet units of the seed cluster', async () => {
+    expect(seedFleet.map(u => u.source)).to.deep.equal(['kube/kubelet-master.service', 'kube/kubelet-minion.service']);
+    for (const unit of seedFleet) {
+      expectAccepted(unit, await verifyUnit(unit));
+    }
+  });
+
+  it('accepts every unit and drop-in embedded in the seed cloud-configs, each as a drop-in of its base unit', async () => {
+    expect(distinct(seedEmbedded).map(u => u.source)).to.deep.equal([
+      'user-data/node-01.yaml flanneld.service.d/50-network-config.conf',
+      'user-data/node-01.yaml docker.service.d/40-flannel.conf',
+    ]);
+    expect(seedEmbedded).to.have.length(8); // two drop-ins on each of the 4 nodes
+    for (const unit of distinct(seedEmbedded)) {
+      expectAccepted(unit, await verifyUnit(unit));
+    }
+  });
+
+  it('accepts the units of another cluster and of every supported Kubernetes release', async () => {
+    const clusters = [otherCluster(), ...CLASSIC_RELEASES.map(release => otherCluster({ kubernetesVersion: release.knownPatch }))];
+    for (const cluster of clusters) {
+      expect(fleetUnits(cluster), cluster.kubernetesVersion).to.have.length(2);
+      expect(embeddedUnits(cluster), cluster.kubernetesVersion).to.have.length(12); // two drop-ins on each of 6 workers
+    }
+    // Releases share most unit texts: each distinct text is verified once.
+    for (const unit of distinct(clusters.flatMap(cluster => [...fleetUnits(cluster), ...embeddedUnits(cluster)]))) {
+      expectAccepted(unit, await verifyUnit(unit));
+    }
+  });
+
+  it('stubs the programs of every Exec line, so systemd checks them as executables', () => {
+    expect(execPrograms(seedFleet[1].content!)).to.deep.equal(['/opt/bin/wait-for-port', '/usr/bin/kubelet']);
+    expect(execPrograms(seedEmbedded[0].dropIn!.content)).to.deep.equal(['/usr/bin/etcdctl']);
+  });
+
+  it('fails when a kubelet unit misspells a key (ExecStrat=)', async () => {
+    const unit = seedFleet[0];
+    const broken = { ...unit, content: replaceOnce(unit.content!, 'ExecStart=', 'ExecStrat=') };
+    const verdict = await verifyUnit(broken);
+    expect(verdict.ok).to.equal(false);
+    expect(verdict.findings.join('\n')).to.match(/Unknown key.*'?ExecStrat'?/);
+  });
+
+  it('fails when a drop-in misspells a key (Requries=)', async () => {
+    const unit = seedEmbedded[0];
+    const broken = { ...unit, dropIn: { ...unit.dropIn!, content: replaceOnce(unit.dropIn!.content, 'Requires=', 'Requries=') } };
+    const verdict = await verifyUnit(broken);
+    expect(verdict.ok).to.equal(false);
+    expect(verdict.findings.join('\n')).to.match(/50-network-config\.conf.*Unknown key.*Requries/);
+  });
+
+  it('fails when a unit has a value systemd cannot parse (Restart=sometimes)', async () => {
+    const unit = seedFleet[1];
+    const broken = { ...unit, content: replaceOnce(unit.content!, 'Restart=on-failure', 'Restart=sometimes') };
+    const verdict = await verifyUnit(broken);
+    expect(verdict.ok).to.equal(false);
+    expect(verdict.findings.join('\n')).to.contain('sometimes');
+  });
+});

@@ -1,0 +1,162 @@
+// Vagrant itself reads the synthesized Vagrantfile: `vagrant validate` with the
+// real VirtualBox provider checks (through a stub VBoxManage), and Vagrant's
+// Ruby API dumps every machine's merged config for comparison with the tree.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, writeScript } from './support/tools';
+import { SynthesizedCluster, copyFolder, synthesizeInto } from './support/synthesized';
+import { defaultCluster } from '../../examples/default';
+import { otherCluster } from '../support/fixtures';
+
+const MACHINE_CONFIG_RB = path.join(__dirname, 'vagrant', 'machine-config.rb');
+/** What the stub answers to `VBoxManage --version`: a VirtualBox Vagrant 2.3 supports. */
+const STUB_VIRTUALBOX_VERSION = '7.0.14r161095';
+
+/** The machine config that machine-config.rb prints. */
+interface MachineDump {
+  name: string;
+  hostname: string;
+  private_networks: string[];
+  cpus: number | null;
+  memory: number | null;
+  provisioners: Array<{ type: string; source?: string; source_path?: string; destination?: string; inline?: string; privileged?: boolean }>;
+  synced_folders: Array<{ host: string; host_path: string; guest: string; type: string | null; disabled: boolean }>;
+}
+
+interface Dump {
+  vagrant: string;
+  root: string;
+  machines: MachineDump[];
+  problems: string[];
+}
+
+describe('integration: Vagrant reads the Vagrantfile', function () {
+  let work: string | undefined;
+  let seed: SynthesizedCluster;
+  let other: SynthesizedCluster;
+  let broken: string;
+  const results: Record<string, RunResult> = {};
+
+  before(async function () {
+    requireTools(this, 'vagrant', 'ruby');
+    work = makeTempDir('vagrant');
+    const stubs = path.join(work, 'bin');
+    // Only `--version` is answered: enough for Vagrant to consider VirtualBox usable and run its config checks.
+    writeScript(path.join(stubs, 'VBoxManage'),
+      `if [ "$1" = "--version" ]; then echo ${STUB_VIRTUALBOX_VERSION}; exit 0; fi\necho "stub VBoxManage: $*" >&2\nexit 1\n`);
+
+    seed = synthesizeInto(path.join(work, 'seed'), outdir => defaultCluster(outdir));
+    other = synthesizeInto(path.join(work, 'other'), outdir => otherCluster({ outdir }));
+    broken = copyFolder(seed.outdir, path.join(work, 'broken'));
+    const vagrantfile = path.join(broken, 'Vagrantfile');
+    const text = fs.readFileSync(vagrantfile, 'utf-8');
+    expect(text).to.contain('vb.cpus = machine[:cpus]');
+    fs.writeFileSync(vagrantfile, text.replace('vb.cpus = machine[:cpus]', 'vb.cpuz = machine[:cpus]'));
+
+    // Each Vagrant start costs ~2 s of CPU loading Ruby: run them at once, each with its own state folders.
+    // The CLI validates the seed (and fails on the broken copy); machine-config.rb runs the same
+    // validation in-process for every folder it dumps, so the other cluster needs no extra start.
+    const vagrant = (label: string, folder: string, args: string[]) => {
+      const state = path.join(work!, 'state', label);
+      return run(args[0], args.slice(1), {
+        cwd: folder,
+        env: {
+          // No VAGRANT_CWD, VAGRANT_VAGRANTFILE or the like from the caller's shell: only ours.
+          ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VAGRANT_'))),
+          PATH: `${stubs}${path.delimiter}${process.env.PATH ?? ''}`,
+          VAGRANT_HOME: path.join(state, 'home'),
+          VAGRANT_DOTFILE_PATH: path.join(state, 'dotfile'),
+          VAGRANT_CHECKPOINT_DISABLE: '1',
+          VAGRANT_NO_COLOR: '1',
+        },
+      }).then(result => { results[label] = result; });
+    };
+    await Promise.all([
+      vagrant('validate-seed', seed.outdir, ['vagrant', 'validate']),
+      vagrant('validate-broken', broken, ['vagrant', 'validate']),
+      vagrant('dump-seed', seed.outdir, ['ruby', MACHINE_CONFIG_RB, '.']),
+      vagrant('dump-other', other.outdir, ['ruby', MACHINE_CONFIG_RB, '.']),
+      vagrant('dump-broken', broken, ['ruby', MACHINE_CONFIG_RB, '.']),
+    ]);
+    const timings = Object.entries(results).map(([label, r]) => `${label} ${(r.ms / 1000).toFixed(1)}s`).join(', ');
+    process.stdout.write(`      vagrant runs (in parallel): ${timings}\n`);
+  });
+
+  after(() => removeTempDir(work));
+
+  function dump(label: string): Dump {
+    const result = results[label];
+    expect(result.code, output(result)).to.equal(0);
+    return JSON.parse(result.stdout) as Dump;
+  }
+
+  /** The dump agrees with the tree: every machine once, in order, with its own values. */
+  function expectMatchesTree(label: string, synthesized: SynthesizedCluster): void {
+    const { cluster, outdir } = synthesized;
+    const { machines, problems, root } = dump(label);
+    expect(problems).to.deep.equal([]);
+    expect(fs.realpathSync(root)).to.equal(fs.realpathSync(outdir));
+    expect(machines.map(m => m.name)).to.deep.equal(cluster.machines.map(m => m.hostname));
+
+    for (const [i, machine] of cluster.machines.entries()) {
+      const loaded = machines[i];
+      const where = `machine ${machine.hostname}`;
+      expect(loaded.hostname, where).to.equal(machine.hostname);
+      expect(loaded.private_networks, where).to.deep.equal([machine.ip]);
+      expect([loaded.cpus, loaded.memory], where).to.deep.equal([machine.cpus, machine.memoryMb]);
+
+      // Upload the machine's own user-data, then move it where coreos-cloudinit reads it.
+      expect(loaded.provisioners.map(p => p.type), where).to.deep.equal(['file', 'shell']);
+      const [upload, move] = loaded.provisioners;
+      expect(upload.source, where).to.equal(machine.userData!.filePath);
+      expect(upload.source_path, where).to.equal(path.join(root, machine.userData!.filePath));
+      expect(fs.readFileSync(upload.source_path!, 'utf-8'), where).to.contain(`\nhostname: ${machine.hostname}\n`);
+      expect(move.inline, where).to.equal(`mv ${upload.destination} ${cluster.box.userDataPath}`);
+      expect(move.privileged, where).to.equal(true);
+
+      // The default /vagrant share stays off (no guest additions); the role's pods are rsynced.
+      expect(loaded.synced_folders.filter(f => f.disabled).map(f => f.guest), where).to.deep.equal(['/vagrant']);
+      expect(loaded.synced_folders.filter(f => !f.disabled), where).to.deep.equal(machine.syncedFolders.map(folder => ({
+        host: folder.hostPath,
+        host_path: path.join(root, folder.hostPath),
+        guest: folder.guestPath,
+        type: 'rsync',
+        disabled: false,
+      })));
+      for (const folder of loaded.synced_folders.filter(f => !f.disabled)) {
+        expect(fs.readdirSync(folder.host_path).filter(f => f.endsWith('.yaml')), `${where}: ${folder.host}`).to.have.length(1);
+      }
+    }
+  }
+
+  it('vagrant validate accepts the seed cluster\'s Vagrantfile, run from inside the output folder', () => {
+    const result = results['validate-seed'];
+    expect(result.code, output(result)).to.equal(0);
+    expect(result.stdout).to.contain('Vagrantfile validated successfully');
+  });
+
+  it('fails when the Vagrantfile sets a VirtualBox key that does not exist', () => {
+    const result = results['validate-broken'];
+    expect(result.code, output(result)).to.not.equal(0);
+    expect(result.stdout + result.stderr).to.match(/VirtualBox Provider:\s*\n\* The following settings shouldn't exist: cpuz/);
+  });
+
+  it('loads every machine of the seed cluster once, with the hostname, IP, CPUs, memory, provisioners and folders of the tree', () => {
+    expectMatchesTree('dump-seed', seed);
+    expect(seed.cluster.machines).to.have.length(7);
+  });
+
+  it('loads every machine of another cluster once, with the values of its tree, and validates it', () => {
+    expectMatchesTree('dump-other', other);
+    expect(other.cluster.machines).to.have.length(11);
+  });
+
+  it('fails when the machine config dump sees a key that does not exist', () => {
+    const result = results['dump-broken'];
+    expect(result.code, output(result)).to.equal(1);
+    const { problems } = JSON.parse(result.stdout) as Dump;
+    expect(problems).to.have.length(seed.cluster.machines.length);
+    expect(problems[0]).to.equal('etcd-01: VirtualBox Provider: The following settings shouldn\'t exist: cpuz');
+  });
+});

@@ -1,0 +1,109 @@
+// Every YAML file we write reads back, under YAML 1.1 (what coreos-cloudinit and
+// the kubelet of the era use), as exactly the values the tree meant: no `on`
+// turned into true, no `0755` turned into 493.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { psychLoad } from './support/ruby';
+import { SynthesizedCluster, cloudConfigs, hyperkubePods, synthesizeInto } from './support/synthesized';
+import { makeTempDir, output, removeTempDir, requireTools, run } from './support/tools';
+import { defaultCluster } from '../../examples/default';
+import { CLASSIC_RELEASES } from '../../lib';
+import { otherCluster, yaml11 } from '../support/fixtures';
+
+const YAMLLINT_CONFIG = path.join(__dirname, 'yaml', 'yamllint.yaml');
+
+/** Each YAML file of a synthesized tree with the value its construct meant, as plain JSON. */
+function meantValues(synthesized: SynthesizedCluster): Record<string, unknown> {
+  const json = (value: unknown) => JSON.parse(JSON.stringify(value));
+  const meant: Record<string, unknown> = {};
+  for (const cloudConfig of cloudConfigs(synthesized.cluster)) { meant[cloudConfig.filePath] = json(cloudConfig.config); }
+  for (const pod of hyperkubePods(synthesized.cluster)) { meant[pod.filePath] = json(pod.toManifest()); }
+  return meant;
+}
+
+/** What YAML 1.1 turns an unquoted `on` and `0755` into: the traps our files must avoid. */
+const TRAP = '#cloud-config\ncoreos:\n  etcd2:\n    proxy: on\nwrite_files:\n  - path: /opt/bin/x\n    permissions: 0755\n';
+
+describe('integration: YAML 1.1 readers get the values we meant', function () {
+  let work: string | undefined;
+  let clusters: SynthesizedCluster[];
+
+  before(function () {
+    work = makeTempDir('yaml');
+    clusters = [
+      synthesizeInto(path.join(work, 'seed'), outdir => defaultCluster(outdir)),
+      synthesizeInto(path.join(work, 'other'), outdir => otherCluster({ outdir })),
+      // 1.8+ adds a kubeconfig to write_files; the newest release covers it.
+      synthesizeInto(path.join(work, 'newest'), outdir => otherCluster({ outdir, kubernetesVersion: CLASSIC_RELEASES[CLASSIC_RELEASES.length - 1].knownPatch })),
+    ];
+  });
+
+  after(() => removeTempDir(work));
+
+  it('every YAML file has a construct that meant it', () => {
+    for (const synthesized of clusters) {
+      const yamlFiles = Object.keys(synthesized.files).filter(file => file.endsWith('.yaml'));
+      expect(Object.keys(meantValues(synthesized)).sort()).to.deep.equal(yamlFiles.sort());
+    }
+    expect(Object.keys(meantValues(clusters[0]))).to.have.length(9);
+  });
+
+  it('the yaml package in YAML 1.1 mode reads every file as the tree meant it', () => {
+    for (const synthesized of clusters) {
+      for (const [file, value] of Object.entries(meantValues(synthesized))) {
+        expect(yaml11(synthesized.files[file]), file).to.deep.equal(value);
+      }
+    }
+    const node = yaml11(clusters[0].files['user-data/node-01.yaml']);
+    expect(node.coreos.etcd2.proxy).to.equal('on');
+    expect(node.write_files[0].permissions).to.equal('0755');
+  });
+
+  it('Ruby\'s Psych (YAML 1.1) reads every file as the tree meant it', async function () {
+    requireTools(this, 'ruby');
+    for (const synthesized of clusters) {
+      const meant = meantValues(synthesized);
+      const read = await psychLoad(Object.keys(meant).map(file => path.join(synthesized.outdir, file)));
+      for (const [file, value] of Object.entries(meant)) {
+        expect(read[path.join(synthesized.outdir, file)], file).to.deep.equal(value);
+      }
+    }
+  });
+
+  it('yamllint --strict finds no unquoted boolean-like or octal-like value, nor any other problem', async function () {
+    requireTools(this, 'yamllint');
+    for (const synthesized of clusters) {
+      const result = await run('yamllint', ['--strict', '-f', 'parsable', '-c', YAMLLINT_CONFIG, 'user-data', 'pods'], { cwd: synthesized.outdir });
+      expect(result.code, output(result)).to.equal(0);
+      expect(result.stdout).to.equal('');
+    }
+  });
+
+  describe('fails when a value is left unquoted', () => {
+    it('fails when proxy: on is unquoted: YAML 1.1 reads true, and 0755 reads 493', () => {
+      const trap = yaml11(TRAP);
+      expect(trap.coreos.etcd2.proxy).to.equal(true);
+      expect(trap.write_files[0].permissions).to.equal(493);
+    });
+
+    it('fails when proxy: on is unquoted: Psych reads true, and 0755 reads 493', async function () {
+      requireTools(this, 'ruby');
+      const file = path.join(work!, 'trap.yaml');
+      fs.writeFileSync(file, TRAP);
+      const trap = (await psychLoad([file]))[file] as any;
+      expect(trap.coreos.etcd2.proxy).to.equal(true);
+      expect(trap.write_files[0].permissions).to.equal(493);
+    });
+
+    it('fails when proxy: on is unquoted: yamllint reports both values', async function () {
+      requireTools(this, 'yamllint');
+      const file = path.join(work!, 'trap.yaml');
+      fs.writeFileSync(file, TRAP);
+      const result = await run('yamllint', ['--strict', '-f', 'parsable', '-c', YAMLLINT_CONFIG, file]);
+      expect(result.code, output(result)).to.not.equal(0);
+      expect(result.stdout).to.contain('4:12: [error] truthy value should be one of [false, true] (truthy)');
+      expect(result.stdout).to.contain('7:22: [error] forbidden implicit octal value "0755" (octal-values)');
+    });
+  });
+});
