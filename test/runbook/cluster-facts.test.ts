@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { KubeRole, MachineRole, VagrantCluster, readClassicFacts } from '../../lib';
+import { KubeRole, MachineRole, Testing, VagrantCluster, readClassicFacts } from '../../lib';
 import { defaultCluster } from '../../examples/default';
 import { otherCluster } from '../support/fixtures';
 import { sizedCluster } from './runbook-fixtures';
@@ -67,6 +67,13 @@ describe('cluster facts (what the runbook files render from)', () => {
     expect(facts.staticPods.map(p => p.mirrorName)).to.deep.equal([
       'kube-master-worker-01', ...[52, 53, 54, 55, 56].map(octet => `kube-minion-192.168.56.${octet}`),
     ]);
+  });
+
+  it('lists each image once, with the per-component overrides', () => {
+    const facts = factsOf(sizedCluster(1, 2, { proxyImage: 'registry.example/kube-proxy:v1.1.7' }));
+    expect(facts.images).to.deep.equal(['gcr.io/google_containers/hyperkube:v1.1.7', 'registry.example/kube-proxy:v1.1.7']);
+    const readme = Testing.render(sizedCluster(1, 2, { proxyImage: 'registry.example/kube-proxy:v1.1.7' }))['README.md'];
+    expect(readme).to.contain('- Kubernetes 1.1.7, from the images `gcr.io/google_containers/hyperkube:v1.1.7` and `registry.example/kube-proxy:v1.1.7`.');
   });
 
   it('asks for a networks.conf line only outside VirtualBox\'s default host-only range', () => {
