@@ -52,6 +52,7 @@ const project = new typescript.TypeScriptProject({
     '@types/chai@^5',
     'fast-check@^4',
     'kubernetes-models@4.5.1',
+    'fast-xml-parser@^5.12.1',
     '@types/node-forge@^1.3',
   ],
 

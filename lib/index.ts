@@ -16,6 +16,7 @@ export * from './fleet/x-fleet';
 export * from './cloud-config/cloud-config';
 export * from './cloud-config/cloud-config-data';
 export * from './profiles';
+export * from './runbook';
 export * from './synth/validation-error';
 export * from './synth/synthesized-file';
 export * from './synth/manifest';

@@ -26,14 +26,18 @@ describe('golden output', () => {
 
   it('writes exactly the files of the documented output layout', () => {
     expect(Object.keys(Testing.synth(defaultCluster()))).to.deep.equal([
+      'README.md',
       'Vagrantfile',
       'kube/kubelet-master.service',
       'kube/kubelet-minion.service',
       'manifest.json',
       'pods/master/kube-master.yaml',
       'pods/minion/kube-minion.yaml',
+      'topology.svg',
+      'topology.txt',
       'user-data/etcd-01.yaml', 'user-data/etcd-02.yaml', 'user-data/etcd-03.yaml',
       'user-data/node-01.yaml', 'user-data/node-02.yaml', 'user-data/node-03.yaml', 'user-data/node-04.yaml',
+      'verify.sh',
     ]);
   });
 

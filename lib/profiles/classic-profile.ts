@@ -13,6 +13,7 @@ import {
 import { CLASSIC_DEFAULT_VERSION, classicRelease } from '../kube/classic-releases';
 import { HyperkubeContainer, HyperkubePod } from '../kube/hyperkube-pod';
 import { KubeNode, KubeNodeTier, KubeRole } from '../kube/kube-node-tier';
+import { ClassicRunbookSource, Runbook, TopologySvg, TopologyText, VerifyScript } from '../runbook';
 import { stableJson } from '../synth/stable-json';
 import type { VagrantCluster } from '../vagrant/vagrant-cluster';
 import { VagrantMachine } from '../vagrant/vagrant-machine';
@@ -105,6 +106,14 @@ export class ClassicProfile implements IClusterProfile {
       machines: tier,
       folder: FLEET_UNIT_FOLDER,
     });
+  }
+
+  public populateCluster(cluster: VagrantCluster): void {
+    const source = new ClassicRunbookSource(cluster);
+    new Runbook(cluster, 'runbook', { source });
+    new TopologyText(cluster, 'topology-text', { source });
+    new TopologySvg(cluster, 'topology-svg', { source });
+    new VerifyScript(cluster, 'verify-script', { source });
   }
 }
 

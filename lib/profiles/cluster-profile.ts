@@ -50,4 +50,10 @@ export interface IClusterProfile {
   populateEtcdTier(tier: EtcdPeerTier): void;
   /** Adds what the nodes need. Called once, at the end of the tier's constructor. */
   populateNodeTier(tier: KubeNodeTier): void;
+  /**
+   * Adds the cluster-wide files (the runbook, the pictures, the smoke test).
+   * Called once, at the end of the cluster's constructor, before any tier
+   * exists: what it adds must read the tree at synth time.
+   */
+  populateCluster(cluster: VagrantCluster): void;
 }

@@ -112,6 +112,9 @@ export class FlatcarProfile implements IClusterProfile {
     }
   }
 
+  /** The runbook files (README.md, topology, verify.sh) follow the classic design (fleet, insecure port); Flatcar has none yet. */
+  public populateCluster(_cluster: VagrantCluster): void {}
+
   public populateNodeTier(tier: KubeNodeTier): void {
     const controller = tier.master;
     const result = flatcarRelease(tier.cluster.kubernetesVersion, this.options.kubeletSha256);

@@ -141,6 +141,7 @@ export class VagrantCluster extends Construct implements IVagrantfileSource, IWa
     this.propsProblems = schemaProblems(propsSchema, props ?? {}, ProblemStyle.PROPERTY);
     new Vagrantfile(this, 'Vagrantfile', this);
     this.node.addValidation({ validate: () => [...this.propsProblems, ...this.validateCluster()] });
+    this.profile.populateCluster(this);
   }
 
   /** The tiers, in the order they were added. */

@@ -1,0 +1,14 @@
+/** Small helpers for generated prose. */
+
+/** `3 etcd peers`, `1 kube minion`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** `a`, `a and b`, `a, b and c`; `none` for no items. */
+export function listOf(items: readonly string[]): string {
+  if (items.length <= 1) {
+    return items[0] ?? 'none';
+  }
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

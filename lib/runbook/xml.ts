@@ -1,0 +1,44 @@
+/**
+ * XML text for the generated SVG. Every value that reaches the markup goes
+ * through these helpers, so the output is well-formed by construction.
+ */
+
+/** An attribute value: a string, or a number written with at most two decimals. */
+export type XmlAttributeValue = string | number;
+
+/** Escapes text content: `&`, `<` and `>`; drops characters XML 1.0 forbids. */
+export function xmlText(value: string): string {
+  return stripForbidden(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Escapes a double-quoted attribute value: also `"` and the whitespace XML would normalize. */
+export function xmlAttribute(value: XmlAttributeValue): string {
+  const text = typeof value === 'number' ? formatNumber(value) : value;
+  return xmlText(text).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+}
+
+/**
+ * One element. `children` is markup that was itself built by this function
+ * (or is escaped text); attribute order is kept, so output is deterministic.
+ */
+export function xmlElement(name: string, attributes: Record<string, XmlAttributeValue | undefined>, children: string[] = []): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(name)) {
+    throw new Error(`'${name}' is not an XML element name`);
+  }
+  const attrs = Object.entries(attributes)
+    .filter((entry): entry is [string, XmlAttributeValue] => entry[1] !== undefined)
+    .map(([key, value]) => ` ${key}="${xmlAttribute(value)}"`)
+    .join('');
+  return children.length === 0 ? `<${name}${attrs}/>` : `<${name}${attrs}>${children.join('')}</${name}>`;
+}
+
+/** A number as SVG coordinates want it: no exponent, at most two decimals, no trailing zeros. */
+export function formatNumber(value: number): string {
+  const rounded = Math.round(value * 100) / 100;
+  return Object.is(rounded, -0) ? '0' : String(rounded);
+}
+
+function stripForbidden(value: string): string {
+  // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+  return value.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '');
+}
