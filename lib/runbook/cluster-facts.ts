@@ -5,7 +5,7 @@ import { INSECURE_API_PORT, KUBELET, insecureApiUrl } from '../kube/classic-comp
 import { HyperkubePod } from '../kube/hyperkube-pod';
 import { KubeNodeTier, KubeRole } from '../kube/kube-node-tier';
 import type { VagrantBox } from '../profiles/cluster-profile';
-import { cidrsOverlap, parseCidr, prefixCidr } from '../vagrant/ipv4';
+import { inVirtualBoxHostOnlyRange } from '../vagrant/ipv4';
 import type { VagrantCluster } from '../vagrant/vagrant-cluster';
 import type { VagrantMachine } from '../vagrant/vagrant-machine';
 
@@ -14,7 +14,7 @@ import type { VagrantMachine } from '../vagrant/vagrant-machine';
  * adapters addresses only in this range unless `/etc/vbox/networks.conf` lists others.
  * @see https://www.virtualbox.org/manual/ch06.html#network_hostonly
  */
-export const VIRTUALBOX_HOST_ONLY_RANGE = '192.168.56.0/21';
+export { VIRTUALBOX_HOST_ONLY_RANGE } from '../vagrant/ipv4';
 
 /** What a VM is for, in the words of the runbook and the diagrams. */
 export enum MachineRole {
@@ -212,7 +212,7 @@ export function readClassicFacts(cluster: VagrantCluster): ClusterFacts {
     hostNetwork,
     podNetwork: cluster.ipRange,
     serviceNetwork: cluster.serviceIpRange,
-    networksConfLine: cidrsOverlap(prefixCidr(cluster.prefix), parseCidr(VIRTUALBOX_HOST_ONLY_RANGE)!) ? undefined : `* ${hostNetwork}`,
+    networksConfLine: inVirtualBoxHostOnlyRange(cluster.prefix) ? undefined : `* ${hostNetwork}`,
     tiers: machineTiers,
     machines,
     etcdPeers,

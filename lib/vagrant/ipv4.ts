@@ -40,6 +40,14 @@ export function prefixCidr(prefix: string): Cidr {
   return parseCidr(`${prefix}.0/24`)!;
 }
 
+/** VirtualBox 6.1.28+ allows host-only networks only here, unless /etc/vbox/networks.conf says otherwise. */
+export const VIRTUALBOX_HOST_ONLY_RANGE = '192.168.56.0/21';
+
+/** Whether the /24 of a prefix lies in {@link VIRTUALBOX_HOST_ONLY_RANGE}, where VirtualBox needs no extra setup. */
+export function inVirtualBoxHostOnlyRange(prefix: string): boolean {
+  return cidrsOverlap(prefixCidr(prefix), parseCidr(VIRTUALBOX_HOST_ONLY_RANGE)!);
+}
+
 /** Whether two ranges share an address. */
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   return a.first <= b.last && b.first <= a.last;

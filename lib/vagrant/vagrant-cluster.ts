@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Cidr, cidrsOverlap, hasHostBits, isNetworkPrefix, parseCidr, prefixCidr } from './ipv4';
+import { Cidr, VIRTUALBOX_HOST_ONLY_RANGE, cidrsOverlap, hasHostBits, inVirtualBoxHostOnlyRange, isNetworkPrefix, parseCidr, prefixCidr } from './ipv4';
 import membersHeadSchema from './members-head.schema.json';
 import propsSchema from './vagrant-cluster-props.schema.json';
 import { MachineTier } from './machine-tier';
@@ -72,8 +72,6 @@ export interface VagrantClusterProps {
   readonly profile?: IClusterProfile;
 }
 
-/** VirtualBox 6.1.28+ allows host-only networks only here, unless /etc/vbox/networks.conf says otherwise. */
-const VIRTUALBOX_HOST_ONLY_RANGE = '192.168.56.0/21';
 
 /** A row of the seed's `members` head: count, CPUs, RAM in MiB, last octet of the first IP. */
 export type MemberRow = readonly [count: number, cpus: number, memoryMb: number, firstIp: number];
@@ -177,7 +175,7 @@ export class VagrantCluster extends Construct implements IVagrantfileSource, IWa
   }
 
   public warnings(): string[] {
-    if (!isNetworkPrefix(this.prefix) || cidrsOverlap(prefixCidr(this.prefix), parseCidr(VIRTUALBOX_HOST_ONLY_RANGE)!)) {
+    if (!isNetworkPrefix(this.prefix) || inVirtualBoxHostOnlyRange(this.prefix)) {
       return [];
     }
     return [`prefix ${this.prefix} is outside VirtualBox's default host-only range ${VIRTUALBOX_HOST_ONLY_RANGE}; `
