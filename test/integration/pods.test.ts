@@ -4,9 +4,9 @@
 import { expect } from 'chai';
 import { Pod } from 'kubernetes-models/v1';
 import { defaultCluster } from '../../examples/default';
-import { flatcarCluster } from '../../examples/flatcar';
 import { CLASSIC_RELEASES, StaticPod, Testing, VagrantCluster } from '../../lib';
 import { otherCluster, yaml11 } from '../support/fixtures';
+import { flatcarTree } from '../support/flatcar';
 
 /** The static pod manifests of a tree, as written and read back by a YAML 1.1 reader (the kubelet's). */
 function podManifests(cluster: VagrantCluster): Array<[string, any]> {
@@ -48,7 +48,7 @@ describe('integration: the static pods validate against the Kubernetes Pod schem
 
   it('validates the three control-plane pods of the Flatcar example, as written', () => {
     // A static pod's file holds no key material: it renders without the PKI.
-    const pods = flatcarCluster('never-written', 'never-read').node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
+    const pods = flatcarTree().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
     const manifests = pods.map(pod => [pod.filePath, yaml11(pod.renderFile().content)] as const);
     expect(manifests.map(([file]) => file)).to.deep.equal([
       'pods/control-plane/kube-apiserver.yaml', 'pods/control-plane/kube-controller-manager.yaml', 'pods/control-plane/kube-scheduler.yaml',
@@ -64,7 +64,7 @@ describe('integration: the static pods validate against the Kubernetes Pod schem
   });
 
   it('fails when a Flatcar pod\'s hostPath volume has a type Kubernetes does not know', () => {
-    const [apiServer] = flatcarCluster('never-written', 'never-read').node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
+    const [apiServer] = flatcarTree().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
     const manifest = yaml11(apiServer.renderFile().content);
     manifest.spec.volumes[0].hostPath.type = 'Folder';
     expect(podProblem(manifest)).to.contain('hostPath/type must be equal to one of the allowed values');

@@ -6,9 +6,9 @@ import { expect } from 'chai';
 import { requireTools } from './support/tools';
 import { UnitUnderTest, Verdict, embeddedUnits, execPrograms, verifyUnit } from './support/systemd';
 import { defaultCluster } from '../../examples/default';
-import { flatcarCluster } from '../../examples/flatcar';
 import { CLASSIC_RELEASES, Testing, VagrantCluster } from '../../lib';
 import { otherCluster } from '../support/fixtures';
+import { flatcarTree } from '../support/flatcar';
 
 /** The kubelet fleet units (`kube/*.service`) of a tree, as synthesized. */
 function fleetUnits(cluster: VagrantCluster): UnitUnderTest[] {
@@ -78,7 +78,7 @@ describe('integration: systemd-analyze verify accepts every unit', function () {
 
   it('accepts every unit in the Flatcar cloud-configs: etcd-member.service on each member, kubelet.service on each node', async () => {
     // The units are in the tree before synthesis: no PKI is needed to read them.
-    const units = embeddedUnits(flatcarCluster('never-written', 'never-read'));
+    const units = embeddedUnits(flatcarTree());
     expect(units.map(u => u.source)).to.deep.equal([
       ...['01', '02', '03'].map(n => `cloud-config/etcd-${n}.yaml etcd-member.service`),
       ...['01', '02', '03', '04'].map(n => `cloud-config/node-${n}.yaml kubelet.service`),

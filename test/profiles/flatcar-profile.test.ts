@@ -86,10 +86,12 @@ describe('Flatcar profile', function () {
   const written: Record<string, ReturnType<typeof writeFilesOf>> = {};
   let kubernetesCa: crypto.X509Certificate;
   let etcdCa: crypto.X509Certificate;
+  /** examples/flatcar.ts on the suite's PKI folder; Testing synthesizes into temp folders, so its outdir is never written. */
+  const example = () => flatcarCluster(path.join(pkiDir, '..', 'never-written'), pkiDir);
 
   before(function () {
     pkiDir = flatcarPkiCopy();
-    files = Testing.synth(flatcarCluster(path.join(pkiDir, '..', 'never-written'), pkiDir));
+    files = Testing.synth(example());
     for (const vm of [...ETCD, ...NODES]) { written[vm] = writeFilesOf(files[`cloud-config/${vm}.yaml`]); }
     kubernetesCa = new crypto.X509Certificate(fs.readFileSync(path.join(pkiDir, 'kubernetes-ca.crt')));
     etcdCa = new crypto.X509Certificate(fs.readFileSync(path.join(pkiDir, 'etcd-ca.crt')));
@@ -415,7 +417,7 @@ describe('Flatcar profile', function () {
 
   describe('cloud-config schema', () => {
     it('every cloud-config, as written, passes the cloud-config schema', () => {
-      const cloudConfigs = flatcarCluster(path.join(pkiDir, '..', 'never-written'), pkiDir).node.findAll().filter(CloudConfig.isCloudConfig);
+      const cloudConfigs = example().node.findAll().filter(CloudConfig.isCloudConfig);
       expect(cloudConfigs).to.have.length(7);
       for (const cloudConfig of cloudConfigs) {
         const file = { path: cloudConfig.filePath, content: files[cloudConfig.filePath], mode: 0o600 };
@@ -424,7 +426,7 @@ describe('Flatcar profile', function () {
     });
 
     it('fails when a key file\'s permissions are written unquoted (YAML 1.1 reads 0600 as the number 384)', () => {
-      const [cloudConfig] = flatcarCluster(path.join(pkiDir, '..', 'never-written'), pkiDir).node.findAll().filter(CloudConfig.isCloudConfig);
+      const [cloudConfig] = example().node.findAll().filter(CloudConfig.isCloudConfig);
       const content = files[cloudConfig.filePath].replace('permissions: "0600"', 'permissions: 0600');
       expect(content).to.not.equal(files[cloudConfig.filePath]);
       expect(cloudConfig.checkFile({ path: cloudConfig.filePath, content, mode: 0o600 }).join('\n')).to.contain('permissions');
@@ -433,7 +435,7 @@ describe('Flatcar profile', function () {
 
   describe('versions', () => {
     it('the test variant with its defaults gives the files of examples/flatcar.ts', () => {
-      expect(Testing.render(flatcarVariant({ pkiDir }))).to.deep.equal(Testing.render(flatcarCluster(path.join(pkiDir, '..', 'never-written'), pkiDir)));
+      expect(Testing.render(flatcarVariant({ pkiDir }))).to.deep.equal(Testing.render(example()));
     });
 
     for (const [version, why, expected] of [
@@ -466,7 +468,7 @@ describe('Flatcar profile', function () {
   describe('stability', () => {
     it('re-synthesis with the same PKI folder is byte-identical, and leaves the folder as it was', () => {
       const before = Testing.readFolder(pkiDir);
-      const again = Testing.synth(flatcarCluster(path.join(pkiDir, '..', 'never-written'), pkiDir));
+      const again = Testing.synth(example());
       expect(Object.keys(again)).to.deep.equal(Object.keys(files));
       for (const [file, content] of Object.entries(files)) {
         expect(again[file] === content, `${file} is byte-identical`).to.equal(true);

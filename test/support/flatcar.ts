@@ -24,10 +24,19 @@ export function tempFolder(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `cdk-vagrant-kubernetes-${label}-`));
 }
 
+/**
+ * The tree of examples/flatcar.ts, for reading what it holds before synthesis
+ * (units, pods, the PKI spec): never synthesize it. Its folders are unused
+ * paths in the temp folder, so that even a stray synth writes no key into the repository.
+ */
+export function flatcarTree(prefix: string = FLATCAR_PREFIX) {
+  const unused = path.join(os.tmpdir(), 'cdk-vagrant-kubernetes-tree-only');
+  return flatcarCluster(path.join(unused, 'out'), path.join(unused, 'pki'), prefix);
+}
+
 /** The PKI spec of examples/flatcar.ts with this prefix, as its ClusterPki computes it. */
 export function flatcarPkiSpec(prefix: string) {
-  const cluster = flatcarCluster(path.join(os.tmpdir(), 'never-written'), path.join(os.tmpdir(), 'never-read'), prefix);
-  return (cluster.node.findChild('pki') as ClusterPki).spec();
+  return (flatcarTree(prefix).node.findChild('pki') as ClusterPki).spec();
 }
 
 /**
