@@ -112,6 +112,8 @@ describe('Flatcar profile', function () {
     ]);
     expect(files['.gitignore'].split('\n')).to.include('*');
     expect(Object.keys(files).filter(file => file.split('/').includes('user-data'))).to.deep.equal([]);
+    // Nothing is set to listen on every address: etcd and the API server bind their host-only address.
+    for (const [file, content] of Object.entries(files)) { expect(content, file).to.not.contain('0.0.0.0'); }
   });
 
   describe('etcd members', () => {
