@@ -1,10 +1,12 @@
-// Both static pod manifests validate against the Kubernetes Pod schema at
-// runtime (kubernetes-models), not only against cdk8s's compile-time types.
+// Every static pod manifest validates against the Kubernetes Pod schema at
+// runtime (kubernetes-models), not only against cdk8s's compile-time types:
+// the classic profile's two and the Flatcar profile's three.
 import { expect } from 'chai';
 import { Pod } from 'kubernetes-models/v1';
 import { defaultCluster } from '../../examples/default';
-import { CLASSIC_RELEASES, Testing, VagrantCluster } from '../../lib';
+import { CLASSIC_RELEASES, StaticPod, Testing, VagrantCluster } from '../../lib';
 import { otherCluster, yaml11 } from '../support/fixtures';
+import { flatcarTree } from '../support/flatcar';
 
 /** The static pod manifests of a tree, as written and read back by a YAML 1.1 reader (the kubelet's). */
 function podManifests(cluster: VagrantCluster): Array<[string, any]> {
@@ -42,6 +44,30 @@ describe('integration: the static pods validate against the Kubernetes Pod schem
         expect(podProblem(manifest), `${cluster.kubernetesVersion} ${file}`).to.equal(undefined);
       }
     }
+  });
+
+  it('validates the three control-plane pods of the Flatcar example, as written', () => {
+    // A static pod's file holds no key material: it renders without the PKI.
+    const pods = flatcarTree().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
+    const manifests = pods.map(pod => [pod.filePath, yaml11(pod.renderFile().content)] as const);
+    expect(manifests.map(([file]) => file)).to.deep.equal([
+      'pods/control-plane/kube-apiserver.yaml', 'pods/control-plane/kube-controller-manager.yaml', 'pods/control-plane/kube-scheduler.yaml',
+    ]);
+    for (const [file, manifest] of manifests) {
+      expect(podProblem(manifest), file).to.equal(undefined);
+      expect([manifest.apiVersion, manifest.kind, manifest.metadata.namespace], file).to.deep.equal(['v1', 'Pod', 'kube-system']);
+    }
+    const hostPaths = (i: number) => manifests[i][1].spec.volumes.map((v: any) => `${v.hostPath.path} ${v.hostPath.type}`);
+    expect(hostPaths(0)).to.deep.equal(['/etc/kubernetes/pki DirectoryOrCreate']);
+    expect(hostPaths(1)).to.deep.equal(['/etc/kubernetes/pki DirectoryOrCreate', '/etc/kubernetes/controller-manager.conf File']);
+    expect(hostPaths(2)).to.deep.equal(['/etc/kubernetes/scheduler.conf File']);
+  });
+
+  it('fails when a Flatcar pod\'s hostPath volume has a type Kubernetes does not know', () => {
+    const [apiServer] = flatcarTree().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
+    const manifest = yaml11(apiServer.renderFile().content);
+    manifest.spec.volumes[0].hostPath.type = 'Folder';
+    expect(podProblem(manifest)).to.contain('hostPath/type must be equal to one of the allowed values');
   });
 
   describe('fails when a manifest is broken', () => {

@@ -1,6 +1,6 @@
 // Every piece of shell we ship passes shellcheck: the provision inline command
 // of the Vagrantfile (as Ruby evaluates it) and every write_files script with a
-// #! line in the cloud-configs.
+// #! line in the cloud-configs, of both profiles.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
@@ -8,8 +8,10 @@ import { evaluateRubyLiterals } from './support/ruby';
 import { cloudConfigs } from './support/synthesized';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, run } from './support/tools';
 import { defaultCluster } from '../../examples/default';
+import { flatcarCluster } from '../../examples/flatcar';
 import { CLASSIC_RELEASES, Testing, VagrantCluster } from '../../lib';
 import { otherCluster } from '../support/fixtures';
+import { flatcarPkiCopy } from '../support/flatcar';
 
 /** The Ruby string literals passed as `inline:` in a Vagrantfile. */
 function inlineLiterals(vagrantfile: string): string[] {
@@ -72,6 +74,29 @@ describe('integration: shellcheck passes every shell snippet we ship', function 
     for (const [label, content] of distinct(all)) {
       const result = await shellcheck(content);
       expect(result.code, `${label}\n${output(result)}`).to.equal(0);
+    }
+  });
+
+  it('passes the Flatcar Vagrantfile\'s inline command and /opt/bin/install-kubelet', async function () {
+    requireTools(this, 'ruby');
+    const pkiDir = flatcarPkiCopy();
+    try {
+      const cluster = flatcarCluster(path.join(work!, 'flatcar'), pkiDir);
+      const literals = [...new Set(inlineLiterals(Testing.render(cluster).Vagrantfile))];
+      expect(literals).to.deep.equal(['"mv /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/vagrantfile-user-data"']);
+      const [command] = await evaluateRubyLiterals(work!, literals) as string[];
+      const inline = await shellcheck(`${command}\n`, 'sh');
+      expect(inline.code, `${command}\n${output(inline)}`).to.equal(0);
+
+      const all = scripts(cluster);
+      expect(all.map(([label]) => label)).to.deep.equal(['01', '02', '03', '04'].map(n => `cloud-config/node-${n}.yaml /opt/bin/install-kubelet`));
+      expect(distinct(all)).to.have.length(1);
+      const [[label, content]] = distinct(all);
+      expect(content.split('\n')[0]).to.equal('#!/bin/sh');
+      const result = await shellcheck(content);
+      expect(result.code, `${label}\n${output(result)}`).to.equal(0);
+    } finally {
+      removeTempDir(pkiDir);
     }
   });
 

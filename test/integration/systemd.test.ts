@@ -1,12 +1,14 @@
 // systemd itself parses every unit we ship: the kubelet fleet units and every
 // unit and drop-in embedded in the cloud-configs, for the seed cluster, another
-// cluster and every Kubernetes release the classic profile supports.
+// cluster, every Kubernetes release the classic profile supports, and the
+// Flatcar example (etcd-member.service, kubelet.service).
 import { expect } from 'chai';
 import { requireTools } from './support/tools';
 import { UnitUnderTest, Verdict, embeddedUnits, execPrograms, verifyUnit } from './support/systemd';
 import { defaultCluster } from '../../examples/default';
 import { CLASSIC_RELEASES, Testing, VagrantCluster } from '../../lib';
 import { otherCluster } from '../support/fixtures';
+import { flatcarTree } from '../support/flatcar';
 
 /** The kubelet fleet units (`kube/*.service`) of a tree, as synthesized. */
 function fleetUnits(cluster: VagrantCluster): UnitUnderTest[] {
@@ -72,6 +74,22 @@ describe('integration: systemd-analyze verify accepts every unit', function () {
     for (const unit of distinct(clusters.flatMap(cluster => [...fleetUnits(cluster), ...embeddedUnits(cluster)]))) {
       expectAccepted(unit, await verifyUnit(unit));
     }
+  });
+
+  it('accepts every unit in the Flatcar cloud-configs: etcd-member.service on each member, kubelet.service on each node', async () => {
+    // The units are in the tree before synthesis: no PKI is needed to read them.
+    const units = embeddedUnits(flatcarTree());
+    expect(units.map(u => u.source)).to.deep.equal([
+      ...['01', '02', '03'].map(n => `cloud-config/etcd-${n}.yaml etcd-member.service`),
+      ...['01', '02', '03', '04'].map(n => `cloud-config/node-${n}.yaml kubelet.service`),
+    ]);
+    // The members' units are one text; the kubelets' differ by --node-ip.
+    expect(distinct(units)).to.have.length(1 + 4);
+    for (const unit of distinct(units)) {
+      expectAccepted(unit, await verifyUnit(unit));
+    }
+    expect(execPrograms(units[0].content!)).to.deep.equal(['/usr/bin/install', '/usr/bin/docker']);
+    expect(execPrograms(units[3].content!)).to.deep.equal(['/opt/bin/install-kubelet', '/opt/bin/kubelet']);
   });
 
   it('stubs the programs of every Exec line, so systemd checks them as executables', () => {

@@ -1,13 +1,16 @@
 // Vagrant itself reads the synthesized Vagrantfile: `vagrant validate` with the
 // real VirtualBox provider checks (through a stub VBoxManage), and Vagrant's
-// Ruby API dumps every machine's merged config for comparison with the tree.
+// Ruby API dumps every machine's merged config for comparison with the tree,
+// for the seed cluster, another one and the Flatcar example.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, writeScript } from './support/tools';
 import { SynthesizedCluster, copyFolder, synthesizeInto } from './support/synthesized';
 import { defaultCluster } from '../../examples/default';
+import { flatcarCluster } from '../../examples/flatcar';
 import { otherCluster } from '../support/fixtures';
+import { flatcarPkiCopy } from '../support/flatcar';
 
 const MACHINE_CONFIG_RB = path.join(__dirname, 'vagrant', 'machine-config.rb');
 /** What the stub answers to `VBoxManage --version`: a VirtualBox Vagrant 2.3 supports. */
@@ -33,8 +36,10 @@ interface Dump {
 
 describe('integration: Vagrant reads the Vagrantfile', function () {
   let work: string | undefined;
+  let pkiDir: string | undefined;
   let seed: SynthesizedCluster;
   let other: SynthesizedCluster;
+  let flatcar: SynthesizedCluster;
   let broken: string;
   const results: Record<string, RunResult> = {};
 
@@ -48,6 +53,8 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
 
     seed = synthesizeInto(path.join(work, 'seed'), outdir => defaultCluster(outdir));
     other = synthesizeInto(path.join(work, 'other'), outdir => otherCluster({ outdir }));
+    pkiDir = flatcarPkiCopy();
+    flatcar = synthesizeInto(path.join(work, 'flatcar'), outdir => flatcarCluster(outdir, pkiDir));
     broken = copyFolder(seed.outdir, path.join(work, 'broken'));
     const vagrantfile = path.join(broken, 'Vagrantfile');
     const text = fs.readFileSync(vagrantfile, 'utf-8');
@@ -78,12 +85,17 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
       vagrant('dump-seed', seed.outdir, ['ruby', MACHINE_CONFIG_RB, '.']),
       vagrant('dump-other', other.outdir, ['ruby', MACHINE_CONFIG_RB, '.']),
       vagrant('dump-broken', broken, ['ruby', MACHINE_CONFIG_RB, '.']),
+      vagrant('validate-flatcar', flatcar.outdir, ['vagrant', 'validate']),
+      vagrant('dump-flatcar', flatcar.outdir, ['ruby', MACHINE_CONFIG_RB, '.']),
     ]);
     const timings = Object.entries(results).map(([label, r]) => `${label} ${(r.ms / 1000).toFixed(1)}s`).join(', ');
     process.stdout.write(`      vagrant runs (in parallel): ${timings}\n`);
   });
 
-  after(() => removeTempDir(work));
+  after(() => {
+    removeTempDir(work);
+    removeTempDir(pkiDir);
+  });
 
   function dump(label: string): Dump {
     const result = results[label];
@@ -124,8 +136,11 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
         type: 'rsync',
         disabled: false,
       })));
+      // Each synced folder holds exactly the pods the tree wrote there.
       for (const folder of loaded.synced_folders.filter(f => !f.disabled)) {
-        expect(fs.readdirSync(folder.host_path).filter(f => f.endsWith('.yaml')), `${where}: ${folder.host}`).to.have.length(1);
+        const written = Object.keys(synthesized.files).filter(file => path.dirname(file) === folder.host).map(file => path.basename(file));
+        expect(written, `${where}: ${folder.host}`).to.not.be.empty;
+        expect(fs.readdirSync(folder.host_path).sort(), `${where}: ${folder.host}`).to.deep.equal(written.sort());
       }
     }
   }
@@ -150,6 +165,21 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
   it('loads every machine of another cluster once, with the values of its tree, and validates it', () => {
     expectMatchesTree('dump-other', other);
     expect(other.cluster.machines).to.have.length(11);
+  });
+
+  it('vagrant validate accepts the Flatcar Vagrantfile, and Vagrant loads every machine of it as the tree has it', () => {
+    const result = results['validate-flatcar'];
+    expect(result.code, output(result)).to.equal(0);
+    expect(result.stdout).to.contain('Vagrantfile validated successfully');
+    expectMatchesTree('dump-flatcar', flatcar);
+    const { machines } = dump('dump-flatcar');
+    expect(machines.map(m => m.name)).to.deep.equal(['etcd-01', 'etcd-02', 'etcd-03', 'node-01', 'node-02', 'node-03', 'node-04']);
+    // Each VM gets its own cloud-config/<vm>.yaml, and only node-01 the control-plane pods.
+    expect(machines.map(m => m.provisioners[0].source)).to.deep.equal(machines.map(m => `cloud-config/${m.name}.yaml`));
+    expect(machines.map(m => m.synced_folders.filter(f => !f.disabled).map(f => `${f.host} ${f.guest}`))).to.deep.equal([
+      [], [], [], ['pods/control-plane /etc/kubernetes/manifests'], [], [], [],
+    ]);
+    expect(machines[0].provisioners[1].inline).to.equal('mv /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/vagrantfile-user-data');
   });
 
   it('fails when the machine config dump sees a key that does not exist', () => {

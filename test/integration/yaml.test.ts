@@ -8,8 +8,10 @@ import { psychLoad } from './support/ruby';
 import { SynthesizedCluster, cloudConfigs, hyperkubePods, synthesizeInto } from './support/synthesized';
 import { makeTempDir, output, removeTempDir, requireTools, run } from './support/tools';
 import { defaultCluster } from '../../examples/default';
+import { flatcarCluster } from '../../examples/flatcar';
 import { CLASSIC_RELEASES } from '../../lib';
 import { otherCluster, yaml11 } from '../support/fixtures';
+import { flatcarPkiCopy, materialize } from '../support/flatcar';
 
 const YAMLLINT_CONFIG = path.join(__dirname, 'yaml', 'yamllint.yaml');
 
@@ -78,6 +80,47 @@ describe('integration: YAML 1.1 readers get the values we meant', function () {
       expect(result.code, output(result)).to.equal(0);
       expect(result.stdout).to.equal('');
     }
+  });
+
+  describe('the Flatcar example', () => {
+    let pkiDir: string | undefined;
+    let flatcar: SynthesizedCluster;
+    /** Every YAML file of the output, and the YAML files the cloud-configs write on node-01 and node-02. */
+    let yamlFiles: string[];
+
+    before(() => {
+      pkiDir = flatcarPkiCopy();
+      flatcar = synthesizeInto(path.join(work!, 'flatcar'), outdir => flatcarCluster(outdir, pkiDir));
+      const outputs = Object.keys(flatcar.files).filter(file => file.endsWith('.yaml') || file.endsWith('.kubeconfig'));
+      const written = ['node-01', 'node-02'].flatMap(vm => {
+        const root = path.join(work!, 'flatcar-root', vm);
+        return Object.keys(materialize(flatcar.files[`cloud-config/${vm}.yaml`], root))
+          .filter(file => /\.(yaml|conf)$/.test(file)).map(file => path.join(root, file));
+      });
+      yamlFiles = [...outputs.map(file => path.join(flatcar.outdir, file)), ...written];
+      // 7 cloud-configs, 3 pods, admin.kubeconfig; on node-01 the kubelet config and 3 kubeconfigs, on node-02 2 files.
+      expect(yamlFiles).to.have.length(11 + 4 + 2);
+    });
+
+    after(() => removeTempDir(pkiDir));
+
+    it('Psych reads every YAML file as the yaml package in YAML 1.1 mode does, "off" and "0600" staying strings', async function () {
+      requireTools(this, 'ruby');
+      const read = await psychLoad(yamlFiles);
+      for (const file of yamlFiles) {
+        expect(read[file], file).to.deep.equal(yaml11(fs.readFileSync(file, 'utf-8')));
+      }
+      const member = read[path.join(flatcar.outdir, 'cloud-config/etcd-01.yaml')] as any;
+      expect(member.coreos.update.reboot_strategy).to.equal('off');
+      expect(member.write_files.map((f: any) => f.permissions)).to.include.members(['0644', '0600']);
+    });
+
+    it('yamllint --strict finds no problem in any of them', async function () {
+      requireTools(this, 'yamllint');
+      const result = await run('yamllint', ['--strict', '-f', 'parsable', '-c', YAMLLINT_CONFIG, ...yamlFiles]);
+      expect(result.code, output(result)).to.equal(0);
+      expect(result.stdout).to.equal('');
+    });
   });
 
   describe('fails when a value is left unquoted', () => {

@@ -17,6 +17,8 @@ const PACKAGE_OF: Record<string, string> = {
   'etcdctl': 'etcd-client',
   'shellcheck': 'shellcheck',
   'yamllint': 'yamllint',
+  'openssl': 'openssl',
+  'kubectl': 'kubernetes-client (any kubectl will do)',
 };
 
 /** Absolute path of an executable on PATH, or undefined. */
@@ -85,6 +87,9 @@ export function run(command: string, args: string[], options: SpawnOptions & { i
     child.stderr!.on('data', chunk => { stderr += chunk; });
     child.on('error', reject);
     child.on('close', code => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    // A program that exits without reading its input (openssl verify, when many run at once) closes the
+    // pipe first: that EPIPE is no failure of the run, and unhandled it would crash the test run.
+    child.stdin!.on('error', (error: NodeJS.ErrnoException) => { if (error.code !== 'EPIPE') { reject(error); } });
     child.stdin!.end(options.input ?? '');
   });
 }
