@@ -229,15 +229,8 @@ export class Pki {
     const atCert = (message: string) => found.push({ location: this.folder.pathOf(certFile), message });
     const atKey = (message: string) => found.push({ location: this.folder.pathOf(keyFile), message });
 
-    let key: PrivateKey | undefined;
-    if ('problem' in storedKey) {
-      atKey(storedKey.problem);
-    } else if ('text' in storedKey) {
-      const parsed = parsePrivateKey(storedKey.text);
-      if ('problem' in parsed) { atKey(parsed.problem); } else { key = parsed; }
-    } else {
-      atKey(`is missing, but ${this.folder.pathOf(certFile)} exists; expected the private key of that certificate (a new key needs a new certificate)`);
-    }
+    const key = readStoredKey(storedKey, atKey,
+      `is missing, but ${this.folder.pathOf(certFile)} exists; expected the private key of that certificate (a new key needs a new certificate)`);
 
     let facts: CertificateFacts | undefined;
     let certificateText: string | undefined;
@@ -340,15 +333,8 @@ export class Pki {
     const atKey = (message: string) => found.push({ location: this.folder.pathOf(keyFile), message });
     const atPub = (message: string) => found.push({ location: this.folder.pathOf(pubFile), message });
 
-    let key: PrivateKey | undefined;
-    if ('problem' in storedKey) {
-      atKey(storedKey.problem);
-    } else if ('text' in storedKey) {
-      const parsed = parsePrivateKey(storedKey.text);
-      if ('problem' in parsed) { atKey(parsed.problem); } else { key = parsed; }
-    } else {
-      atKey(`is missing, but ${this.folder.pathOf(pubFile)} exists; expected the private half of that key pair (a new pair would invalidate everything signed with the old one)`);
-    }
+    const key = readStoredKey(storedKey, atKey,
+      `is missing, but ${this.folder.pathOf(pubFile)} exists; expected the private half of that key pair (a new pair would invalidate everything signed with the old one)`);
     let publicText: string | undefined;
     if ('problem' in storedPub) {
       atPub(storedPub.problem);
@@ -394,4 +380,22 @@ export class Pki {
     this.folder.write(file, content, mode);
     this.writtenFiles.push(file);
   }
+}
+
+/** The usable private key in a stored file, or undefined after reporting why there is none. */
+function readStoredKey(stored: StoredFile, report: (message: string) => void, missingMessage: string): PrivateKey | undefined {
+  if ('problem' in stored) {
+    report(stored.problem);
+    return undefined;
+  }
+  if (!('text' in stored)) {
+    report(missingMessage);
+    return undefined;
+  }
+  const parsed = parsePrivateKey(stored.text);
+  if ('problem' in parsed) {
+    report(parsed.problem);
+    return undefined;
+  }
+  return parsed;
 }
