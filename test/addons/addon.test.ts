@@ -9,7 +9,7 @@ import { defaultCluster } from '../../examples/default';
 import { Addon, Testing, ValidationError, VagrantCluster } from '../../lib';
 
 /** A ConfigMap add-on; `data` is its data. */
-function configMapAddon(cluster: VagrantCluster, id: string, data: Record<string, string>): Addon {
+function configMapAddon(cluster: Construct, id: string, data: Record<string, string>): Addon {
   return new Addon(cluster, id, chart => {
     new kplus.ConfigMap(chart, 'config', { metadata: { name: id, namespace: 'default' }, data });
   });
@@ -148,7 +148,7 @@ describe('Addon', () => {
     });
 
     it('fails when it is not inside a VagrantCluster', () => {
-      const addon = configMapAddon(new Construct(undefined as unknown as Construct, 'loose') as VagrantCluster, 'loose', { a: '1' });
+      const addon = configMapAddon(new Construct(undefined as unknown as Construct, 'loose'), 'loose', { a: '1' });
       expect(addon.node.validate()).to.deep.equal(["is not inside a VagrantCluster; expected new Addon(cluster, 'loose', ...)"]);
     });
 
