@@ -91,8 +91,9 @@ export function applyAddonsUnit(): SystemdUnit {
         ['ExecStart', ExecCommand.of(APPLY_ADDONS)],
         ['Restart', 'on-failure'],
         ['RestartSec', '30'],
-        // A oneshot has no start timeout by default; bound it above the script's own waiting.
-        ['TimeoutStartSec', '45min'],
+        // A oneshot has no start timeout by default. Bound it above the script's longest wait,
+        // 240 x (5 s + a 10 s request timeout) plus the applies; a timeout is a failure, and restarts it.
+        ['TimeoutStartSec', '90min'],
       ],
     },
     { name: 'Install', directives: [['WantedBy', 'multi-user.target']] },
