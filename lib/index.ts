@@ -30,3 +30,8 @@ export * from './kube/kubeconfig';
 export * from './kube/kubelet-configuration';
 export * from './etcd/etcd-env';
 export * from './etcd/etcd-member';
+export * from './addons/addon';
+export * from './addons/flannel-addon';
+export * from './addons/kube-proxy-addon';
+export * from './addons/coredns-addon';
+export * from './addons/flatcar-bootstrap';

@@ -128,13 +128,39 @@ export function flatcarKubeletUnit(release: FlatcarRelease, nodeIp: string): Sys
  * verified by its pinned sha256, and does nothing when it is already there.
  */
 export function installKubeletScript(release: FlatcarRelease): string {
+  return installReleaseBinaryScript({
+    name: 'kubelet', version: release.version, sha256: release.kubeletSha256, target: KUBELET_BINARY,
+    runBy: 'kubelet.service runs it before the kubelet',
+  });
+}
+
+/** A Kubernetes release binary from dl.k8s.io, pinned by version and sha256. */
+export interface ReleaseBinary {
+  /** The binary's name on dl.k8s.io, e.g. `kubelet`. */
+  readonly name: string;
+  /** `1.<minor>.<patch>`. */
+  readonly version: string;
+  /** sha256 of the amd64 binary. */
+  readonly sha256: string;
+  /** Absolute path it is installed to. */
+  readonly target: string;
+  /** Who runs the script, for its header, e.g. `kubelet.service runs it before the kubelet`. */
+  readonly runBy: string;
+}
+
+/**
+ * POSIX sh that installs an official release binary for amd64, verified by its
+ * pinned sha256 before it replaces anything, and does nothing when the binary
+ * already there has that checksum.
+ */
+export function installReleaseBinaryScript(binary: ReleaseBinary): string {
   return `#!/bin/sh
-# Installs kubelet v${release.version} from the official release, verified by sha256.
-# Written by cdk-vagrant-kubernetes; kubelet.service runs it before the kubelet.
+# Installs ${binary.name} v${binary.version} from the official release, verified by sha256.
+# Written by cdk-vagrant-kubernetes; ${binary.runBy}.
 set -eu
-url="https://dl.k8s.io/release/v${release.version}/bin/linux/amd64/kubelet"
-sha256="${release.kubeletSha256}"
-target="${KUBELET_BINARY}"
+url="https://dl.k8s.io/release/v${binary.version}/bin/linux/amd64/${binary.name}"
+sha256="${binary.sha256}"
+target="${binary.target}"
 if [ -x "$target" ] && echo "$sha256  $target" | sha256sum --check --status; then
   exit 0
 fi
@@ -143,7 +169,7 @@ download="$(mktemp "$target.XXXXXX")"
 trap 'rm -f "$download"' EXIT
 curl --fail --silent --show-error --location --retry 5 --output "$download" "$url"
 if ! echo "$sha256  $download" | sha256sum --check --status; then
-  echo "kubelet download from $url does not match sha256 $sha256" >&2
+  echo "${binary.name} download from $url does not match sha256 $sha256" >&2
   exit 1
 fi
 chmod 0755 "$download"

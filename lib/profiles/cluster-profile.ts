@@ -44,6 +44,11 @@ export interface IClusterProfile {
   readonly defaults: ProfileDefaults;
   /** The box every VM boots. */
   readonly box: VagrantBox;
+  /**
+   * Whether the profile delivers and applies the cluster's add-ons (`addons/*.yaml`) itself.
+   * @default false
+   */
+  readonly appliesAddons?: boolean;
   /** Problems with the cluster-wide settings for this profile (e.g. an unsupported version). */
   validateCluster(cluster: VagrantCluster): string[];
   /** Adds what every etcd peer needs. Called once, at the end of the tier's constructor. */

@@ -1,8 +1,16 @@
 import { Construct } from 'constructs';
 import { IClusterProfile, ProfileDefaults, VagrantBox } from './cluster-profile';
+import { Addon } from '../addons/addon';
+import { CoreDnsAddon } from '../addons/coredns-addon';
+import { FlannelAddon } from '../addons/flannel-addon';
+import {
+  ADDONS_DIR, ADMIN_KUBECONFIG, APPLY_ADDONS, APPLY_ADDONS_UNIT, CNI_PLUGINS_UNIT, INSTALL_CNI_PLUGINS, INSTALL_KUBECTL,
+  applyAddonsScript, applyAddonsUnit, cniPluginsUnit, installCniPluginsScript, installKubectlScript,
+} from '../addons/flatcar-bootstrap';
+import { KubeProxyAddon } from '../addons/kube-proxy-addon';
 import { ClusterPki, PKI_NAMES } from './flatcar-pki';
 import { CloudConfig } from '../cloud-config/cloud-config';
-import { CloudConfigData, WriteFile } from '../cloud-config/cloud-config-data';
+import { CloudConfigData, CloudConfigUnit, WriteFile } from '../cloud-config/cloud-config-data';
 import { renderEtcdEnv } from '../etcd/etcd-env';
 import { ETCD_ENV_FILE, ETCD_PKI_DIR, etcdMemberSettings, etcdMemberUnit, etcdTlsClientUrl, httpsUrl } from '../etcd/etcd-member';
 import { EtcdPeerTier } from '../etcd/etcd-peer-tier';
@@ -10,7 +18,10 @@ import {
   CONTROLLER_MANAGER_KUBECONFIG, INSTALL_KUBELET, KUBELET_CONFIG, KUBELET_KUBECONFIG, PKI_DIR, SCHEDULER_KUBECONFIG, SECURE_PORT,
   STATIC_POD_DIR, controlPlaneContainers, flatcarKubeletUnit, installKubeletScript,
 } from '../kube/flatcar-control-plane';
-import { ETCD_IMAGE, FLATCAR_DEFAULT_VERSION, FlatcarRelease, flatcarRelease } from '../kube/flatcar-releases';
+import {
+  CNI_PLUGINS, ETCD_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, FLATCAR_DEFAULT_VERSION, FlatcarRelease, coreDnsImage, flatcarRelease,
+  kubeProxyImage,
+} from '../kube/flatcar-releases';
 import { KubeNode, KubeNodeTier, KubeRole } from '../kube/kube-node-tier';
 import { renderKubeconfig } from '../kube/kubeconfig';
 import { CONTROL_PLANE_TAINT, renderKubeletConfiguration } from '../kube/kubelet-configuration';
@@ -44,12 +55,39 @@ export interface FlatcarProfileOptions {
    * @default - etcd v3.6.9 from registry.k8s.io, pinned by digest
    */
   readonly etcdImage?: string;
+  /**
+   * sha256 of the kubectl binary that applies the add-ons, for a release the profile has no pin for.
+   * @default - the pin of the release table
+   */
+  readonly kubectlSha256?: string;
+  /**
+   * The CoreDNS image.
+   * @default - the version kubeadm installs with the cluster's Kubernetes minor, from `imageRepository`
+   */
+  readonly coreDnsImage?: string;
+  /**
+   * The flanneld image.
+   * @default 'ghcr.io/flannel-io/flannel:v0.27.4'
+   */
+  readonly flannelImage?: string;
+  /**
+   * The image holding flannel's CNI plugin.
+   * @default 'ghcr.io/flannel-io/flannel-cni-plugin:v1.8.0-flannel1'
+   */
+  readonly flannelCniPluginImage?: string;
 }
 
 /** The output folder of the control-plane static pods, rsynced to the kubelet's staticPodPath. */
 const CONTROL_PLANE_PODS = 'pods/control-plane';
 /** Cluster name in kubeconfigs. */
 const CLUSTER_NAME = 'kubernetes';
+/**
+ * The host-only interface of every VM: flannel's VXLAN runs over it. eth0 is
+ * VirtualBox's NAT, with the same 10.0.2.15 on every VM.
+ */
+const HOST_ONLY_INTERFACE = 'eth1';
+/** The per-node pod range the controller-manager allocates (its --node-cidr-mask-size default for IPv4). */
+const NODE_CIDR_BITS = 24;
 
 /**
  * A cluster that boots on today's boxes: Flatcar Container Linux, etcd v3.6
@@ -59,6 +97,8 @@ const CLUSTER_NAME = 'kubernetes';
  */
 export class FlatcarProfile implements IClusterProfile {
   public readonly name = 'flatcar';
+  /** node-01 applies addons/*.yaml with apply-addons.service. */
+  public readonly appliesAddons = true;
   public readonly defaults: ProfileDefaults = {
     // VirtualBox 6.1.28+ allows host-only networks only in 192.168.56.0/21 without extra setup.
     prefix: '192.168.56',
@@ -83,7 +123,18 @@ export class FlatcarProfile implements IClusterProfile {
 
   public validateCluster(cluster: VagrantCluster): string[] {
     const result = flatcarRelease(cluster.kubernetesVersion, this.options.kubeletSha256);
-    return 'problem' in result ? [result.problem] : [];
+    if ('problem' in result) { return [result.problem]; }
+    const problems: string[] = [];
+    if (this.kubectlSha256(result.release) === undefined) {
+      problems.push(`kubernetesVersion ${cluster.kubernetesVersion} has no pinned kubectl checksum; set kubectlSha256 to the sha256 published at `
+        + `https://dl.k8s.io/release/v${cluster.kubernetesVersion}/bin/linux/amd64/kubectl.sha256`);
+    } else if (!/^[0-9a-f]{64}$/.test(this.kubectlSha256(result.release)!)) {
+      problems.push(`kubectlSha256 '${this.options.kubectlSha256}' is not a sha256; expected 64 lowercase hex digits`);
+    }
+    const dns = this.coreDnsImage(cluster);
+    if ('problem' in dns) { problems.push(dns.problem); }
+    problems.push(...podNetworkProblems(cluster));
+    return problems;
   }
 
   public populateEtcdTier(tier: EtcdPeerTier): void {
@@ -117,19 +168,38 @@ export class FlatcarProfile implements IClusterProfile {
 
   public populateNodeTier(tier: KubeNodeTier): void {
     const controller = tier.master;
-    const result = flatcarRelease(tier.cluster.kubernetesVersion, this.options.kubeletSha256);
-    const service = parseCidr(tier.cluster.serviceIpRange);
+    const cluster = tier.cluster;
+    const result = flatcarRelease(cluster.kubernetesVersion, this.options.kubeletSha256);
+    const service = parseCidr(cluster.serviceIpRange);
+    const dns = this.coreDnsImage(cluster);
     if (!controller || tier.minions.length === 0 || !(tier.etcd instanceof EtcdPeerTier) || !service
-      || 'problem' in result || tier.cluster.propsProblems.length > 0) {
+      || 'problem' in result || 'problem' in dns || cluster.propsProblems.length > 0) {
       return; // validation reports the cause; nothing sensible to add
     }
-    const pki = this.pki(tier.cluster);
+    const kubectlSha256 = this.kubectlSha256(result.release) ?? '';
+    const pki = this.pki(cluster);
     const server = httpsUrl(controller.ip, SECURE_PORT);
     const clusterDns = nthAddress(service, 10);
     for (const node of tier.nodes) {
-      const cloudConfig = attachCloudConfig(node, this.box.userDataFolder, nodeCloudConfig(node, result.release, clusterDns));
+      const cloudConfig = attachCloudConfig(node, this.box.userDataFolder, nodeCloudConfig(node, result.release, clusterDns, kubectlSha256));
       cloudConfig.addWriteFiles(() => nodeSecrets(node, pki, server));
+      if (node === controller) {
+        // Rendered late, so that add-ons the user adds after the tier are delivered too.
+        cloudConfig.addWriteFiles(() => addonFiles(cluster));
+      }
     }
+
+    // The built-in add-ons; node-01 applies them with every other Addon of the cluster.
+    new FlannelAddon(cluster, 'flannel', {
+      network: cluster.ipRange,
+      interface: HOST_ONLY_INTERFACE,
+      image: this.options.flannelImage ?? FLANNEL_IMAGE,
+      cniPluginImage: this.options.flannelCniPluginImage ?? FLANNEL_CNI_PLUGIN_IMAGE,
+    });
+    new KubeProxyAddon(cluster, 'kube-proxy', {
+      apiServerUrl: server, clusterCidr: cluster.ipRange, image: kubeProxyImage(result.release.version, cluster.imageRepository),
+    });
+    new CoreDnsAddon(cluster, 'coredns', { clusterIp: clusterDns, image: dns.image });
     controller.addSyncedFolder({ hostPath: CONTROL_PLANE_PODS, guestPath: STATIC_POD_DIR });
 
     const containers = controlPlaneContainers({
@@ -156,6 +226,15 @@ export class FlatcarProfile implements IClusterProfile {
     new SecretFile(tier.cluster, 'admin-kubeconfig', 'admin.kubeconfig', () => kubeconfigFor(pki, server, 'kubernetes-admin', PKI_NAMES.admin));
     // The output holds private keys: keep the whole folder out of git, wherever it is.
     new SecretFile(tier.cluster, 'gitignore', '.gitignore', () => '# Holds private keys: never commit this folder.\n*\n', 0o644);
+  }
+
+  private kubectlSha256(release: FlatcarRelease): string | undefined {
+    return this.options.kubectlSha256 ?? release.kubectlSha256;
+  }
+
+  private coreDnsImage(cluster: VagrantCluster): { image: string } | { problem: string } {
+    return this.options.coreDnsImage !== undefined ? { image: this.options.coreDnsImage }
+      : coreDnsImage(cluster.kubernetesVersion, cluster.imageRepository);
   }
 
   private pki(cluster: VagrantCluster): ClusterPki {
@@ -200,13 +279,23 @@ function kubeconfigFor(pki: ClusterPki, server: string, user: string, certificat
   });
 }
 
-/** The key-free part of a node's cloud-config: the kubelet, its installer and its configuration. */
-function nodeCloudConfig(node: KubeNode, release: FlatcarRelease, clusterDns: string): CloudConfigData {
+/**
+ * The key-free part of a node's cloud-config: the kubelet, its installer and its
+ * configuration, the CNI plugins, and on the control plane the unit that applies
+ * the add-ons (their manifests and the admin kubeconfig are added at render time).
+ */
+function nodeCloudConfig(node: KubeNode, release: FlatcarRelease, clusterDns: string, kubectlSha256: string): CloudConfigData {
   const controlPlane = node.role === KubeRole.MASTER;
+  const script = (path: string, content: string): WriteFile => ({ path, permissions: '0755', owner: 'root', content });
+  const addonFiles = controlPlane ? [script(INSTALL_KUBECTL, installKubectlScript(release.version, kubectlSha256)), script(APPLY_ADDONS, applyAddonsScript())] : [];
+  // Listed last: coreos-cloudinit starts the units in order, and the add-ons need the kubelet's control plane.
+  const addonUnits: CloudConfigUnit[] = controlPlane ? [{ name: APPLY_ADDONS_UNIT, command: 'start', enable: true, content: applyAddonsUnit().render() }] : [];
   return {
     hostname: node.hostname,
     write_files: [
       { path: INSTALL_KUBELET, permissions: '0755', owner: 'root', content: installKubeletScript(release) },
+      script(INSTALL_CNI_PLUGINS, installCniPluginsScript(CNI_PLUGINS)),
+      ...addonFiles,
       {
         path: KUBELET_CONFIG, permissions: '0644', owner: 'root',
         content: renderKubeletConfiguration({
@@ -217,9 +306,33 @@ function nodeCloudConfig(node: KubeNode, release: FlatcarRelease, clusterDns: st
     ],
     coreos: {
       update: { reboot_strategy: 'off' },
-      units: [{ name: 'kubelet.service', command: 'start', enable: true, content: flatcarKubeletUnit(release, node.ip).render() }],
+      units: [
+        { name: CNI_PLUGINS_UNIT, command: 'start', enable: true, content: cniPluginsUnit(CNI_PLUGINS).render() },
+        { name: 'kubelet.service', command: 'start', enable: true, content: flatcarKubeletUnit(release, node.ip).render() },
+        ...addonUnits,
+      ],
     },
   };
+}
+
+/** Every add-on of the cluster as a file of the control plane's add-on folder, by file name. */
+function addonFiles(cluster: VagrantCluster): WriteFile[] {
+  return cluster.node.findAll().filter(Addon.isAddon)
+    .map(addon => ({ path: `${ADDONS_DIR}/${addon.node.id}.yaml`, permissions: '0644', owner: 'root', content: addon.renderFile().content }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * The pod network must hold a /24 per node: the controller-manager allocates each
+ * node's podCIDR from it, and flannel routes exactly those.
+ */
+function podNetworkProblems(cluster: VagrantCluster): string[] {
+  const range = parseCidr(cluster.ipRange);
+  const nodes = cluster.tiers.filter((t): t is KubeNodeTier => t instanceof KubeNodeTier).reduce((sum, t) => sum + t.nodes.length, 0);
+  if (!range || nodes === 0) { return []; }
+  const capacity = range.bits > NODE_CIDR_BITS ? 0 : 2 ** (NODE_CIDR_BITS - range.bits);
+  return capacity >= nodes ? [] : [`ipRange ${cluster.ipRange} holds ${capacity} node pod range(s) of /${NODE_CIDR_BITS}, `
+    + `but the cluster has ${nodes} nodes; expected a range of /${NODE_CIDR_BITS - Math.ceil(Math.log2(nodes))} or larger`];
 }
 
 /** A node's certificates, keys and kubeconfigs: everything of the control plane on node-01, its own identity elsewhere. */
@@ -236,6 +349,8 @@ function nodeSecrets(node: KubeNode, pki: ClusterPki, server: string): WriteFile
   ];
   return [
     ...files,
+    // apply-addons.service applies the add-ons with it.
+    keyFile(ADMIN_KUBECONFIG, kubeconfigFor(pki, server, 'kubernetes-admin', PKI_NAMES.admin)),
     // The controller-manager signs kubelet CSRs with the Kubernetes CA.
     keyFile(`${PKI_DIR}/ca.key`, material.privateKey(PKI_NAMES.kubernetesCa)),
     ...pair('apiserver', PKI_NAMES.apiServer),

@@ -1,0 +1,171 @@
+import { isDeepStrictEqual } from 'node:util';
+import { App, Chart, ChartProps } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { parseAllDocuments, stringify } from 'yaml';
+import type { IWarningSource } from '../synth/synthesizer';
+import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
+import type { VagrantCluster } from '../vagrant/vagrant-cluster';
+
+/** The folder of the output that holds one multi-document YAML file per add-on. */
+export const ADDON_FOLDER = 'addons';
+
+/** Props of an {@link Addon}. */
+export interface AddonProps {
+  /**
+   * An existing cdk8s Chart to render instead of a new one (see {@link Addon.fromChart}).
+   * It must belong to a cdk8s `App`, whose resolvers render its objects.
+   * @default - a new Chart in a new App, passed to `define`
+   */
+  readonly chart?: Chart;
+  /**
+   * Namespace of the new chart: cdk8s puts it on every object that has none.
+   * @default - none
+   */
+  readonly namespace?: string;
+  /**
+   * Labels of every object of the new chart.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/** A DNS-1123 label: the add-on's file name and, by convention, the name users know it by. */
+const ID_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Keys that lead a Kubernetes object, in this order; every other key is sorted. */
+const HEADER_KEYS = ['apiVersion', 'kind', 'metadata'];
+
+/**
+ * A cluster add-on: Kubernetes objects defined with cdk8s (and cdk8s-plus)
+ * and rendered to `addons/<id>.yaml`, one document per object. The add-on owns
+ * its own cdk8s `App` and `Chart`: a Chart needs an App at the root of its tree
+ * (App.of() supplies the resolvers that render it), so it cannot live under
+ * the VagrantCluster root. The profile decides how the files reach the
+ * cluster; the Flatcar profile applies them from the control-plane node.
+ *
+ * @example
+ * new Addon(cluster, 'hello', chart => {
+ *   new kplus.Deployment(chart, 'web', { containers: [{ image: 'nginx:1.27' }] });
+ * });
+ */
+export class Addon extends Construct implements IFileOwner, IWarningSource {
+  /** An add-on that renders an existing chart, e.g. one shared with a cdk8s app of your own. */
+  public static fromChart(scope: Construct, id: string, chart: Chart): Addon {
+    return new Addon(scope, id, undefined, { chart });
+  }
+
+  /** Whether a construct is an Addon. */
+  public static isAddon(x: unknown): x is Addon {
+    return x instanceof Addon;
+  }
+
+  /** The chart whose objects this add-on renders. */
+  public readonly chart: Chart;
+  /** `addons/<id>.yaml`. */
+  public readonly filePath: string;
+
+  /**
+   * @param scope a construct of a VagrantCluster, usually the cluster itself
+   * @param id the add-on's name and file name: a DNS-1123 label such as `my-app`
+   * @param define adds the add-on's objects to its new chart
+   */
+  constructor(scope: Construct, id: string, define?: (chart: Chart) => void, props: AddonProps = {}) {
+    super(scope, id);
+    props = props ?? {};
+    this.filePath = `${ADDON_FOLDER}/${id}.yaml`;
+    const newChartProps: ChartProps = { namespace: props.namespace, labels: props.labels };
+    this.chart = props.chart ?? new Chart(new App({ outdir: '.' }), id, newChartProps);
+    this.node.addValidation({ validate: () => this.validateAddon(props, define) });
+    if (!props.chart && define) {
+      define(this.chart);
+    }
+  }
+
+  /**
+   * The chart's objects as JSON, in the chart's order: keys sorted at every
+   * depth, with apiVersion, kind and metadata leading each object. The order
+   * never depends on the CDK8S_DISABLE_SORT environment variable.
+   */
+  public manifests(): Array<Record<string, unknown>> {
+    return this.chart.toJson().map(object => sortManifest(object) as Record<string, unknown>);
+  }
+
+  public renderFile(): SynthesizedFile {
+    return { path: this.filePath, content: renderManifests(this.manifests()), mode: 0o644 };
+  }
+
+  /** Reads the file back as kubectl does (YAML 1.1, one object per document) and compares it with the chart. */
+  public checkFile(file: SynthesizedFile): string[] {
+    const documents = parseAllDocuments(file.content, { version: '1.1' });
+    const errors = documents.flatMap(document => document.errors.map(error => `${file.path}: YAML error: ${error.message}`));
+    if (errors.length > 0) { return errors; }
+    const readBack = documents.map(document => document.toJS());
+    return isDeepStrictEqual(readBack, this.manifests()) ? [] : [`${file.path}: a YAML 1.1 reader does not read back the chart's objects`];
+  }
+
+  public warnings(): string[] {
+    const root = this.node.root as Partial<VagrantCluster>;
+    const profile = root.profile;
+    if (!profile || profile.appliesAddons) { return []; }
+    return [`the ${profile.name} profile applies no add-ons: ${this.filePath} is written for you to apply with kubectl`];
+  }
+
+  private validateAddon(props: AddonProps, define: ((chart: Chart) => void) | undefined): string[] {
+    const id = this.node.id;
+    if (!ID_PATTERN.test(id) || id.length > 63) {
+      return [`id '${id}' is not a DNS-1123 label; expected lowercase letters, digits and '-', such as 'my-app' (it names ${this.filePath})`];
+    }
+    if (!(this.node.root as Partial<VagrantCluster>).profile) {
+      return [`is not inside a VagrantCluster; expected new Addon(cluster, '${id}', ...)`];
+    }
+    if (props.chart && (define || props.namespace !== undefined || props.labels !== undefined)) {
+      return ['chart is given together with define, namespace or labels, which apply to a new chart only; expected Addon.fromChart(scope, id, chart) alone'];
+    }
+    const root = this.chart.node.root as IConstruct & { resolvers?: unknown };
+    if (!Array.isArray(root.resolvers)) {
+      return [`chart ${this.chart.node.path} is not inside a cdk8s App; expected new Chart(new App(), '${this.chart.node.id}')`];
+    }
+    let manifests: Array<Record<string, unknown>>;
+    try {
+      manifests = this.manifests();
+    } catch (error) {
+      // cdk8s validates the whole app and throws once, listing every error.
+      return [`chart ${this.chart.node.path} does not render: ${(error as Error).message.replace(/\s*\n\s*/g, '; ')}`];
+    }
+    if (manifests.length === 0) {
+      return [`chart ${this.chart.node.path} has no Kubernetes objects; expected at least one`];
+    }
+    return manifests.flatMap((manifest, index) => {
+      const metadata = manifest.metadata as { name?: unknown } | undefined;
+      return typeof manifest.apiVersion === 'string' && typeof manifest.kind === 'string' && typeof metadata?.name === 'string' ? []
+        : [`object ${index + 1} of chart ${this.chart.node.path} lacks apiVersion, kind or metadata.name; expected a complete Kubernetes object`];
+    });
+  }
+}
+
+/**
+ * Multi-document YAML, one Kubernetes object per document, written so that a
+ * YAML 1.1 reader (kubectl's) reads back exactly these values: strings such
+ * as `yes` or `0644` come out quoted.
+ */
+export function renderManifests(manifests: ReadonlyArray<Record<string, unknown>>): string {
+  return manifests.map(manifest => stringify(manifest, { version: '1.1', lineWidth: 0 })).join('---\n');
+}
+
+/** A deep copy with keys sorted at every depth, apiVersion, kind and metadata leading at the top. */
+export function sortManifest(value: unknown, top = true): unknown {
+  if (Array.isArray(value)) {
+    return value.map(item => sortManifest(item, false));
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object).sort();
+  const ordered = top ? [...HEADER_KEYS.filter(key => key in object), ...keys.filter(key => !HEADER_KEYS.includes(key))] : keys;
+  const sorted: Record<string, unknown> = {};
+  for (const key of ordered) {
+    if (object[key] !== undefined) { sorted[key] = sortManifest(object[key], false); }
+  }
+  return sorted;
+}
