@@ -77,7 +77,7 @@ describe('integration: shellcheck passes every shell snippet we ship', function 
     }
   });
 
-  it('passes the Flatcar Vagrantfile\'s inline command and /opt/bin/install-kubelet', async function () {
+  it('passes the Flatcar Vagrantfile\'s inline command and every script of the cloud-configs', async function () {
     requireTools(this, 'ruby');
     const pkiDir = flatcarPkiCopy();
     try {
@@ -89,12 +89,17 @@ describe('integration: shellcheck passes every shell snippet we ship', function 
       expect(inline.code, `${command}\n${output(inline)}`).to.equal(0);
 
       const all = scripts(cluster);
-      expect(all.map(([label]) => label)).to.deep.equal(['01', '02', '03', '04'].map(n => `cloud-config/node-${n}.yaml /opt/bin/install-kubelet`));
-      expect(distinct(all)).to.have.length(1);
-      const [[label, content]] = distinct(all);
-      expect(content.split('\n')[0]).to.equal('#!/bin/sh');
-      const result = await shellcheck(content);
-      expect(result.code, `${label}\n${output(result)}`).to.equal(0);
+      const everyNode = ['/opt/bin/install-kubelet', '/opt/bin/install-cni-plugins'];
+      expect(all.map(([label]) => label)).to.deep.equal([
+        ...[...everyNode, '/opt/bin/install-kubectl', '/opt/bin/apply-addons'].map(p => `cloud-config/node-01.yaml ${p}`),
+        ...['02', '03', '04'].flatMap(n => everyNode.map(p => `cloud-config/node-${n}.yaml ${p}`)),
+      ]);
+      expect(distinct(all)).to.have.length(4); // each script is the same text on every node
+      for (const [label, content] of distinct(all)) {
+        expect(content.split('\n')[0], label).to.equal('#!/bin/sh');
+        const result = await shellcheck(content);
+        expect(result.code, `${label}\n${output(result)}`).to.equal(0);
+      }
     } finally {
       removeTempDir(pkiDir);
     }

@@ -76,20 +76,21 @@ describe('integration: systemd-analyze verify accepts every unit', function () {
     }
   });
 
-  it('accepts every unit in the Flatcar cloud-configs: etcd-member.service on each member, kubelet.service on each node', async () => {
+  it('accepts every unit in the Flatcar cloud-configs: etcd-member.service on each member, the CNI installer and kubelet on each node, the add-on bootstrap on node-01', async () => {
     // The units are in the tree before synthesis: no PKI is needed to read them.
     const units = embeddedUnits(flatcarTree());
     expect(units.map(u => u.source)).to.deep.equal([
       ...['01', '02', '03'].map(n => `cloud-config/etcd-${n}.yaml etcd-member.service`),
-      ...['01', '02', '03', '04'].map(n => `cloud-config/node-${n}.yaml kubelet.service`),
+      'cloud-config/node-01.yaml install-cni-plugins.service', 'cloud-config/node-01.yaml kubelet.service', 'cloud-config/node-01.yaml apply-addons.service',
+      ...['02', '03', '04'].flatMap(n => [`cloud-config/node-${n}.yaml install-cni-plugins.service`, `cloud-config/node-${n}.yaml kubelet.service`]),
     ]);
-    // The members' units are one text; the kubelets' differ by --node-ip.
-    expect(distinct(units)).to.have.length(1 + 4);
+    // The members' units are one text, so are the CNI installers; the kubelets' differ by --node-ip.
+    expect(distinct(units)).to.have.length(1 + 1 + 4 + 1);
     for (const unit of distinct(units)) {
       expectAccepted(unit, await verifyUnit(unit));
     }
     expect(execPrograms(units[0].content!)).to.deep.equal(['/usr/bin/install', '/usr/bin/docker']);
-    expect(execPrograms(units[3].content!)).to.deep.equal(['/opt/bin/install-kubelet', '/opt/bin/kubelet']);
+    expect(execPrograms(units[4].content!)).to.deep.equal(['/opt/bin/install-kubelet', '/opt/bin/kubelet']);
   });
 
   it('stubs the programs of every Exec line, so systemd checks them as executables', () => {

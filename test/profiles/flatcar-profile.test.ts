@@ -24,6 +24,7 @@ interface Variant {
   readonly pkiDir: string;
   readonly kubernetesVersion?: string;
   readonly kubeletSha256?: string;
+  readonly kubectlSha256?: string;
   readonly nodeFirstIp?: number;
   readonly regeneratePki?: boolean;
 }
@@ -32,7 +33,9 @@ interface Variant {
 function flatcarVariant(variant: Variant): VagrantCluster {
   const cluster = new VagrantCluster({
     outdir: path.join(variant.pkiDir, '..', 'never-written'),
-    profile: ClusterProfile.flatcar({ pkiDir: variant.pkiDir, kubeletSha256: variant.kubeletSha256, regeneratePki: variant.regeneratePki }),
+    profile: ClusterProfile.flatcar({
+      pkiDir: variant.pkiDir, kubeletSha256: variant.kubeletSha256, kubectlSha256: variant.kubectlSha256, regeneratePki: variant.regeneratePki,
+    }),
     prefix: FLATCAR_PREFIX,
     ipRange: '10.20.0.0/16',
     serviceIpRange: '10.3.0.0/24',
@@ -99,10 +102,13 @@ describe('Flatcar profile', function () {
 
   after(() => fs.rmSync(pkiDir, { recursive: true, force: true }));
 
-  it('writes one cloud-config per VM, the control-plane pods, admin.kubeconfig, a .gitignore and nothing named user-data', () => {
+  it('writes one cloud-config per VM, the control-plane pods, the add-ons, admin.kubeconfig, a .gitignore and nothing named user-data', () => {
     expect(Object.keys(files)).to.deep.equal([
       '.gitignore',
       'Vagrantfile',
+      'addons/coredns.yaml',
+      'addons/flannel.yaml',
+      'addons/kube-proxy.yaml',
       'admin.kubeconfig',
       ...[...ETCD, ...NODES].map(vm => `cloud-config/${vm}.yaml`),
       'manifest.json',
@@ -212,8 +218,8 @@ describe('Flatcar profile', function () {
         }
       }
       // 2 per member; on the control plane: ca, apiserver, apiserver-kubelet-client, apiserver-etcd-client, sa
-      // and 3 kubeconfigs; on each worker its kubeconfig.
-      expect(keys).to.equal(3 * 2 + 8 + 3);
+      // and 4 kubeconfigs (kubelet, controller-manager, scheduler, the add-on bootstrap's admin.conf); on each worker its kubeconfig.
+      expect(keys).to.equal(3 * 2 + 9 + 3);
     });
 
     it('keep every private key out of the Vagrantfile, the pods and manifest.json (only cloud-configs and admin.kubeconfig carry keys)', () => {
@@ -313,8 +319,12 @@ describe('Flatcar profile', function () {
     it('run kubelet.service on each node\'s own host-only address, after installing the pinned binary', () => {
       for (const vm of NODES) {
         const units = yaml11(files[`cloud-config/${vm}.yaml`]).coreos.units;
-        expect(units.map((u: any) => [u.name, u.command, u.enable]), vm).to.deep.equal([['kubelet.service', 'start', true]]);
-        const unit: string = units[0].content;
+        expect(units.map((u: any) => [u.name, u.command, u.enable]), vm).to.deep.equal([
+          ['install-cni-plugins.service', 'start', true],
+          ['kubelet.service', 'start', true],
+          ...(vm === 'node-01' ? [['apply-addons.service', 'start', true]] : []),
+        ]);
+        const unit: string = units[1].content;
         expect(unit.match(/--node-ip=\S+/g), vm).to.deep.equal([`--node-ip=${ipOf(vm)}`]);
         expect(unit, vm).to.contain('ExecStartPre=/opt/bin/install-kubelet\n');
         expect(unit, vm).to.contain('--config=/etc/kubernetes/kubelet-config.yaml');
@@ -459,7 +469,7 @@ describe('Flatcar profile', function () {
 
     it('takes a patch without a pin when kubeletSha256 is given, and pins that checksum', () => {
       const sha256 = 'ab'.repeat(32);
-      const rendered = Testing.render(flatcarVariant({ pkiDir, kubernetesVersion: '1.34.9', kubeletSha256: sha256 }));
+      const rendered = Testing.render(flatcarVariant({ pkiDir, kubernetesVersion: '1.34.9', kubeletSha256: sha256, kubectlSha256: sha256 }));
       const script = writeFilesOf(rendered['cloud-config/node-02.yaml'])['/opt/bin/install-kubelet'].content;
       expect(script).to.contain('url="https://dl.k8s.io/release/v1.34.9/bin/linux/amd64/kubelet"\n');
       expect(script).to.contain(`sha256="${sha256}"\n`);
