@@ -1,0 +1,126 @@
+// In-process part of the benchmark: synth(), render-only and cdk8s's App.synth()
+// for each cluster size. Run by bench/run.ts as `node --expose-gc` on the
+// compiled sources; prints one JSON object (InProcessResult[]) on stdout.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import { Cdk8sBaseline, SCENARIOS, Scenario } from './scenarios';
+import { Measurement, spread } from './stats';
+import { Testing } from '../lib';
+
+/** The figures of one cluster size. */
+export interface InProcessResult {
+  readonly vms: number;
+  readonly layout: string;
+  /** Files our synth writes (manifest.json included) = YAML documents cdk8s writes. */
+  readonly files: number;
+  /** `new VagrantCluster(...)` and its tiers: building the tree, not timed in synth. */
+  readonly build: Measurement;
+  /** `cluster.synth()` into a fresh folder: all five phases. */
+  readonly synth: Measurement;
+  /** `Testing.render(cluster)`: phases 1-4, in memory only. */
+  readonly render: Measurement;
+  /** cdk8s `App.synth()` of the same number of documents into a fresh folder. */
+  readonly cdk8s: Measurement;
+}
+
+/** One thing to time: `prepare` is untimed and returns the timed action. */
+interface Case {
+  readonly name: 'build' | 'synth' | 'render' | 'cdk8s';
+  prepare(outdir: string): () => void;
+}
+
+const exposedGc = (globalThis as { gc?: () => void }).gc;
+const collectGarbage: () => void = exposedGc ?? (() => undefined);
+
+function timeOnce(run: () => void): { wallMs: number; cpuMs: number } {
+  collectGarbage(); // every run starts from the same, collected heap
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  run();
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/**
+ * Peak growth of the used V8 heap during `run`: the heap only grows between
+ * collections, so its peaks are the sizes just before each GC that ran (from
+ * v8.GCProfiler) and the size at the end; the baseline is a collected heap.
+ */
+function peakHeapOnce(run: () => void): number {
+  collectGarbage();
+  const baseline = v8.getHeapStatistics().used_heap_size;
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  run();
+  const end = v8.getHeapStatistics().used_heap_size;
+  const report = profiler.stop();
+  const beforeEachGc = (report?.statistics ?? []).map(gc => gc.beforeGC.heapStatistics.usedHeapSize);
+  return Math.max(end, ...beforeEachGc) - baseline;
+}
+
+function measureScenario(scenario: Scenario, warmups: number, runs: number): InProcessResult {
+  const baseline = Cdk8sBaseline.of(scenario);
+  const cases: Case[] = [
+    { name: 'build', prepare: outdir => () => { scenario.build(outdir); } },
+    { name: 'synth', prepare: outdir => { const cluster = scenario.build(outdir); return () => { cluster.synth(); }; } },
+    { name: 'render', prepare: outdir => { const cluster = scenario.build(outdir); return () => { Testing.render(cluster); }; } },
+    { name: 'cdk8s', prepare: outdir => { const app = baseline.build(outdir); return () => { app.synth(); }; } },
+  ];
+  const wall = new Map<string, number[]>(cases.map(c => [c.name, []]));
+  const cpu = new Map<string, number[]>(cases.map(c => [c.name, []]));
+  const heap = new Map<string, number[]>(cases.map(c => [c.name, []]));
+
+  // Cases alternate within each round, so that a burst of load on the machine hits them alike.
+  const heapRounds = Math.max(5, Math.ceil(runs / 2));
+  for (let round = 0; round < warmups + runs + heapRounds; round++) {
+    for (const c of cases) {
+      const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vk-bench-'));
+      try {
+        const action = c.prepare(path.join(parent, 'out'));
+        if (round < warmups) {
+          action();
+        } else if (round < warmups + runs) {
+          const { wallMs, cpuMs } = timeOnce(action);
+          wall.get(c.name)!.push(wallMs);
+          cpu.get(c.name)!.push(cpuMs);
+        } else {
+          heap.get(c.name)!.push(peakHeapOnce(action));
+        }
+      } finally {
+        fs.rmSync(parent, { recursive: true, force: true });
+      }
+    }
+  }
+  const measurement = (name: string): Measurement => ({
+    wallMs: spread(wall.get(name)!), cpuMs: spread(cpu.get(name)!), peakHeapBytes: spread(heap.get(name)!),
+  });
+  return {
+    vms: scenario.vms,
+    layout: scenario.layout,
+    files: baseline.documents,
+    build: measurement('build'),
+    synth: measurement('synth'),
+    render: measurement('render'),
+    cdk8s: measurement('cdk8s'),
+  };
+}
+
+function main(): void {
+  const runs = Number(process.argv[2] ?? 11);
+  const warmups = Number(process.argv[3] ?? 3);
+  if (!(runs >= 5) || !(warmups >= 1)) {
+    throw new Error(`usage: in-process.js [runs >= 5] [warm-ups >= 1]; got runs ${runs}, warm-ups ${warmups}`);
+  }
+  const results = SCENARIOS.map(scenario => {
+    process.stderr.write(`  in-process: ${scenario.vms} VMs...\n`);
+    return measureScenario(scenario, warmups, runs);
+  });
+  process.stdout.write(JSON.stringify({ gcExposed: exposedGc !== undefined, results }) + '\n');
+}
+
+if (require.main === module) {
+  main();
+}

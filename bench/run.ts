@@ -1,0 +1,199 @@
+// `npm run bench`: how fast the library synthesizes, at three cluster sizes,
+// against cdk8s's own App.synth() on the same number of documents, and how long
+// the README's main command takes as a whole process. Prints one Markdown table.
+//
+// The sources are compiled with tsc into a temporary folder first (the
+// repository's lib/ never gets .js files), so the in-process figures time the
+// JavaScript that users of the published package run, not ts-node's hooks.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { InProcessResult } from './in-process';
+import { Measurement, Spread, markdownTable, mib, ms, spread } from './stats';
+
+const REPO = path.resolve(__dirname, '..');
+
+/** Targets of issue 7. */
+const TARGET_DEFAULT_SYNTH_MS = 20;
+const TARGET_LARGE_SYNTH_MS = 300;
+const TARGET_PER_VM_SPREAD = 2;
+const TARGET_CDK8S_RATIO = 1.0;
+const TARGET_MAIN_COMMAND_MS = 1500;
+
+interface Options {
+  /** Measured runs of each in-process case (after the warm-ups). */
+  readonly inProcessRuns: number;
+  /** Measured runs of each whole-process command (after one warm-up). */
+  readonly processRuns: number;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  let inProcessRuns = 11;
+  let processRuns = 7;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--runs') {
+      inProcessRuns = processRuns = Number(argv[++i]);
+    } else {
+      throw new Error(`unknown argument '${argv[i]}'; usage: npm run bench [-- --runs N], N >= 5`);
+    }
+  }
+  if (!Number.isInteger(inProcessRuns) || inProcessRuns < 5) {
+    throw new Error(`--runs ${inProcessRuns} is too few; expected a whole number >= 5 (the medians need at least 5 runs)`);
+  }
+  return { inProcessRuns, processRuns };
+}
+
+/**
+ * Compiles lib/, examples/ and bench/ with the repository's own compiler
+ * options into `<tmp>/out`, and links node_modules beside it so that the
+ * compiled files resolve the same packages.
+ */
+function compileInto(tmp: string): string {
+  const out = path.join(tmp, 'out');
+  const tsconfig = path.join(tmp, 'tsconfig.json');
+  fs.writeFileSync(tsconfig, JSON.stringify({
+    extends: path.join(REPO, 'tsconfig.json'),
+    compilerOptions: { rootDir: REPO, outDir: out, declaration: false, noEmit: false, noCheck: true },
+    include: ['lib', 'examples', 'bench'].map(folder => path.join(REPO, folder, '**', '*.ts')),
+  }));
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], { encoding: 'utf-8' });
+  if (tsc.status !== 0) {
+    throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+  }
+  return out;
+}
+
+/** CPU seconds used by this process's waited-for children so far (Linux), else undefined. */
+function childrenCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf-8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of proc(5), cutime and cstime, in clock ticks (100 per second on Linux).
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wall and CPU time of a whole command, the median of `runs` after one warm-up. */
+function timeCommand(command: string, args: readonly string[], cwd: string, runs: number): Measurement {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < 1 + runs; i++) {
+    const cpuBefore = childrenCpuMs();
+    const start = process.hrtime.bigint();
+    const result = spawnSync(command, args, { cwd, encoding: 'utf-8' });
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    const cpuAfter = childrenCpuMs();
+    if (result.status !== 0) {
+      throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${result.stdout}${result.stderr}${result.error ?? ''}`);
+    }
+    if (i === 0) { continue; } // warm-up: file cache, ts-node's compile cache of typescript
+    wall.push(wallMs);
+    if (cpuBefore !== undefined && cpuAfter !== undefined) { cpu.push(cpuAfter - cpuBefore); }
+  }
+  return { wallMs: spread(wall), cpuMs: cpu.length > 0 ? spread(cpu) : undefined };
+}
+
+function timeCell(s: Spread): string[] {
+  return [ms(s.median), ms(s.min), ms(s.max)];
+}
+
+function main(): void {
+  const options = parseOptions(process.argv.slice(2));
+  const cpus = os.cpus();
+  const loadBefore = os.loadavg();
+  const began = Date.now();
+  process.stderr.write('compiling lib/, examples/ and bench/ into a temporary folder...\n');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vk-bench-build-'));
+  try {
+    const out = compileInto(tmp);
+
+    const inProcess = spawnSync(process.execPath,
+      ['--expose-gc', path.join(out, 'bench', 'in-process.js'), String(options.inProcessRuns), '3'],
+      { cwd: tmp, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+    if (inProcess.status !== 0) {
+      throw new Error(`the in-process benchmark failed:\n${inProcess.stdout}`);
+    }
+    const { gcExposed, results } = JSON.parse(inProcess.stdout) as { gcExposed: boolean; results: InProcessResult[] };
+
+    process.stderr.write('  whole process: npx ts-node examples/default.ts...\n');
+    const mainCommand = timeCommand('npx', ['ts-node', 'examples/default.ts'], REPO, options.processRuns);
+    process.stderr.write('  whole process: npx ts-node -e 0...\n');
+    const tsNodeStartup = timeCommand('npx', ['ts-node', '-e', '0'], REPO, options.processRuns);
+    process.stderr.write('  whole process: node on the compiled example...\n');
+    const compiled = timeCommand(process.execPath, [path.join(out, 'examples', 'default.js')], tmp, options.processRuns);
+    const nodeStartup = timeCommand(process.execPath, ['-e', '0'], tmp, options.processRuns);
+
+    const rows: string[][] = [];
+    for (const r of results) {
+      const perVm = (s: Spread) => ms(s.median / r.vms);
+      const heap = (m: Measurement) => (m.peakHeapBytes ? mib(m.peakHeapBytes.median) : '');
+      const cpu = (m: Measurement) => (m.cpuMs ? ms(m.cpuMs.median) : '');
+      const ratio = (m: Measurement) => (m.wallMs.median / r.cdk8s.wallMs.median).toFixed(2);
+      rows.push([`synth() (5 phases, writes ${r.files} files)`, String(r.vms), ...timeCell(r.synth.wallMs), perVm(r.synth.wallMs), cpu(r.synth), heap(r.synth), ratio(r.synth)]);
+      rows.push(['render only (phases 1-4, in memory)', String(r.vms), ...timeCell(r.render.wallMs), perVm(r.render.wallMs), cpu(r.render), heap(r.render), ratio(r.render)]);
+      rows.push([`cdk8s App.synth() (${r.files} documents)`, String(r.vms), ...timeCell(r.cdk8s.wallMs), perVm(r.cdk8s.wallMs), cpu(r.cdk8s), heap(r.cdk8s), '1.00']);
+      rows.push(['building the tree (not in synth())', String(r.vms), ...timeCell(r.build.wallMs), perVm(r.build.wallMs), cpu(r.build), heap(r.build), '']);
+    }
+    const processRow = (name: string, m: Measurement, vms: string): string[] =>
+      [name, vms, ...timeCell(m.wallMs), '', m.cpuMs ? ms(m.cpuMs.median) : '', '', ''];
+    rows.push(processRow('`npx ts-node examples/default.ts` (main command)', mainCommand, '7'));
+    rows.push(processRow('`npx ts-node -e 0` (npx + ts-node startup only)', tsNodeStartup, ''));
+    rows.push(processRow('`node` on the tsc-compiled example', compiled, '7'));
+    rows.push(processRow('`node -e 0` (Node.js startup only)', nodeStartup, ''));
+
+    const header = ['case', 'VMs', 'median', 'min', 'max', 'per VM', 'CPU (median)', 'peak heap (median)', 'ours / cdk8s'];
+    const runs = `${options.inProcessRuns} runs after 3 warm-ups in-process; ${options.processRuns} runs after 1 warm-up per command`;
+    process.stdout.write([
+      `cdk-vagrant-kubernetes benchmark: ${runs}`,
+      `machine: ${os.availableParallelism()} cores (nproc), ${cpus[0]?.model ?? 'unknown CPU'}, Node.js ${process.version}, ${os.platform()} ${os.release()}`,
+      `load average (1 min) before ${loadBefore[0].toFixed(2)}, after ${os.loadavg()[0].toFixed(2)}`,
+      '',
+      markdownTable(header, rows),
+      '',
+      ...notes(gcExposed),
+      '',
+      ...targets(results, mainCommand),
+      '',
+      `total benchmark time ${((Date.now() - began) / 1000).toFixed(0)} s`,
+      '',
+    ].join('\n'));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function notes(gcExposed: boolean): string[] {
+  return [
+    'median/min/max: wall-clock time. per VM: median / VMs. CPU: user + system time of the process (in-process rows, GC threads included)',
+    'or of the child processes (command rows). peak heap: highest used V8 heap during the run above a collected heap before it',
+    `(sizes just before each GC, from v8.GCProfiler, and at the end)${gcExposed ? '' : '; WARNING: run without --expose-gc, baselines are not collected'}.`,
+    'synth() and cdk8s write into a fresh folder per run; the tree is built before the clock starts. cdk8s writes one file per document',
+    '(FILE_PER_RESOURCE): a KubeConfigMap holding the same bytes for each cloud-config, the Vagrantfile, the fleet units and manifest.json,',
+    'and a KubePod for each static pod.',
+  ];
+}
+
+function targets(results: readonly InProcessResult[], mainCommand: Measurement): string[] {
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const bySize = new Map(results.map(r => [r.vms, r]));
+  const smallest = results[0];
+  const largest = results[results.length - 1];
+  const perVm = results.map(r => r.synth.wallMs.median / r.vms);
+  const perVmSpread = Math.max(...perVm) / Math.min(...perVm);
+  const ratios = results.map(r => r.synth.wallMs.median / r.cdk8s.wallMs.median);
+  const defaultSynth = (bySize.get(7) ?? smallest).synth.wallMs.median;
+  return [
+    `target: default cluster synth() <= ${TARGET_DEFAULT_SYNTH_MS} ms: ${ms(defaultSynth)}, ${verdict(defaultSynth <= TARGET_DEFAULT_SYNTH_MS)}`,
+    `target: ${largest.vms} VMs synth() <= ${TARGET_LARGE_SYNTH_MS} ms: ${ms(largest.synth.wallMs.median)}, ${verdict(largest.synth.wallMs.median <= TARGET_LARGE_SYNTH_MS)}`,
+    `target: per-VM cost flat within ${TARGET_PER_VM_SPREAD}x from ${smallest.vms} to ${largest.vms} VMs: `
+      + `${perVm.map(v => ms(v)).join(' / ')}, max/min ${perVmSpread.toFixed(2)}x, ${verdict(perVmSpread <= TARGET_PER_VM_SPREAD)}`,
+    `target: ours / cdk8s <= ${TARGET_CDK8S_RATIO.toFixed(1)}: ${ratios.map(r => r.toFixed(2)).join(' / ')}, ${verdict(ratios.every(r => r <= TARGET_CDK8S_RATIO))}`,
+    `target: main command warm wall time <= ${ms(TARGET_MAIN_COMMAND_MS)}: ${ms(mainCommand.wallMs.median)}, ${verdict(mainCommand.wallMs.median <= TARGET_MAIN_COMMAND_MS)}`,
+  ];
+}
+
+main();
