@@ -1,6 +1,9 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+// validateSchema and code.optimize off: each costs ~35 ms CPU of the first compile in
+// every process (most of the main command's ajv time, BENCHMARKS.md). The schemas are
+// static files, checked against the meta-schema by test/cloud-config/schema-files.test.ts.
+const ajv = new Ajv({ allErrors: true, strict: true, validateSchema: false, code: { optimize: false } });
 const compiled = new Map<object, ValidateFunction>();
 
 /**
