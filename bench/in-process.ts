@@ -51,20 +51,22 @@ function timeOnce(run: () => void): { wallMs: number; cpuMs: number } {
 }
 
 /**
- * Peak growth of the used V8 heap during `run`: the heap only grows between
- * collections, so its peaks are the sizes just before each GC that ran (from
- * v8.GCProfiler) and the size at the end; the baseline is a collected heap.
+ * Heap use of `run`, from a collected heap. The used heap only grows between
+ * collections, so its peak is the largest of the sizes just before each GC
+ * that ran (v8.GCProfiler) and the size at the end. Allocated bytes add what
+ * each of those GCs freed to the growth at the end.
  */
-function peakHeapOnce(run: () => void): number {
+function heapOnce(run: () => void): { peak: number; allocated: number } {
   collectGarbage();
   const baseline = v8.getHeapStatistics().used_heap_size;
   const profiler = new v8.GCProfiler();
   profiler.start();
   run();
   const end = v8.getHeapStatistics().used_heap_size;
-  const report = profiler.stop();
-  const beforeEachGc = (report?.statistics ?? []).map(gc => gc.beforeGC.heapStatistics.usedHeapSize);
-  return Math.max(end, ...beforeEachGc) - baseline;
+  const gcs = profiler.stop()?.statistics ?? [];
+  const peak = Math.max(end, ...gcs.map(gc => gc.beforeGC.heapStatistics.usedHeapSize)) - baseline;
+  const freed = gcs.reduce((sum, gc) => sum + gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize, 0);
+  return { peak, allocated: end - baseline + freed };
 }
 
 function fileOwners(scenario: Scenario, outdir: string): IFileOwner[] {
@@ -89,7 +91,8 @@ function measureScenario(scenario: Scenario, warmups: number, runs: number): InP
   ];
   const wall = new Map<string, number[]>(cases.map(c => [c.name, []]));
   const cpu = new Map<string, number[]>(cases.map(c => [c.name, []]));
-  const heap = new Map<string, number[]>(cases.map(c => [c.name, []]));
+  const peak = new Map<string, number[]>(cases.map(c => [c.name, []]));
+  const allocated = new Map<string, number[]>(cases.map(c => [c.name, []]));
 
   // Cases alternate within each round, so that a burst of load on the machine hits them alike.
   const heapRounds = Math.max(5, Math.ceil(runs / 2));
@@ -105,7 +108,9 @@ function measureScenario(scenario: Scenario, warmups: number, runs: number): InP
           wall.get(c.name)!.push(wallMs);
           cpu.get(c.name)!.push(cpuMs);
         } else {
-          heap.get(c.name)!.push(peakHeapOnce(action));
+          const heap = heapOnce(action);
+          peak.get(c.name)!.push(heap.peak);
+          allocated.get(c.name)!.push(heap.allocated);
         }
       } finally {
         fs.rmSync(parent, { recursive: true, force: true });
@@ -113,7 +118,10 @@ function measureScenario(scenario: Scenario, warmups: number, runs: number): InP
     }
   }
   const measurement = (name: string): Measurement => ({
-    wallMs: spread(wall.get(name)!), cpuMs: spread(cpu.get(name)!), peakHeapBytes: spread(heap.get(name)!),
+    wallMs: spread(wall.get(name)!),
+    cpuMs: spread(cpu.get(name)!),
+    peakHeapBytes: spread(peak.get(name)!),
+    allocatedBytes: spread(allocated.get(name)!),
   });
   return {
     vms: scenario.vms,

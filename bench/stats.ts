@@ -28,6 +28,8 @@ export interface Measurement {
   readonly cpuMs?: Spread;
   /** Peak growth of the V8 used heap during the run, in bytes. */
   readonly peakHeapBytes?: Spread;
+  /** Bytes allocated on the V8 heap during the run (freed by GCs that ran, plus growth at the end). */
+  readonly allocatedBytes?: Spread;
 }
 
 /** Milliseconds with a precision that suits their size. */
