@@ -65,7 +65,7 @@ function compileInto(tmp: string): string {
   return out;
 }
 
-/** CPU seconds used by this process's waited-for children so far (Linux), else undefined. */
+/** CPU milliseconds used by this process's waited-for children so far (Linux), else undefined. */
 function childrenCpuMs(): number | undefined {
   try {
     const stat = fs.readFileSync('/proc/self/stat', 'utf-8');
@@ -151,6 +151,7 @@ function main(): void {
       `cdk-vagrant-kubernetes benchmark: ${runs}`,
       `machine: ${os.availableParallelism()} cores (nproc), ${cpus[0]?.model ?? 'unknown CPU'}, Node.js ${process.version}, ${os.platform()} ${os.release()}`,
       `load average (1 min) before ${loadBefore[0].toFixed(2)}, after ${os.loadavg()[0].toFixed(2)}`,
+      `clusters: ${results.map(r => `${r.vms} VMs = ${r.layout}`).join('; ')}`,
       '',
       markdownTable(header, rows),
       '',
@@ -193,6 +194,8 @@ function targets(results: readonly InProcessResult[], mainCommand: Measurement):
     `target: ${largest.vms} VMs synth() <= ${TARGET_LARGE_SYNTH_MS} ms: ${ms(largest.synth.wallMs.median)}, ${verdict(largest.synth.wallMs.median <= TARGET_LARGE_SYNTH_MS)}`,
     `target: per-VM cost flat within ${TARGET_PER_VM_SPREAD}x from ${smallest.vms} to ${largest.vms} VMs: `
       + `${perVm.map(v => ms(v)).join(' / ')}, max/min ${perVmSpread.toFixed(2)}x, ${verdict(perVmSpread <= TARGET_PER_VM_SPREAD)}`,
+    `  (cost of each added VM: ${results.slice(1).map((r, i) => `${results[i].vms}->${r.vms} VMs `
+      + ms((r.synth.wallMs.median - results[i].synth.wallMs.median) / (r.vms - results[i].vms))).join(', ')})`,
     `target: ours / cdk8s <= ${TARGET_CDK8S_RATIO.toFixed(1)}: ${ratios.map(r => r.toFixed(2)).join(' / ')}, ${verdict(ratios.every(r => r <= TARGET_CDK8S_RATIO))}`,
     `target: main command warm wall time <= ${ms(TARGET_MAIN_COMMAND_MS)}: ${ms(mainCommand.wallMs.median)}, ${verdict(mainCommand.wallMs.median <= TARGET_MAIN_COMMAND_MS)}`,
   ];
