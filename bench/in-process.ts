@@ -95,12 +95,14 @@ function measureScenario(scenario: Scenario, warmups: number, runs: number): InP
   const allocated = new Map<string, number[]>(cases.map(c => [c.name, []]));
 
   // Cases alternate within each round, so that a burst of load on the machine hits them alike.
+  // Output folders are deleted only after the last round: deleting hundreds of files
+  // between runs slowed the file writes of the next run (the disk is mounted with discard).
   const heapRounds = Math.max(5, Math.ceil(runs / 2));
-  for (let round = 0; round < warmups + runs + heapRounds; round++) {
-    for (const c of cases) {
-      const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vk-bench-'));
-      try {
-        const action = c.prepare(path.join(parent, 'out'));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vk-bench-'));
+  try {
+    for (let round = 0; round < warmups + runs + heapRounds; round++) {
+      for (const c of cases) {
+        const action = c.prepare(path.join(scratch, `${round}-${c.name}`));
         if (round < warmups) {
           action();
         } else if (round < warmups + runs) {
@@ -112,10 +114,10 @@ function measureScenario(scenario: Scenario, warmups: number, runs: number): InP
           peak.get(c.name)!.push(heap.peak);
           allocated.get(c.name)!.push(heap.allocated);
         }
-      } finally {
-        fs.rmSync(parent, { recursive: true, force: true });
       }
     }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
   const measurement = (name: string): Measurement => ({
     wallMs: spread(wall.get(name)!),
@@ -138,7 +140,7 @@ function measureScenario(scenario: Scenario, warmups: number, runs: number): InP
 
 function main(): void {
   const runs = Number(process.argv[2] ?? 11);
-  const warmups = Number(process.argv[3] ?? 3);
+  const warmups = Number(process.argv[3] ?? 5);
   if (!(runs >= 5) || !(warmups >= 1)) {
     throw new Error(`usage: in-process.js [runs >= 5] [warm-ups >= 1]; got runs ${runs}, warm-ups ${warmups}`);
   }

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { ColdResult } from './cold';
 import type { InProcessResult } from './in-process';
 import { Measurement, markdownTable, mib, ms, spread } from './stats';
 
@@ -20,6 +21,9 @@ const TARGET_LARGE_SYNTH_MS = 300;
 const TARGET_PER_VM_SPREAD = 2;
 const TARGET_CDK8S_RATIO = 1.0;
 const TARGET_MAIN_COMMAND_MS = 1500;
+
+/** Warm-up rounds of the in-process cases: the JIT needs a few before a 7-VM synth settles. */
+const WARMUPS = 5;
 
 interface Options {
   /** Measured runs of each in-process case (after the warm-ups). */
@@ -97,6 +101,22 @@ function timeCommand(command: string, args: readonly string[], cwd: string, runs
   return { wallMs: spread(wall), cpuMs: cpu.length > 0 ? spread(cpu) : undefined };
 }
 
+/** Library load and first synth() in fresh processes: the median of `runs` after one warm-up. */
+function timeCold(script: string, cwd: string, runs: number): { load: Measurement; firstSynth: Measurement } {
+  const results: ColdResult[] = [];
+  for (let i = 0; i < 1 + runs; i++) {
+    const result = spawnSync(process.execPath, [script], { cwd, encoding: 'utf-8' });
+    if (result.status !== 0) {
+      throw new Error(`${script} failed:\n${result.stdout}${result.stderr}`);
+    }
+    if (i > 0) { results.push(JSON.parse(result.stdout) as ColdResult); }
+  }
+  return {
+    load: { wallMs: spread(results.map(r => r.loadMs)), cpuMs: spread(results.map(r => r.loadCpuMs)) },
+    firstSynth: { wallMs: spread(results.map(r => r.firstSynthMs)), cpuMs: spread(results.map(r => r.firstSynthCpuMs)) },
+  };
+}
+
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
   const cpus = os.cpus();
@@ -108,13 +128,15 @@ function main(): void {
     const out = compileInto(tmp);
 
     const inProcess = spawnSync(process.execPath,
-      ['--expose-gc', path.join(out, 'bench', 'in-process.js'), String(options.inProcessRuns), '3'],
+      ['--expose-gc', path.join(out, 'bench', 'in-process.js'), String(options.inProcessRuns), String(WARMUPS)],
       { cwd: tmp, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
     if (inProcess.status !== 0) {
       throw new Error(`the in-process benchmark failed:\n${inProcess.stdout}`);
     }
     const { gcExposed, results } = JSON.parse(inProcess.stdout) as { gcExposed: boolean; results: InProcessResult[] };
 
+    process.stderr.write('  fresh processes: loading the library, first synth()...\n');
+    const cold = timeCold(path.join(out, 'bench', 'cold.js'), tmp, options.processRuns);
     process.stderr.write('  whole process: npx ts-node examples/default.ts...\n');
     const mainCommand = timeCommand('npx', ['ts-node', 'examples/default.ts'], REPO, options.processRuns);
     process.stderr.write('  whole process: the same without npx...\n');
@@ -145,8 +167,10 @@ function main(): void {
     rows.push(processRow('the same without npx: `node node_modules/.bin/ts-node ...`', withoutNpx));
     rows.push(processRow('`node` on the tsc-compiled example', compiled));
     rows.push(processRow('`node -e 0` (Node.js startup, for scale)', nodeStartup, ''));
+    rows.push(processRow('in a fresh process: loading the library and the example', cold.load));
+    rows.push(processRow('in a fresh process: the first synth() (cold JIT, ajv compile)', cold.firstSynth));
 
-    const runs = `${options.inProcessRuns} runs after 3 warm-ups in-process; ${options.processRuns} runs after 1 warm-up per command`;
+    const runs = `${options.inProcessRuns} runs after ${WARMUPS} warm-ups in-process; ${options.processRuns} runs after 1 warm-up per command`;
     process.stdout.write([
       `cdk-vagrant-kubernetes benchmark: ${runs}`,
       `machine: ${os.availableParallelism()} cores (nproc), ${cpus[0]?.model ?? 'unknown CPU'}, Node.js ${process.version}, ${os.platform()} ${os.release()}`,
