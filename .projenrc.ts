@@ -83,7 +83,7 @@ project.tsconfigDev.file.addOverride('ts-node', tsNodeOptions);
 project.tsconfig?.file.addOverride('ts-node', tsNodeOptions);
 
 // Publish compiled JS, declarations and the JSON schemas, not the TypeScript sources.
-project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/dist.*/', '/.ci/', '/bench/', '/.mocharc.json');
+project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/dist.*/', '/.ci/', '/bench/', '/BENCHMARKS.md', '/.mocharc.json');
 project.npmignore?.include('/lib/**/*.d.ts', '/lib/**/*.json');
 project.addTask('prepack', { exec: 'tsc --build' });
 project.gitattributes.addAttributes('*', 'text=auto', 'eol=lf');
