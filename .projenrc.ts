@@ -56,7 +56,7 @@ const project = new typescript.TypeScriptProject({
     '@types/chai@^5',
     'fast-check@^4',
     'kubernetes-models@4.5.1',
-    // ts-node's transpiler for the main command: about 0.5 s faster than TypeScript's transpileModule (BENCHMARKS.md).
+    // ts-node's transpiler for the main command: 0.5 to 1.2 s faster than TypeScript's transpileModule (BENCHMARKS.md).
     '@swc/core@^1.16.0',
   ],
 
@@ -76,7 +76,7 @@ const project = new typescript.TypeScriptProject({
 // ts-node reads its options from tsconfig.json; examples run transpile-only so
 // the main command does not pay for a type-check (`npm test` type-checks).
 // swc: transpile with @swc/core instead of TypeScript's transpileModule, which
-// spent ~0.5 s of the main command's ~2 s on the 34 source files (BENCHMARKS.md).
+// spent about 1 s of CPU of the main command on the 34 source files (BENCHMARKS.md).
 // preferTsExts: a compiled lib/*.js (after `npm pack`) must never shadow the sources.
 const tsNodeOptions = { transpileOnly: true, swc: true, preferTsExts: true };
 project.tsconfigDev.file.addOverride('ts-node', tsNodeOptions);
