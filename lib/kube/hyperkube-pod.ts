@@ -1,4 +1,4 @@
-import { KubePod } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { KubePodProps } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import propsSchema from './hyperkube-pod-props.schema.json';
 import { stringify } from 'yaml';
@@ -42,6 +42,14 @@ export interface HyperkubePodProps {
 }
 
 /**
+ * `KubePod.GVK` of cdk8s. The pod is typed by cdk8s's generated `KubePodProps` at
+ * compile time only: loading that 2.5 MB module and cdk8s at run time cost the
+ * main command ~0.1 s (BENCHMARKS.md), and `KubePod.manifest()` only adds these
+ * two keys to props that are already plain JSON. A test checks both give the same object.
+ */
+const POD_API_VERSION_KIND = { apiVersion: 'v1', kind: 'Pod' } as const;
+
+/**
  * A static pod of hyperkube containers, `<folder>/<id>.yaml`, which the kubelet
  * runs from its manifest folder. The pod name is the construct id.
  */
@@ -80,9 +88,9 @@ export class HyperkubePod extends Construct implements IFileOwner {
     return this.props.containers.map(c => ({ ...c, flags: [...c.flags] }));
   }
 
-  /** The pod as a Kubernetes object, typed by cdk8s's generated `KubePod`. */
+  /** The pod as a Kubernetes object, typed by cdk8s's generated `KubePodProps`. */
   public toManifest(): Record<string, unknown> {
-    return KubePod.manifest({
+    const pod: KubePodProps = {
       metadata: { name: this.podName },
       spec: {
         hostNetwork: this.props.hostNetwork ?? true,
@@ -93,7 +101,8 @@ export class HyperkubePod extends Construct implements IFileOwner {
           ...(container.privileged ? { securityContext: { privileged: true } } : {}),
         })),
       },
-    });
+    };
+    return { ...POD_API_VERSION_KIND, ...pod };
   }
 
   public renderFile(): SynthesizedFile {

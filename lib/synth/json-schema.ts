@@ -1,7 +1,10 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 
 // `expected` is our annotation: what a valid value looks like, in words, for error messages.
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+// validateSchema and code.optimize off: each costs ~35 ms CPU of the first compile in every
+// process (most of the main command's ajv time, BENCHMARKS.md). The schemas are static files,
+// checked against the meta-schema by test/cloud-config/schema-files.test.ts.
+const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, validateSchema: false, code: { optimize: false } });
 ajv.addVocabulary(['expected']);
 const compiled = new WeakMap<object, ValidateFunction>();
 

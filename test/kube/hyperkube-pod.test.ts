@@ -1,6 +1,8 @@
+import { KubePod, KubePodProps } from 'cdk8s-plus-27/lib/imports/k8s';
 import { expect } from 'chai';
+import { defaultCluster } from '../../examples/default';
 import { otherCluster, seedFiles, yaml11 } from '../support/fixtures';
-import { Testing } from '../../lib';
+import { HyperkubePod, Testing } from '../../lib';
 
 describe('HyperkubePod', () => {
   const files = seedFiles();
@@ -42,6 +44,16 @@ describe('HyperkubePod', () => {
       command: ['/hyperkube', 'proxy', '--master=http://10.10.10.100:8080'],
       securityContext: { privileged: true },
     }]);
+  });
+
+  it('gives the same object as cdk8s KubePod.manifest() of the same props', () => {
+    const pods = defaultCluster().node.findAll().filter(HyperkubePod.isHyperkubePod);
+    expect(pods.map(pod => pod.podName)).to.deep.equal(['kube-master', 'kube-minion']);
+    for (const pod of pods) {
+      const { apiVersion, kind, ...props } = pod.toManifest();
+      expect({ apiVersion, kind }).to.deep.equal(KubePod.GVK);
+      expect(pod.toManifest()).to.deep.equal(KubePod.manifest(props as KubePodProps));
+    }
   });
 
   it('uses the service range and master of another cluster', () => {

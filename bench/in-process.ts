@@ -1,0 +1,156 @@
+// In-process part of the benchmark: synth(), render-only and cdk8s's App.synth()
+// for each cluster size. Run by bench/run.ts as `node --expose-gc` on the
+// compiled sources; prints one JSON object (InProcessResult[]) on stdout.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import { Cdk8sBaseline, SCENARIOS, Scenario } from './scenarios';
+import { Measurement, spread } from './stats';
+import { IFileOwner, Testing, isFileOwner } from '../lib';
+
+/** The figures of one cluster size. */
+export interface InProcessResult {
+  readonly vms: number;
+  readonly layout: string;
+  /** Files our synth writes (manifest.json included) = YAML documents cdk8s writes. */
+  readonly files: number;
+  /** `new VagrantCluster(...)` and its tiers: building the tree, not timed in synth. */
+  readonly build: Measurement;
+  /** `cluster.synth()` into a fresh folder: all five phases. */
+  readonly synth: Measurement;
+  /** `Testing.render(cluster)`: phases 1-4, in memory only. */
+  readonly render: Measurement;
+  /** Phase 3 alone: `renderFile()` of every file owner. */
+  readonly renderFiles: Measurement;
+  /** Phase 4 alone: `checkFile()` of every rendered file (YAML read-back, schema, unit rules). */
+  readonly checkFiles: Measurement;
+  /** cdk8s `App.synth()` of the same number of documents into a fresh folder. */
+  readonly cdk8s: Measurement;
+}
+
+/** One thing to time: `prepare` is untimed and returns the timed action. */
+interface Case {
+  readonly name: 'build' | 'synth' | 'render' | 'renderFiles' | 'checkFiles' | 'cdk8s';
+  prepare(outdir: string): () => void;
+}
+
+const exposedGc = (globalThis as { gc?: () => void }).gc;
+const collectGarbage: () => void = exposedGc ?? (() => undefined);
+
+// No forced GC before a timed run: right after a full collection V8 runs this
+// code several times slower (measured: checkFile() of 50 VMs 15 ms -> 67 ms), which
+// no real synth pays. Only the heap runs below start from a collected heap.
+function timeOnce(run: () => void): { wallMs: number; cpuMs: number } {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  run();
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/**
+ * Heap use of `run`, from a collected heap. The used heap only grows between
+ * collections, so its peak is the largest of the sizes just before each GC
+ * that ran (v8.GCProfiler) and the size at the end. Allocated bytes add what
+ * each of those GCs freed to the growth at the end.
+ */
+function heapOnce(run: () => void): { peak: number; allocated: number } {
+  collectGarbage();
+  const baseline = v8.getHeapStatistics().used_heap_size;
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  run();
+  const end = v8.getHeapStatistics().used_heap_size;
+  const gcs = profiler.stop()?.statistics ?? [];
+  const peak = Math.max(end, ...gcs.map(gc => gc.beforeGC.heapStatistics.usedHeapSize)) - baseline;
+  const freed = gcs.reduce((sum, gc) => sum + gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize, 0);
+  return { peak, allocated: end - baseline + freed };
+}
+
+function fileOwners(scenario: Scenario, outdir: string): IFileOwner[] {
+  return scenario.build(outdir).node.findAll().filter(isFileOwner);
+}
+
+function measureScenario(scenario: Scenario, warmups: number, runs: number): InProcessResult {
+  const baseline = Cdk8sBaseline.of(scenario);
+  const cases: Case[] = [
+    { name: 'build', prepare: outdir => () => { scenario.build(outdir); } },
+    { name: 'synth', prepare: outdir => { const cluster = scenario.build(outdir); return () => { cluster.synth(); }; } },
+    { name: 'render', prepare: outdir => { const cluster = scenario.build(outdir); return () => { Testing.render(cluster); }; } },
+    { name: 'renderFiles', prepare: outdir => { const owners = fileOwners(scenario, outdir); return () => { owners.forEach(o => o.renderFile()); }; } },
+    {
+      name: 'checkFiles',
+      prepare: outdir => {
+        const rendered = fileOwners(scenario, outdir).map(owner => ({ owner, file: owner.renderFile() }));
+        return () => { rendered.forEach(({ owner, file }) => owner.checkFile?.(file)); };
+      },
+    },
+    { name: 'cdk8s', prepare: outdir => { const app = baseline.build(outdir); return () => { app.synth(); }; } },
+  ];
+  const wall = new Map<string, number[]>(cases.map(c => [c.name, []]));
+  const cpu = new Map<string, number[]>(cases.map(c => [c.name, []]));
+  const peak = new Map<string, number[]>(cases.map(c => [c.name, []]));
+  const allocated = new Map<string, number[]>(cases.map(c => [c.name, []]));
+
+  // Cases alternate within each round, so that a burst of load on the machine hits them alike.
+  // Output folders are deleted only after the last round: deleting hundreds of files
+  // between runs slowed the file writes of the next run (the disk is mounted with discard).
+  const heapRounds = Math.max(5, Math.ceil(runs / 2));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vk-bench-'));
+  try {
+    for (let round = 0; round < warmups + runs + heapRounds; round++) {
+      for (const c of cases) {
+        const action = c.prepare(path.join(scratch, `${round}-${c.name}`));
+        if (round < warmups) {
+          action();
+        } else if (round < warmups + runs) {
+          const { wallMs, cpuMs } = timeOnce(action);
+          wall.get(c.name)!.push(wallMs);
+          cpu.get(c.name)!.push(cpuMs);
+        } else {
+          const heap = heapOnce(action);
+          peak.get(c.name)!.push(heap.peak);
+          allocated.get(c.name)!.push(heap.allocated);
+        }
+      }
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  const measurement = (name: string): Measurement => ({
+    wallMs: spread(wall.get(name)!),
+    cpuMs: spread(cpu.get(name)!),
+    peakHeapBytes: spread(peak.get(name)!),
+    allocatedBytes: spread(allocated.get(name)!),
+  });
+  return {
+    vms: scenario.vms,
+    layout: scenario.layout,
+    files: baseline.documents,
+    build: measurement('build'),
+    synth: measurement('synth'),
+    render: measurement('render'),
+    renderFiles: measurement('renderFiles'),
+    checkFiles: measurement('checkFiles'),
+    cdk8s: measurement('cdk8s'),
+  };
+}
+
+function main(): void {
+  const runs = Number(process.argv[2] ?? 11);
+  const warmups = Number(process.argv[3] ?? 5);
+  if (!(runs >= 5) || !(warmups >= 1)) {
+    throw new Error(`usage: in-process.js [runs >= 5] [warm-ups >= 1]; got runs ${runs}, warm-ups ${warmups}`);
+  }
+  const results = SCENARIOS.map(scenario => {
+    process.stderr.write(`  in-process: ${scenario.vms} VMs...\n`);
+    return measureScenario(scenario, warmups, runs);
+  });
+  process.stdout.write(JSON.stringify({ gcExposed: exposedGc !== undefined, results }) + '\n');
+}
+
+if (require.main === module) {
+  main();
+}
