@@ -54,7 +54,7 @@ export class Cdk8sBaseline {
     const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
     const chart = new Chart(app, 'cluster');
     for (const [file, content] of Object.entries(this.files)) {
-      const name = file.replace(/\.[a-z]+$/, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+      const name = file.replace(/[^a-z0-9]+/gi, '-').toLowerCase(); // topology.txt and topology.svg need two names
       if (file.startsWith('pods/')) {
         const pod = parse(content);
         new KubePod(chart, name, { metadata: pod.metadata, spec: pod.spec });

@@ -47,7 +47,7 @@ export interface HyperkubePodProps {
  * main command ~0.1 s (BENCHMARKS.md), and `KubePod.manifest()` only adds these
  * two keys to props that are already plain JSON. A test checks both give the same object.
  */
-const POD_API_VERSION_KIND = { apiVersion: 'v1', kind: 'Pod' } as const;
+export const POD_API_VERSION_KIND = { apiVersion: 'v1', kind: 'Pod' } as const;
 
 /**
  * A static pod of hyperkube containers, `<folder>/<id>.yaml`, which the kubelet

@@ -1,5 +1,6 @@
-import { KubePod } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { KubePodProps } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { POD_API_VERSION_KIND } from './hyperkube-pod';
 import { stringify } from 'yaml';
 import { sortKeys } from '../synth/stable-json';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
@@ -47,8 +48,8 @@ export interface StaticPodProps {
 
 /**
  * A control-plane static pod, `<folder>/<id>.yaml`: host network, the
- * system-node-critical priority, read-only host mounts. Built with cdk8s's typed
- * `KubePod`, so the shape is checked at compile time.
+ * system-node-critical priority, read-only host mounts. Typed by cdk8s's generated
+ * `KubePodProps` at compile time only, as {@link HyperkubePod} is.
  */
 export class StaticPod extends Construct implements IFileOwner {
   public readonly filePath: string;
@@ -63,7 +64,7 @@ export class StaticPod extends Construct implements IFileOwner {
   /** The pod as a Kubernetes object. */
   public toManifest(): Record<string, unknown> {
     const mounts = this.props.hostMounts ?? [];
-    return KubePod.manifest({
+    const pod: KubePodProps = {
       metadata: { name: this.node.id, namespace: this.props.namespace ?? 'kube-system', labels: { component: this.node.id, tier: 'control-plane' } },
       spec: {
         hostNetwork: true,
@@ -76,7 +77,8 @@ export class StaticPod extends Construct implements IFileOwner {
         })),
         volumes: mounts.map(mount => ({ name: mount.name, hostPath: { path: mount.path, type: mount.file ? 'File' : 'DirectoryOrCreate' } })),
       },
-    });
+    };
+    return { ...POD_API_VERSION_KIND, ...pod };
   }
 
   public renderFile(): SynthesizedFile {
