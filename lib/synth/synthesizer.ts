@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { WriterHooks, writeAtomically } from './atomic-writer';
 import { schemaProblems } from './json-schema';
 import manifestSchema from './manifest.schema.json';
-import { SynthManifest, buildManifest, renderManifest } from './manifest';
+import { MANIFEST_FILE, SynthManifest, buildManifest, renderManifest } from './manifest';
 import { unsafePathReason } from './safe-path';
 import { IFileOwner, SynthesizedFile, isFileOwner } from './synthesized-file';
 import { ValidationError, ValidationProblem } from './validation-error';
@@ -71,6 +71,9 @@ export function renderTree(root: IConstruct): RenderedOutput {
     const reason = unsafePathReason(file.path);
     if (reason) {
       problems.push({ constructPath: owner.node.path, message: `output path '${file.path}' ${reason}; expected a relative path inside the output folder` });
+    }
+    if (file.path === MANIFEST_FILE) {
+      problems.push({ constructPath: owner.node.path, message: `writes ${MANIFEST_FILE}, which synth writes itself; expected another path` });
     }
     const earlier = byPath.get(file.path);
     if (earlier) {

@@ -108,6 +108,16 @@ describe('atomic writer', () => {
     expect(fs.existsSync(outdir)).to.equal(false);
   });
 
+  it('fails when a construct would write manifest.json, which synth writes itself', () => {
+    class Impostor extends Construct implements IFileOwner {
+      public readonly filePath = 'manifest.json';
+      public renderFile(): SynthesizedFile { return { path: this.filePath, content: '{}\n', mode: 0o644 }; }
+    }
+    const c = defaultCluster(outdir);
+    new Impostor(c, 'impostor');
+    expect(() => c.synth()).to.throw(ValidationError, /\[cluster\/impostor\] writes manifest\.json, which synth writes itself/);
+  });
+
   it('refuses a path with .. even when called directly', () => {
     expect(() => writeAtomically(outdir, [{ path: 'a/../../x', content: '', mode: 0o644 }])).to.throw(/refusing to write 'a\/\.\.\/\.\.\/x'/);
     expect(fs.existsSync(path.join(parent, 'x'))).to.equal(false);
