@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { App, Chart, ChartProps } from 'cdk8s';
+import type { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { parseAllDocuments, stringify } from 'yaml';
+import { cdk8s } from './cdk8s-modules';
 import type { IWarningSource } from '../synth/synthesizer';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 import type { VagrantCluster } from '../vagrant/vagrant-cluster';
@@ -74,7 +75,7 @@ export class Addon extends Construct implements IFileOwner, IWarningSource {
     props = props ?? {};
     this.filePath = `${ADDON_FOLDER}/${id}.yaml`;
     const newChartProps: ChartProps = { namespace: props.namespace, labels: props.labels };
-    this.chart = props.chart ?? new Chart(new App({ outdir: '.' }), id, newChartProps);
+    this.chart = props.chart ?? newChart(id, newChartProps);
     this.node.addValidation({ validate: () => this.validateAddon(props, define) });
     if (!props.chart && define) {
       define(this.chart);
@@ -141,6 +142,12 @@ export class Addon extends Construct implements IFileOwner, IWarningSource {
         : [`object ${index + 1} of chart ${this.chart.node.path} lacks apiVersion, kind or metadata.name; expected a complete Kubernetes object`];
     });
   }
+}
+
+/** A new Chart in a new App, whose resolvers render it. */
+function newChart(id: string, props: ChartProps): Chart {
+  const { App, Chart } = cdk8s();
+  return new Chart(new App({ outdir: '.' }), id, props);
 }
 
 /**

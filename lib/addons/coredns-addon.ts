@@ -1,7 +1,6 @@
-import { Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Addon } from './addon';
+import { cdk8s, cdk8sPlus } from './cdk8s-modules';
 import { KUBE_SYSTEM, bindClusterRole, linuxOnly, requests, selectByLabels, setCapabilities, setPriorityClass, systemServiceAccount } from './system-workloads';
 import { CONTROL_PLANE_TAINT } from '../kube/kubelet-configuration';
 
@@ -73,6 +72,8 @@ export class CoreDnsAddon extends Addon {
 }
 
 function defineCoreDns(chart: Construct, props: CoreDnsAddonProps): void {
+  const kplus = cdk8sPlus();
+  const { Duration } = cdk8s();
   const account = systemServiceAccount(chart, 'coredns');
   const role = new kplus.ClusterRole(chart, 'cluster-role', { metadata: { name: 'system:coredns' } });
   role.allow(['list', 'watch'], kplus.ApiResource.ENDPOINTS, kplus.ApiResource.SERVICES, kplus.ApiResource.PODS, kplus.ApiResource.NAMESPACES,

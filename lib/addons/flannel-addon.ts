@@ -1,9 +1,9 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Addon } from './addon';
+import { cdk8sPlus } from './cdk8s-modules';
 import {
-  COPY_RESOURCES, KUBE_SYSTEM, bindClusterRole, hostPath, linuxOnly, requests, selectByLabels, setCapabilities,
-  setPriorityClass, systemServiceAccount,
+  KUBE_SYSTEM, bindClusterRole, hostPath, linuxOnly, requests, selectByLabels, setCapabilities,
+  copyResources, setPriorityClass, systemServiceAccount,
 } from './system-workloads';
 
 /** Props of a {@link FlannelAddon}. */
@@ -60,6 +60,7 @@ export class FlannelAddon extends Addon {
 }
 
 function defineFlannel(chart: Construct, props: FlannelAddonProps): void {
+  const kplus = cdk8sPlus();
   const account = systemServiceAccount(chart, 'flannel');
   const role = new kplus.ClusterRole(chart, 'cluster-role', { metadata: { name: 'flannel' } });
   role.allowGet(kplus.ApiResource.PODS);
@@ -93,7 +94,7 @@ function defineFlannel(chart: Construct, props: FlannelAddonProps): void {
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         command: ['cp'],
         args: ['-f', '/flannel', `${CNI_BIN_DIR}/flannel`],
-        resources: COPY_RESOURCES,
+        resources: copyResources(),
         securityContext: asRoot,
         volumeMounts: [{ volume: cniPlugin, path: CNI_BIN_DIR }],
       },
@@ -103,7 +104,7 @@ function defineFlannel(chart: Construct, props: FlannelAddonProps): void {
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         command: ['cp'],
         args: ['-f', `${CONFIG_DIR}cni-conf.json`, `${CNI_CONF_DIR}/10-flannel.conflist`],
-        resources: COPY_RESOURCES,
+        resources: copyResources(),
         securityContext: asRoot,
         volumeMounts: [{ volume: cni, path: CNI_CONF_DIR }, { volume: flannelConfig, path: CONFIG_DIR }],
       },

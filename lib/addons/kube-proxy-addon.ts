@@ -1,7 +1,7 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Addon } from './addon';
+import { cdk8sPlus } from './cdk8s-modules';
 import {
   KUBE_SYSTEM, bindClusterRole, hostPath, linuxOnly, requests, selectByLabels, setPriorityClass, systemServiceAccount,
 } from './system-workloads';
@@ -61,6 +61,7 @@ export class KubeProxyAddon extends Addon {
 }
 
 function defineKubeProxy(chart: Construct, props: KubeProxyAddonProps): void {
+  const kplus = cdk8sPlus();
   const account = systemServiceAccount(chart, 'kube-proxy');
   bindClusterRole(chart, 'kube-proxy', kplus.ClusterRole.fromClusterRoleName(chart, 'node-proxier', 'system:node-proxier'), account);
   const config = new kplus.ConfigMap(chart, 'config', {

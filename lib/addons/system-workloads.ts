@@ -20,9 +20,9 @@
 // Kept: dnsPolicy ClusterFirst (for host-network pods it falls back to the node's
 // resolver), restartPolicy Always, terminationGracePeriodSeconds 30, readOnlyRootFilesystem
 // where the program writes only to its mounts.
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { cdk8s, cdk8sPlus } from './cdk8s-modules';
 
 /** Where the built-in add-ons live. */
 export const KUBE_SYSTEM = 'kube-system';
@@ -32,26 +32,32 @@ const OS_LABEL = 'kubernetes.io/os';
 
 /** A service account in kube-system whose token is mounted into the pods that use it. */
 export function systemServiceAccount(scope: Construct, name: string): kplus.ServiceAccount {
-  return new kplus.ServiceAccount(scope, 'service-account', { metadata: { name, namespace: KUBE_SYSTEM }, automountToken: true });
+  const { ServiceAccount } = cdk8sPlus();
+  return new ServiceAccount(scope, 'service-account', { metadata: { name, namespace: KUBE_SYSTEM }, automountToken: true });
 }
 
 /** Binds a cluster role to a service account, under the binding name given. */
 export function bindClusterRole(scope: Construct, name: string, role: kplus.IClusterRole, account: kplus.ServiceAccount): kplus.ClusterRoleBinding {
-  const binding = new kplus.ClusterRoleBinding(scope, 'cluster-role-binding', { metadata: { name }, role });
+  const { ClusterRoleBinding } = cdk8sPlus();
+  const binding = new ClusterRoleBinding(scope, 'cluster-role-binding', { metadata: { name }, role });
   binding.addSubjects(account);
   return binding;
 }
 
 /** Requests (and an optional memory limit) as an upstream manifest states them; no CPU limit. */
 export function requests(cpuMillis: number, memoryMebibytes: number, memoryLimitMebibytes?: number): kplus.ContainerResources {
+  const { Cpu } = cdk8sPlus();
+  const { Size } = cdk8s();
   return {
-    cpu: { request: kplus.Cpu.millis(cpuMillis) },
+    cpu: { request: Cpu.millis(cpuMillis) },
     memory: { request: Size.mebibytes(memoryMebibytes), limit: memoryLimitMebibytes === undefined ? undefined : Size.mebibytes(memoryLimitMebibytes) },
   };
 }
 
 /** What a one-shot `cp` init container needs: a token amount. */
-export const COPY_RESOURCES = requests(10, 16);
+export function copyResources(): kplus.ContainerResources {
+  return requests(10, 16);
+}
 
 /** Capabilities of one container, Kubernetes-style (`NET_ADMIN`, not `CAP_NET_ADMIN`). */
 export interface Capabilities {
@@ -62,29 +68,33 @@ export interface Capabilities {
 /** Sets a container's capabilities, which cdk8s-plus-27 2.9.5 would prefix with `CAP_`. */
 export function setCapabilities(workload: kplus.Workload, containerIndex: number, capabilities: Capabilities): void {
   const value = Object.fromEntries(Object.entries({ add: capabilities.add, drop: capabilities.drop }).filter(([, v]) => v !== undefined));
+  const { ApiObject, JsonPatch } = cdk8s();
   ApiObject.of(workload).addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${containerIndex}/securityContext/capabilities`, value));
 }
 
 /** Sets the pod template's priority class, which cdk8s-plus-27 has no property for. */
 export function setPriorityClass(workload: kplus.Workload, priorityClassName: 'system-node-critical' | 'system-cluster-critical'): void {
+  const { ApiObject, JsonPatch } = cdk8s();
   ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', priorityClassName));
 }
 
 /** Only Linux nodes, as every upstream manifest of these add-ons requires. */
 export function linuxOnly(workload: kplus.Workload): void {
-  workload.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is(OS_LABEL, 'linux')));
+  const { Node, NodeLabelQuery } = cdk8sPlus();
+  workload.scheduling.attract(Node.labeled(NodeLabelQuery.is(OS_LABEL, 'linux')));
 }
 
 /** Uses `labels` for the workload's selector and its pods, instead of cdk8s-plus's generated label. */
 export function selectByLabels(workload: kplus.Workload, labels: Record<string, string>): void {
+  const { ApiObject, JsonPatch } = cdk8s();
   for (const [key, value] of Object.entries(labels)) {
     workload.podMetadata.addLabel(key, value);
   }
-  workload.select(kplus.LabelSelector.of({ labels }));
+  workload.select(cdk8sPlus().LabelSelector.of({ labels }));
   ApiObject.of(workload).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
 }
 
 /** A host path volume. */
 export function hostPath(scope: Construct, name: string, path: string, type?: kplus.HostPathVolumeType): kplus.Volume {
-  return kplus.Volume.fromHostPath(scope, `${name}-volume`, name, { path, type });
+  return cdk8sPlus().Volume.fromHostPath(scope, `${name}-volume`, name, { path, type });
 }
