@@ -26,6 +26,7 @@ import { KubeNode, KubeNodeTier, KubeRole } from '../kube/kube-node-tier';
 import { renderKubeconfig } from '../kube/kubeconfig';
 import { CONTROL_PLANE_TAINT, renderKubeletConfiguration } from '../kube/kubelet-configuration';
 import { StaticPod } from '../kube/static-pod';
+import { FlatcarRunbook, FlatcarRunbookSource, TopologySvg, TopologyText } from '../runbook';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 import { nthAddress, parseCidr } from '../vagrant/ipv4';
 import type { VagrantCluster } from '../vagrant/vagrant-cluster';
@@ -163,8 +164,13 @@ export class FlatcarProfile implements IClusterProfile {
     }
   }
 
-  /** The runbook files (README.md, topology, verify.sh) follow the classic design (fleet, insecure port); Flatcar has none yet. */
-  public populateCluster(_cluster: VagrantCluster): void {}
+  /** The runbook files: README.md, topology.txt and topology.svg, read from the tree at synth time. */
+  public populateCluster(cluster: VagrantCluster): void {
+    const source = new FlatcarRunbookSource(cluster);
+    new FlatcarRunbook(cluster, 'runbook', source);
+    new TopologyText(cluster, 'topology-text', { source });
+    new TopologySvg(cluster, 'topology-svg', { source });
+  }
 
   public populateNodeTier(tier: KubeNodeTier): void {
     const controller = tier.master;

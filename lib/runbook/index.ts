@@ -5,3 +5,4 @@ export * from './topology-text';
 export * from './topology-svg';
 export * from './runbook';
 export * from './verify-script';
+export * from './flatcar-runbook';

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ClusterFacts, IClusterFactsSource, VIRTUALBOX_HOST_ONLY_RANGE } from './cluster-facts';
+import { code, columns, table } from './markdown';
 import { count, listOf } from './wording';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
@@ -223,24 +224,4 @@ export function renderRunbook(facts: ClusterFacts, links: RunbookLinks = { verif
     '',
   );
   return lines.join('\n');
-}
-
-/** A Markdown code span that shows `text` as is. */
-function code(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-
-/** A Markdown table; `|` in cells is escaped. */
-function table(header: string[], rows: string[][]): string {
-  const row = (cells: string[]) => `| ${cells.map(cell => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
-  return [row(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(row)].join('\n');
-}
-
-/** Rows as aligned columns, the way kubectl and fleetctl print them. */
-function columns(rows: string[][]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
-  return rows.map(row => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] + 3))).join('').trimEnd());
 }

@@ -102,9 +102,10 @@ describe('Flatcar profile', function () {
 
   after(() => fs.rmSync(pkiDir, { recursive: true, force: true }));
 
-  it('writes one cloud-config per VM, the control-plane pods, the add-ons, admin.kubeconfig, a .gitignore and nothing named user-data', () => {
+  it('writes one cloud-config per VM, the control-plane pods, the add-ons, admin.kubeconfig, the runbook files, a .gitignore and nothing named user-data', () => {
     expect(Object.keys(files)).to.deep.equal([
       '.gitignore',
+      'README.md',
       'Vagrantfile',
       'addons/coredns.yaml',
       'addons/flannel.yaml',
@@ -115,6 +116,8 @@ describe('Flatcar profile', function () {
       'pods/control-plane/kube-apiserver.yaml',
       'pods/control-plane/kube-controller-manager.yaml',
       'pods/control-plane/kube-scheduler.yaml',
+      'topology.svg',
+      'topology.txt',
     ]);
     expect(files['.gitignore'].split('\n')).to.include('*');
     expect(Object.keys(files).filter(file => file.split('/').includes('user-data'))).to.deep.equal([]);
