@@ -26,7 +26,7 @@ import { KubeNode, KubeNodeTier, KubeRole } from '../kube/kube-node-tier';
 import { renderKubeconfig } from '../kube/kubeconfig';
 import { CONTROL_PLANE_TAINT, renderKubeletConfiguration } from '../kube/kubelet-configuration';
 import { StaticPod } from '../kube/static-pod';
-import { FlatcarRunbook, FlatcarRunbookSource, TopologySvg, TopologyText } from '../runbook';
+import { FlatcarRunbook, FlatcarRunbookSource, FlatcarVerifyScript, TopologySvg, TopologyText } from '../runbook';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 import { nthAddress, parseCidr } from '../vagrant/ipv4';
 import type { VagrantCluster } from '../vagrant/vagrant-cluster';
@@ -164,12 +164,13 @@ export class FlatcarProfile implements IClusterProfile {
     }
   }
 
-  /** The runbook files: README.md, topology.txt and topology.svg, read from the tree at synth time. */
+  /** The runbook files: README.md, topology.txt, topology.svg and verify.sh, read from the tree at synth time. */
   public populateCluster(cluster: VagrantCluster): void {
     const source = new FlatcarRunbookSource(cluster);
     new FlatcarRunbook(cluster, 'runbook', source);
     new TopologyText(cluster, 'topology-text', { source });
     new TopologySvg(cluster, 'topology-svg', { source });
+    new FlatcarVerifyScript(cluster, 'verify-script', source);
   }
 
   public populateNodeTier(tier: KubeNodeTier): void {

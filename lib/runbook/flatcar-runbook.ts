@@ -177,7 +177,7 @@ export function renderFlatcarRunbook(facts: FlatcarFacts): string {
     `- Networks: host-only ${facts.hostNetwork} on eth1, pods ${facts.podNetwork} (flannel vxlan), services ${facts.serviceNetwork}.`,
     `- etcd: ${count(facts.etcdMembers.length, 'member')} with TLS (${listOf(facts.etcdMembers.map(member => member.name))}).`,
     `- API server: ${facts.apiServer} on ${control.name}; ${code('admin.kubeconfig')} in this folder holds a cluster-admin key: keep it private.`,
-    '- Pictures: [topology.txt](topology.txt), [topology.svg](topology.svg).',
+    '- Pictures: [topology.txt](topology.txt), [topology.svg](topology.svg). Smoke test: [verify.sh](verify.sh).',
     '',
     '## 1. Prerequisites',
     '',
@@ -234,6 +234,9 @@ export function renderFlatcarRunbook(facts: FlatcarFacts): string {
     '',
     `That is ${listOf(facts.staticPods.map(code))} on ${control.name}, a kube-flannel-ds and a kube-proxy pod on each of the `
       + `${count(facts.nodes.length, 'node')}, and ${count(facts.coreDnsReplicas, 'coredns pod')}; \`…\` stands for the random suffix.`,
+    '',
+    'Or run both checks at once: `sh verify.sh`. It prints PASS or FAIL for each node and pod with what it saw, and '
+      + 'exits non-zero at the first FAIL.',
     '',
     '## 4. Tear down',
     '',

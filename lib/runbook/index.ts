@@ -6,3 +6,4 @@ export * from './topology-svg';
 export * from './runbook';
 export * from './verify-script';
 export * from './flatcar-runbook';
+export * from './flatcar-verify-script';

@@ -118,6 +118,7 @@ describe('Flatcar profile', function () {
       'pods/control-plane/kube-scheduler.yaml',
       'topology.svg',
       'topology.txt',
+      'verify.sh',
     ]);
     expect(files['.gitignore'].split('\n')).to.include('*');
     expect(Object.keys(files).filter(file => file.split('/').includes('user-data'))).to.deep.equal([]);
@@ -241,14 +242,14 @@ describe('Flatcar profile', function () {
       expect(files['admin.kubeconfig']).to.contain(Buffer.from(fs.readFileSync(path.join(pkiDir, 'admin.key'), 'utf-8')).toString('base64'));
     });
 
-    it('writes the cloud-configs and admin.kubeconfig with mode 0600, the rest with 0644', () => {
+    it('writes the cloud-configs and admin.kubeconfig with mode 0600, verify.sh with 0755, the rest with 0644', () => {
       const out = tempFolder('flatcar-modes');
       try {
         const cluster = flatcarCluster(path.join(out, 'out'), pkiDir);
         const modes = Object.fromEntries(renderTree(cluster).files.map(file => [file.path, file.mode]));
         for (const [file, mode] of Object.entries(modes)) {
           const secret = file.startsWith('cloud-config/') || file === 'admin.kubeconfig';
-          expect(mode, file).to.equal(secret ? 0o600 : 0o644);
+          expect(mode, file).to.equal(secret ? 0o600 : file === 'verify.sh' ? 0o755 : 0o644);
         }
         // ...and the writer keeps them, whatever the umask.
         const cluster2 = flatcarCluster(path.join(out, 'out'), pkiDir);

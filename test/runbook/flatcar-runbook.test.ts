@@ -1,11 +1,14 @@
 // The Flatcar profile's README.md, topology.txt and topology.svg: every name,
 // address and count from the tree, for a cluster unlike examples/flatcar.ts.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ClusterProfile, EtcdPeerTier, FLATCAR_DEFAULT_VERSION, KubeNodeTier, Testing, VagrantCluster } from '../../lib';
-import { flatcarPkiCopy } from '../support/flatcar';
+import { flatcarPkiCopy, tempFolder } from '../support/flatcar';
+import { requireTool } from '../support/required-tool';
 
 /** 1 etcd member `kv-01` and 3 nodes `worker-01..03` on 10.9.8.0/24 (outside VirtualBox's default range). */
 function otherFlatcar(pkiDir: string, prefix = '10.9.8'): VagrantCluster {
@@ -122,6 +125,75 @@ describe('Flatcar runbook files', () => {
       expect(vms).to.deep.equal([
         ['kv', 'kv-01', '10.9.8.5'], ['worker', 'worker-01', '10.9.8.40'], ['worker', 'worker-02', '10.9.8.41'], ['worker', 'worker-03', '10.9.8.42'],
       ]);
+    });
+  });
+
+  describe('verify.sh', () => {
+    const NODES = 'worker-01   Ready   control-plane   5m   v1\nworker-02   Ready   <none>   5m   v1\nworker-03   Ready   <none>   5m   v1\n';
+    const POD = (name: string, ready = '1/1', status = 'Running') => `${name}   ${ready}   ${status}   0   5m\n`;
+    const PODS = ['kube-apiserver-worker-01', 'kube-controller-manager-worker-01', 'kube-scheduler-worker-01',
+      'kube-flannel-ds-a1', 'kube-flannel-ds-b2', 'kube-flannel-ds-c3', 'kube-proxy-x1', 'kube-proxy-y2', 'kube-proxy-z3',
+      'coredns-66-aa', 'coredns-66-bb'].map(name => POD(name)).join('');
+
+    /** Runs verify.sh from another folder, with a kubectl that prints `nodes` or `pods` and logs its arguments. */
+    function run(nodes: string, pods: string) {
+      const dir = tempFolder('flatcar-verify');
+      try {
+        fs.mkdirSync(path.join(dir, 'out'));
+        fs.mkdirSync(path.join(dir, 'bin'));
+        fs.writeFileSync(path.join(dir, 'out', 'verify.sh'), files['verify.sh']);
+        fs.writeFileSync(path.join(dir, 'nodes'), nodes);
+        fs.writeFileSync(path.join(dir, 'pods'), pods);
+        fs.writeFileSync(path.join(dir, 'bin', 'kubectl'), `#!/bin/sh\necho "$*" >> ${dir}/calls\n`
+          + `case "$*" in *'get nodes'*) cat ${dir}/nodes ;; *'get pods'*) cat ${dir}/pods ;; *) exit 1 ;; esac\n`, { mode: 0o755 });
+        const result = spawnSync('sh', [path.join(dir, 'out', 'verify.sh')], {
+          cwd: os.tmpdir(), encoding: 'utf-8', env: { ...process.env, PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin` },
+        });
+        const calls = fs.readFileSync(path.join(dir, 'calls'), 'utf-8').trim().split('\n');
+        return { status: result.status, lines: result.stdout.trim().split('\n'), calls, dir };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
+    it('passes shellcheck as POSIX sh', function () {
+      requireTool(this, 'shellcheck', 'apt-get install -y shellcheck');
+      const dir = tempFolder('flatcar-shellcheck');
+      try {
+        fs.writeFileSync(path.join(dir, 'verify.sh'), files['verify.sh']);
+        const result = spawnSync('shellcheck', ['--shell=sh', '--severity=style', path.join(dir, 'verify.sh')], { encoding: 'utf-8' });
+        expect(result.stdout + result.stderr).to.equal('');
+        expect(result.status).to.equal(0);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('passes when every node is Ready and the kube-system pods run, using admin.kubeconfig beside it', () => {
+      const result = run(NODES, PODS);
+      expect(result.lines, result.lines.join('\n')).to.deep.equal([
+        'PASS node worker-01: Ready', 'PASS node worker-02: Ready', 'PASS node worker-03: Ready',
+        'PASS pod kube-apiserver-worker-01: 1/1 Running', 'PASS pod kube-controller-manager-worker-01: 1/1 Running',
+        'PASS pod kube-scheduler-worker-01: 1/1 Running',
+        'PASS pods kube-flannel-ds-*: 3 ready and Running', 'PASS pods kube-proxy-*: 3 ready and Running',
+        'PASS pods coredns-*: 2 ready and Running', 'verify.sh: all 9 checks passed',
+      ]);
+      expect(result.status).to.equal(0);
+      expect(result.calls.every(call => call.startsWith(`--kubeconfig ${result.dir}/out/admin.kubeconfig `))).to.equal(true);
+      expect(result.calls[1]).to.contain('--namespace kube-system get pods');
+    });
+
+    it('fails at a NotReady node, a missing static pod, an unready pod or a short daemonset', () => {
+      const notReady = run(NODES.replace('worker-02   Ready', 'worker-02   NotReady'), PODS);
+      expect(notReady.status).to.equal(1);
+      expect(notReady.lines[notReady.lines.length - 1]).to.equal('FAIL node worker-02: expected Ready, saw NotReady');
+      const noScheduler = run(NODES, PODS.replace(POD('kube-scheduler-worker-01'), ''));
+      expect(noScheduler.lines[noScheduler.lines.length - 1]).to.equal('FAIL pod kube-scheduler-worker-01: expected Running, saw no such pod');
+      const unready = run(NODES, PODS.replace(POD('kube-apiserver-worker-01'), POD('kube-apiserver-worker-01', '0/1')));
+      expect(unready.lines[unready.lines.length - 1]).to.equal('FAIL pod kube-apiserver-worker-01: expected every container ready, saw 0/1 Running');
+      const short = run(NODES, PODS.replace(POD('kube-proxy-y2'), POD('kube-proxy-y2', '1/1', 'CrashLoopBackOff')));
+      expect(short.status).to.equal(1);
+      expect(short.lines[short.lines.length - 1]).to.equal('FAIL pods kube-proxy-*: expected 3 ready and Running, saw 2');
     });
   });
 });
