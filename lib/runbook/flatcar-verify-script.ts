@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { FlatcarRunbookSource } from './flatcar-runbook';
 import type { FlatcarFacts } from './flatcar-runbook';
-import { shellWords } from './posix-shell';
+import { PASS_FAIL_FUNCTIONS, shellWords } from './posix-shell';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
 /**
@@ -42,18 +42,7 @@ export function renderFlatcarVerifyScript(facts: FlatcarFacts): string {
     '',
     'HERE=$(cd "$(dirname "$0")" && pwd) || exit 1',
     'KUBECONFIG_FILE="$HERE/admin.kubeconfig"',
-    'passed=0',
-    '',
-    'pass() {',
-    '  passed=$((passed + 1))',
-    "  printf 'PASS %s\\n' \"$*\"",
-    '}',
-    '',
-    'fail() {',
-    "  printf 'FAIL %s\\n' \"$*\"",
-    "  printf 'verify.sh: stopped at the first failure, after %s passed checks\\n' \"$passed\" >&2",
-    '  exit 1',
-    '}',
+    ...PASS_FAIL_FUNCTIONS,
     '',
     '# 1. Nodes: the STATUS column is found by its value, because its position differs between kubectl releases.',
     'expect_node() { # NODE',

@@ -21,3 +21,22 @@ export function shellWord(value: string): string {
 export function shellWords(values: readonly string[]): string {
   return values.map(shellWord).join(' ');
 }
+
+/**
+ * The `pass`/`fail` functions of the generated verify.sh scripts: each check
+ * prints PASS or FAIL with what it saw, and the first FAIL stops the script.
+ */
+export const PASS_FAIL_FUNCTIONS: readonly string[] = [
+  'passed=0',
+  '',
+  'pass() {',
+  '  passed=$((passed + 1))',
+  "  printf 'PASS %s\\n' \"$*\"",
+  '}',
+  '',
+  'fail() {',
+  "  printf 'FAIL %s\\n' \"$*\"",
+  "  printf 'verify.sh: stopped at the first failure, after %s passed checks\\n' \"$passed\" >&2",
+  '  exit 1',
+  '}',
+];

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ClusterFacts, IClusterFactsSource, compareNames } from './cluster-facts';
-import { shellWord, shellWords } from './posix-shell';
+import { PASS_FAIL_FUNCTIONS, shellWord, shellWords } from './posix-shell';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
 /** Props of a {@link VerifyScript}. */
@@ -63,18 +63,7 @@ export function renderVerifyScript(facts: ClusterFacts): string {
     `API=${shellWord(facts.apiServer)}`,
     `VERSION=${shellWord(version)}`,
     `PEERS=${shellWord(peerNames)}`,
-    'passed=0',
-    '',
-    'pass() {',
-    '  passed=$((passed + 1))',
-    "  printf 'PASS %s\\n' \"$*\"",
-    '}',
-    '',
-    'fail() {',
-    "  printf 'FAIL %s\\n' \"$*\"",
-    "  printf 'verify.sh: stopped at the first failure, after %s passed checks\\n' \"$passed\" >&2",
-    '  exit 1',
-    '}',
+    ...PASS_FAIL_FUNCTIONS,
     '',
     '# fetch URL: prints the body; fails with curl\'s message when the server does not answer.',
     'fetch() {',
