@@ -4,6 +4,8 @@ import { expect } from 'chai';
 import { defaultCluster } from '../examples/default';
 import { kubernetes112Cluster } from '../examples/kubernetes-1.12';
 import { Testing, VagrantCluster } from '../lib';
+import { FLATCAR_MASKED_GOLDEN, maskedFlatcarOutput } from '../scripts/flatcar-golden';
+import { flatcarPkiCopy, tempFolder } from './support/flatcar';
 
 const DIST = path.join(__dirname, '..', 'dist.out');
 
@@ -22,6 +24,17 @@ describe('golden output', () => {
     const committed = Testing.readFolder(path.join(__dirname, '..', 'dist.k8s-1.12'));
     expect(Testing.synth(kubernetes112Cluster())).to.deep.equal(
       Object.fromEntries(Object.entries(committed).filter(([p]) => !p.startsWith('.vagrant/'))));
+  });
+
+  it('re-synthesizing examples/flatcar.ts gives test/golden/flatcar.masked.txt, key material masked', () => {
+    const work = tempFolder('flatcar-golden');
+    try {
+      const fresh = maskedFlatcarOutput(work, flatcarPkiCopy());
+      expect(fresh).not.to.match(/PRIVATE KEY-----|BEGIN CERTIFICATE/);
+      expect(fresh).to.equal(fs.readFileSync(FLATCAR_MASKED_GOLDEN, 'utf-8'));
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('writes exactly the files of the documented output layout', () => {
