@@ -1,5 +1,5 @@
-import type { EtcdPeerTier } from '../etcd/etcd-peer-tier';
-import type { KubeNodeTier } from '../kube/kube-node-tier';
+import type { EtcdPeerTier } from '../cluster/etcd-peer-tier';
+import type { KubeNodeTier } from '../cluster/kube-node-tier';
 import type { VagrantCluster } from '../vagrant/vagrant-cluster';
 
 /** The Vagrant box a profile boots, and how user-data reaches it. */

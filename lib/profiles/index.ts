@@ -1,6 +1,6 @@
-import { ClassicProfile } from './classic-profile';
+import { ClassicProfile } from './classic/profile';
 import { IClusterProfile } from './cluster-profile';
-import { FlatcarProfile, FlatcarProfileOptions } from './flatcar-profile';
+import { FlatcarProfile, FlatcarProfileOptions } from './flatcar/profile';
 
 /** The profiles a {@link VagrantCluster} can be rendered with. */
 export class ClusterProfile {
@@ -18,6 +18,6 @@ export class ClusterProfile {
 }
 
 export * from './cluster-profile';
-export { ClassicProfile } from './classic-profile';
-export * from './flatcar-profile';
-export { ClusterPki, ClusterPkiProps, PKI_NAMES } from './flatcar-pki';
+export { ClassicProfile } from './classic/profile';
+export * from './flatcar/profile';
+export { ClusterPki, ClusterPkiProps, PKI_NAMES } from './flatcar/pki';

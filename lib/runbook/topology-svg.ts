@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import {
   ITopologySource, PlacedMachine, TopologyLayer, TopologyMachine, TopologyModel, packRows, roleOrder, wrapText,
 } from './topology-layout';
-import { formatNumber, xmlElement, xmlText } from './xml';
+import { formatNumber, xmlElement, xmlText } from '../formats/xml';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
 /** Props of a {@link TopologySvg}. */

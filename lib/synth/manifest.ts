@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stableJson } from './stable-json';
+import { stableJson } from '../formats/stable-json';
 import { SynthesizedFile } from './synthesized-file';
 
 /** Marker that identifies a manifest.json written by this library. */

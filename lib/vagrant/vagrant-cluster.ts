@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
-import { Cidr, VIRTUALBOX_HOST_ONLY_RANGE, cidrsOverlap, hasHostBits, inVirtualBoxHostOnlyRange, isNetworkPrefix, parseCidr, prefixCidr } from './ipv4';
+import { Cidr, VIRTUALBOX_HOST_ONLY_RANGE, cidrsOverlap, hasHostBits, inVirtualBoxHostOnlyRange, isNetworkPrefix, parseCidr, prefixCidr } from '../cluster/ipv4';
 import membersHeadSchema from './members-head.schema.json';
 import propsSchema from './vagrant-cluster-props.schema.json';
-import { MachineTier } from './machine-tier';
+import { MachineTier } from '../cluster/machine-tier';
 import { VagrantMachine } from './vagrant-machine';
 import { IVagrantfileSource, Vagrantfile } from './vagrantfile';
-import { EtcdPeerTier } from '../etcd/etcd-peer-tier';
-import { KubeNodeTier } from '../kube/kube-node-tier';
+import { EtcdPeerTier } from '../cluster/etcd-peer-tier';
+import { KubeNodeTier } from '../cluster/kube-node-tier';
 import { ClusterProfile, IClusterProfile, VagrantBox } from '../profiles';
 import { WriterHooks } from '../synth/atomic-writer';
 import { SynthManifest } from '../synth/manifest';

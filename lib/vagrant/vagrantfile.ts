@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { RubyValue, rubyLiteral, rubyString } from './ruby';
+import { RubyValue, rubyLiteral, rubyString } from '../formats/ruby';
 import { VagrantMachine } from './vagrant-machine';
 import type { VagrantBox } from '../profiles/cluster-profile';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';

@@ -10,7 +10,7 @@ import {
   EtcdPeerTier, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, FLATCAR_RELEASES, INSTALL_CNI_PLUGINS, INSTALL_KUBECTL, KubeNodeTier,
   KubernetesVersion, StaticPod, VagrantCluster, VagrantClusterProps,
 } from '../../lib';
-import { cidrsOverlap, nthAddress, parseCidr } from '../../lib/vagrant/ipv4';
+import { cidrsOverlap, nthAddress, parseCidr } from '../../lib/cluster/ipv4';
 import { yaml11 } from '../support/fixtures';
 
 /** A Flatcar cluster with other ranges, prefix and sizes than the example. */

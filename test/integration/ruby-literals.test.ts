@@ -1,4 +1,4 @@
-// Real Ruby evaluates the literals of lib/vagrant/ruby.ts back to exactly the
+// Real Ruby evaluates the literals of lib/formats/ruby.ts back to exactly the
 // input: quotes, newlines, interpolation, %, backslashes and any Unicode.
 import { expect } from 'chai';
 import * as fc from 'fast-check';

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { shellWord, shellWords } from '../../lib/runbook/posix-shell';
-import { formatNumber, xmlAttribute, xmlElement, xmlText } from '../../lib/runbook/xml';
+import { shellWord, shellWords } from '../../lib/formats/posix-shell';
+import { formatNumber, xmlAttribute, xmlElement, xmlText } from '../../lib/formats/xml';
 
 describe('runbook escaping helpers', () => {
   describe('shellWord', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { hasTool, requireTool } from '../support/required-tool';
+import { hasTool, requireTool } from './required-tool';
 
 describe('real-tool tests (chromium, shellcheck)', () => {
   const variable = 'CDK_VAGRANT_KUBERNETES_REQUIRE_TOOLS';

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import { defaultCluster } from '../../examples/default';
 import { CLASSIC_RELEASES, EtcdPeerTier, KubeNodeTier, Testing, ValidationError, VagrantCluster } from '../../lib';
-import schema from '../../lib/cloud-config/cloud-config.schema.json';
+import schema from '../../lib/formats/cloud-config.schema.json';
 import { schemaProblems } from '../../lib/synth/json-schema';
 import { snapshot, tempDir } from '../support/snapshot';
 

@@ -1,0 +1,46 @@
+import { stringify } from 'yaml';
+import { sortKeys } from './stable-json';
+
+/** The taint that keeps workloads off the control-plane node. */
+export const CONTROL_PLANE_TAINT = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' } as const;
+
+/** What differs between the kubelets of a cluster. */
+export interface KubeletConfigurationProps {
+  /** PEM file of the CA that signs client certificates (the API server's, for webhook authn). */
+  readonly clientCaFile: string;
+  /** The cluster DNS service address (the 10th address of the service range). */
+  readonly clusterDns: string;
+  /** Folder of static pod manifests. */
+  readonly staticPodPath: string;
+  /** Taint the node registers with (the control plane's). */
+  readonly taint?: { readonly key: string; readonly effect: string };
+}
+
+/**
+ * A KubeletConfiguration (kubelet.config.k8s.io/v1beta1) for Flatcar: webhook
+ * authentication and authorization, the systemd cgroup driver of Flatcar's
+ * containerd, and systemd-resolved's upstream resolv.conf (the 127.0.0.53 stub
+ * would loop in CoreDNS).
+ * @see https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/
+ */
+export function renderKubeletConfiguration(props: KubeletConfigurationProps): string {
+  return stringify(sortKeys({
+    apiVersion: 'kubelet.config.k8s.io/v1beta1',
+    kind: 'KubeletConfiguration',
+    authentication: {
+      anonymous: { enabled: false },
+      webhook: { enabled: true },
+      x509: { clientCAFile: props.clientCaFile },
+    },
+    authorization: { mode: 'Webhook' },
+    cgroupDriver: 'systemd',
+    clusterDNS: [props.clusterDns],
+    clusterDomain: 'cluster.local',
+    containerRuntimeEndpoint: 'unix:///run/containerd/containerd.sock',
+    resolvConf: '/run/systemd/resolve/resolv.conf',
+    staticPodPath: props.staticPodPath,
+    // /usr is read-only on Flatcar.
+    volumePluginDir: '/opt/libexec/kubernetes/kubelet-plugins/volume/exec/',
+    registerWithTaints: props.taint ? [{ ...props.taint }] : undefined,
+  }), { lineWidth: 0 });
+}

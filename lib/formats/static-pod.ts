@@ -1,0 +1,94 @@
+import type { KubePodProps } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { sortKeys } from './stable-json';
+import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
+
+/**
+ * `KubePod.GVK` of cdk8s. The pod is typed by cdk8s's generated `KubePodProps` at
+ * compile time only: loading that 2.5 MB module and cdk8s at run time cost the
+ * main command ~0.1 s (BENCHMARKS.md), and `KubePod.manifest()` only adds these
+ * two keys to props that are already plain JSON. A test checks both give the same object.
+ */
+export const POD_API_VERSION_KIND = { apiVersion: 'v1', kind: 'Pod' } as const;
+
+/** A host folder or file mounted into every container of a static pod, read-only. */
+export interface HostMount {
+  /** Volume name, a DNS-1123 label. */
+  readonly name: string;
+  /** Path on the host, mounted at the same path in the containers. */
+  readonly path: string;
+  /**
+   * The path is a file, not a folder.
+   * @default false
+   */
+  readonly file?: boolean;
+}
+
+/** One container of a static pod. */
+export interface StaticPodContainer {
+  /** Container name, e.g. `kube-apiserver`. */
+  readonly name: string;
+  /** Full image reference. */
+  readonly image: string;
+  /** The command, program first, e.g. `['kube-apiserver', '--secure-port=6443']`. */
+  readonly command: string[];
+}
+
+/** Props of a {@link StaticPod}. */
+export interface StaticPodProps {
+  /** Folder of the output rsynced to the kubelet's staticPodPath, e.g. `pods/control-plane`. */
+  readonly folder: string;
+  /** The containers. */
+  readonly containers: StaticPodContainer[];
+  /**
+   * Host folders mounted read-only into every container.
+   * @default - none
+   */
+  readonly hostMounts?: HostMount[];
+  /**
+   * Namespace of the mirror pod.
+   * @default 'kube-system'
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * A control-plane static pod, `<folder>/<id>.yaml`: host network, the
+ * system-node-critical priority, read-only host mounts. Typed by cdk8s's generated
+ * `KubePodProps` at compile time only, as {@link HyperkubePod} is.
+ */
+export class StaticPod extends Construct implements IFileOwner {
+  public readonly filePath: string;
+  private readonly props: StaticPodProps;
+
+  constructor(scope: Construct, id: string, props: StaticPodProps) {
+    super(scope, id);
+    this.filePath = `${props.folder}/${id}.yaml`;
+    this.props = props;
+  }
+
+  /** The pod as a Kubernetes object. */
+  public toManifest(): Record<string, unknown> {
+    const mounts = this.props.hostMounts ?? [];
+    const pod: KubePodProps = {
+      metadata: { name: this.node.id, namespace: this.props.namespace ?? 'kube-system', labels: { component: this.node.id, tier: 'control-plane' } },
+      spec: {
+        hostNetwork: true,
+        priorityClassName: 'system-node-critical',
+        containers: this.props.containers.map(container => ({
+          name: container.name,
+          image: container.image,
+          command: [...container.command],
+          volumeMounts: mounts.map(mount => ({ name: mount.name, mountPath: mount.path, readOnly: true })),
+        })),
+        volumes: mounts.map(mount => ({ name: mount.name, hostPath: { path: mount.path, type: mount.file ? 'File' : 'DirectoryOrCreate' } })),
+      },
+    };
+    return { ...POD_API_VERSION_KIND, ...pod };
+  }
+
+  public renderFile(): SynthesizedFile {
+    return { path: this.filePath, content: stringify(sortKeys(this.toManifest()), { lineWidth: 0 }), mode: 0o644 };
+  }
+}

@@ -1,0 +1,98 @@
+import { Construct } from 'constructs';
+import propsSchema from './fleet-unit-props.schema.json';
+import { SystemdUnit } from '../../formats/systemd-unit';
+import { parseUnit } from '../../formats/unit-syntax';
+import { XFleetOptions, checkXFleet, metadataMatches, metadataRequirement, xFleetSection } from './x-fleet';
+import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
+import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
+import type { VagrantMachine } from '../../vagrant/vagrant-machine';
+
+/** Where a fleet unit may be scheduled: the machines of the cluster. */
+export interface IMachineSource {
+  /** Every VM of the cluster. */
+  readonly machines: VagrantMachine[];
+}
+
+/** Props of a {@link FleetUnit}. */
+export interface FleetUnitProps {
+  /** The unit's systemd sections, without `[X-Fleet]`. */
+  readonly unit: SystemdUnit;
+  /** fleet placement, rendered as `[X-Fleet]`. */
+  readonly xFleet: XFleetOptions;
+  /** The machines that fleet can schedule on; used to prove the unit is schedulable. */
+  readonly machines: IMachineSource;
+  /**
+   * Folder of the output that holds the unit, for `fleetctl start <folder>/*.service`.
+   * @default 'kube'
+   */
+  readonly folder?: string;
+}
+
+/**
+ * A fleet unit file, `<folder>/<id>.service`. Validation proves that fleet can
+ * place it: a global unit must match at least one machine, any other unit
+ * exactly one (so that placement is never arbitrary).
+ */
+export class FleetUnit extends Construct implements IFileOwner {
+  /** Path of the unit file in the output folder. */
+  public readonly filePath: string;
+  /** The fleet placement options. */
+  public readonly xFleet: XFleetOptions;
+  private readonly unit: SystemdUnit;
+
+  constructor(scope: Construct, id: string, props: FleetUnitProps) {
+    super(scope, id);
+    this.unit = props.unit;
+    this.xFleet = { ...props.xFleet };
+    this.filePath = `${props.folder ?? 'kube'}/${id}.service`;
+    this.node.addValidation({
+      validate: () => {
+        const problems = schemaProblems(propsSchema, props, ProblemStyle.PROPERTY);
+        if (!/^[A-Za-z0-9:_.@-]+$/.test(id) || id.startsWith('.')) {
+          problems.push(`id '${id}' is not a systemd unit name; expected letters, digits and :_.@- (e.g. kubelet-master)`);
+        }
+        if (problems.length > 0) { return problems; } // the rest needs well-formed props
+        return [...this.unit.problems(), ...checkXFleet(xFleetSection(this.xFleet).directives as Array<[string, string]>), ...this.validatePlacement(props.machines.machines)];
+      },
+    });
+  }
+
+  /** The unit file name, e.g. `kubelet-master.service`. */
+  public get unitName(): string {
+    return `${this.node.id}.service`;
+  }
+
+  /** The whole unit, `[X-Fleet]` included. */
+  public get systemdUnit(): SystemdUnit {
+    return this.unit.withSection(xFleetSection(this.xFleet));
+  }
+
+  /** The machines whose labels satisfy MachineMetadata. */
+  public candidates(machines: VagrantMachine[]): VagrantMachine[] {
+    const requirement = metadataRequirement(this.xFleet.machineMetadata ?? []);
+    return machines.filter(machine => metadataMatches(requirement, machine.labels));
+  }
+
+  public renderFile(): SynthesizedFile {
+    return { path: this.filePath, content: this.systemdUnit.render(), mode: 0o644 };
+  }
+
+  public checkFile(file: SynthesizedFile): string[] {
+    const parsed = parseUnit(file.content);
+    const xFleet = parsed.sections.filter(section => section.name === 'X-Fleet').flatMap(section => section.directives);
+    return [...parsed.problems.map(problem => `${file.path}: ${problem}`), ...checkXFleet(xFleet).map(problem => `${file.path}: ${problem}`)];
+  }
+
+  private validatePlacement(machines: VagrantMachine[]): string[] {
+    const metadata = (this.xFleet.machineMetadata ?? []).join(',') || '(none)';
+    const matched = this.candidates(machines);
+    if (matched.length === 0) {
+      return [`MachineMetadata ${metadata} matches no machine; fleet could never schedule ${this.unitName}`];
+    }
+    if (!this.xFleet.global && matched.length > 1) {
+      return [`MachineMetadata ${metadata} matches ${matched.length} machines (${matched.map(m => m.hostname).join(', ')}); `
+        + `expected exactly one for a non-global unit, so that ${this.unitName} lands where the manifests are`];
+    }
+    return [];
+  }
+}
