@@ -15,7 +15,7 @@ export const FLATCAR_ADDONS_GOLDEN = path.join(__dirname, '..', 'test', 'golden'
  */
 export function flatcarAddonFiles(): Record<string, string> {
   const cluster = flatcarCluster('dist.flatcar', path.join(__dirname, '..', '.tmp', 'never-created.pki'));
-  return Object.fromEntries(cluster.node.findAll().filter(Addon.isAddon)
+  return Object.fromEntries(cluster.bind().node.findAll().filter(Addon.isAddon)
     .map(addon => addon.renderFile())
     .map(file => [path.basename(file.path), file.content])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -3,9 +3,11 @@ import type { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { parseAllDocuments, stringify } from 'yaml';
 import { cdk8s } from './cdk8s-modules';
+import { IClusterAddon, markClusterAddon } from '../cluster/cluster-addon';
+import { ClusterOutput } from '../cluster/cluster-output';
+import type { IClusterProfile } from '../profiles/cluster-profile';
 import type { IWarningSource } from '../synth/synthesizer';
-import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
-import type { VagrantCluster } from '../vagrant/vagrant-cluster';
+import { SynthesizedFile } from '../synth/synthesized-file';
 
 /** The folder of the output that holds one multi-document YAML file per add-on. */
 export const ADDON_FOLDER = 'addons';
@@ -49,7 +51,7 @@ const HEADER_KEYS = ['apiVersion', 'kind', 'metadata'];
  *   new kplus.Deployment(chart, 'web', { containers: [{ image: 'nginx:1.27' }] });
  * });
  */
-export class Addon extends Construct implements IFileOwner, IWarningSource {
+export class Addon extends Construct implements IClusterAddon, IWarningSource {
   /** An add-on that renders an existing chart, e.g. one shared with a cdk8s app of your own. */
   public static fromChart(scope: Construct, id: string, chart: Chart): Addon {
     return new Addon(scope, id, undefined, { chart });
@@ -64,6 +66,8 @@ export class Addon extends Construct implements IFileOwner, IWarningSource {
   public readonly chart: Chart;
   /** `addons/<id>.yaml`. */
   public readonly filePath: string;
+  /** The add-on's name: its construct id. */
+  public readonly addonName: string;
 
   /**
    * @param scope a construct of a VagrantCluster, usually the cluster itself
@@ -73,6 +77,8 @@ export class Addon extends Construct implements IFileOwner, IWarningSource {
   constructor(scope: Construct, id: string, define?: (chart: Chart) => void, props: AddonProps = {}) {
     super(scope, id);
     props = props ?? {};
+    markClusterAddon(this);
+    this.addonName = id;
     this.filePath = `${ADDON_FOLDER}/${id}.yaml`;
     const newChartProps: ChartProps = { namespace: props.namespace, labels: props.labels };
     this.chart = props.chart ?? newChart(id, newChartProps);
@@ -105,8 +111,7 @@ export class Addon extends Construct implements IFileOwner, IWarningSource {
   }
 
   public warnings(): string[] {
-    const root = this.node.root as Partial<VagrantCluster>;
-    const profile = root.profile;
+    const profile = (this.node.root as { profile?: IClusterProfile }).profile;
     if (!profile || profile.appliesAddons) { return []; }
     return [`the ${profile.name} profile applies no add-ons: ${this.filePath} is written for you to apply with kubectl`];
   }
@@ -116,14 +121,15 @@ export class Addon extends Construct implements IFileOwner, IWarningSource {
     if (!ID_PATTERN.test(id) || id.length > 63) {
       return [`id '${id}' is not a DNS-1123 label; expected lowercase letters, digits and '-', such as 'my-app' (it names ${this.filePath})`];
     }
-    if (!(this.node.root as Partial<VagrantCluster>).profile) {
+    const root = this.node.root as { profile?: unknown };
+    if (!root.profile && !(root instanceof ClusterOutput)) {
       return [`is not inside a VagrantCluster; expected new Addon(cluster, '${id}', ...)`];
     }
     if (props.chart && (define || props.namespace !== undefined || props.labels !== undefined)) {
       return ['chart is given together with define, namespace or labels, which apply to a new chart only; expected Addon.fromChart(scope, id, chart) alone'];
     }
-    const root = this.chart.node.root as IConstruct & { resolvers?: unknown };
-    if (!Array.isArray(root.resolvers)) {
+    const app = this.chart.node.root as IConstruct & { resolvers?: unknown };
+    if (!Array.isArray(app.resolvers)) {
       return [`chart ${this.chart.node.path} is not inside a cdk8s App; expected new Chart(new App(), '${this.chart.node.id}')`];
     }
     let manifests: Array<Record<string, unknown>>;

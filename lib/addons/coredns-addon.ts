@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Addon } from './addon';
 import { cdk8s, cdk8sPlus } from './cdk8s-modules';
 import { KUBE_SYSTEM, bindClusterRole, linuxOnly, requests, selectByLabels, setCapabilities, setPriorityClass, systemServiceAccount } from './system-workloads';
-import { CONTROL_PLANE_TAINT } from '../formats/kubelet-configuration';
+import { CONTROL_PLANE_TAINT } from '../cluster/node-role';
 
 /** Props of a {@link CoreDnsAddon}. */
 export interface CoreDnsAddonProps {

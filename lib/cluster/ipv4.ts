@@ -45,7 +45,12 @@ export const VIRTUALBOX_HOST_ONLY_RANGE = '192.168.56.0/21';
 
 /** Whether the /24 of a prefix lies in {@link VIRTUALBOX_HOST_ONLY_RANGE}, where VirtualBox needs no extra setup. */
 export function inVirtualBoxHostOnlyRange(prefix: string): boolean {
-  return cidrsOverlap(prefixCidr(prefix), parseCidr(VIRTUALBOX_HOST_ONLY_RANGE)!);
+  return rangeInVirtualBoxHostOnlyRange(prefixCidr(prefix));
+}
+
+/** Whether a range lies in {@link VIRTUALBOX_HOST_ONLY_RANGE}. */
+export function rangeInVirtualBoxHostOnlyRange(range: Cidr): boolean {
+  return cidrsOverlap(range, parseCidr(VIRTUALBOX_HOST_ONLY_RANGE)!);
 }
 
 /** Whether two ranges share an address. */

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import propsSchema from './machine-tier-props.schema.json';
-import type { VagrantCluster } from '../vagrant/vagrant-cluster';
+import type { IClusterScope } from './cluster-scope';
+import type { Machine } from './machine';
+import { MachineKind } from './machine';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import type { IWarningSource } from '../synth/synthesizer';
-import { VagrantMachine, VagrantMachineProps } from '../vagrant/vagrant-machine';
 
 /** Props shared by every tier of identical VMs. */
 export interface MachineTierProps {
@@ -37,11 +37,6 @@ export interface TierSizing {
   readonly firstIp: number;
 }
 
-/** Most VMs a tier can hold: one /24 has 254 host addresses. */
-const MAX_MACHINES = 254;
-/** Hostnames are DNS-1123 labels (RFC 1123): lowercase letters, digits and '-', at most 63 characters. */
-const DNS_1123_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-
 /** Below these, a VM is expected to struggle: a warning, not an error. */
 export interface SizingMinimum {
   readonly cpus: number;
@@ -50,52 +45,59 @@ export interface SizingMinimum {
   readonly reason: string;
 }
 
+/** Hostnames are DNS-1123 labels (RFC 1123): lowercase letters, digits and '-', at most 63 characters. */
+const DNS_1123_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+const TIER = Symbol.for('cdk-vagrant-kubernetes.MachineTier');
+
 /**
  * A tier of identical VMs named `<id>-01`, `<id>-02`, ... on consecutive
- * addresses. Subclasses decide the machine type; the profile adds files.
+ * addresses. It only records its props: the cluster's target places the
+ * machines and its profile decides what runs on them, both at synth time.
  */
-export abstract class MachineTier<M extends VagrantMachine> extends Construct implements IWarningSource {
-  /** The cluster this tier belongs to. */
-  public readonly cluster: VagrantCluster;
+export abstract class MachineTier extends Construct implements IWarningSource {
+  /** Whether a construct is a tier. */
+  public static isMachineTier(x: unknown): x is MachineTier {
+    return x !== null && typeof x === 'object' && (x as Record<symbol, unknown>)[TIER] === true;
+  }
+
+  /** What the tier's machines are for. */
+  public abstract readonly kind: MachineKind;
   /** The resolved sizing (props with defaults applied). */
   public readonly sizing: TierSizing;
-  private readonly _machines: M[] = [];
+  /** The props as given, for validation. */
+  protected readonly givenProps: object;
 
   protected constructor(
-    cluster: VagrantCluster,
+    cluster: IClusterScope,
     id: string,
-    props: MachineTierProps,
+    props: MachineTierProps | undefined,
     defaults: TierSizing,
     private readonly minimum: SizingMinimum,
+    private readonly propsSchema: object,
   ) {
-    super(cluster, id);
-    this.cluster = cluster;
+    super(cluster as unknown as Construct, id);
+    Object.defineProperty(this, TIER, { value: true });
     const given = props ?? {};
+    this.givenProps = given;
     this.sizing = {
       count: given.count ?? defaults.count,
       cpus: given.cpus ?? defaults.cpus,
       memoryMb: given.memoryMb ?? defaults.memoryMb,
       firstIp: given.firstIp ?? defaults.firstIp,
     };
-    this.node.addValidation({ validate: () => [...schemaProblems(propsSchema, given, ProblemStyle.PROPERTY), ...this.validateTier()] });
+    this.node.addValidation({ validate: () => [...this.propsProblems(), ...this.validateTier()] });
   }
 
-  /** The VMs, in order. */
-  public get machines(): M[] {
-    return [...this._machines];
+  /** The cluster this tier belongs to; undefined when its scope is not a cluster (a validation error). */
+  public get cluster(): IClusterScope | undefined {
+    const scope = this.node.scope as Partial<IClusterScope> | undefined;
+    return typeof scope?.machinesOf === 'function' ? scope as IClusterScope : undefined;
   }
 
-  /**
-   * Creates the VMs. A count that is not a sane whole number creates none:
-   * validation reports it, and construction itself never throws.
-   */
-  protected createMachines(create: (scope: Construct, name: string, props: VagrantMachineProps) => M): void {
-    const { count, cpus, memoryMb, firstIp } = this.sizing;
-    const creatable = Number.isInteger(count) && count > 0 ? Math.min(count, MAX_MACHINES) : 0;
-    for (let i = 0; i < creatable; i++) {
-      const name = `${this.node.id}-${String(i + 1).padStart(2, '0')}`;
-      this._machines.push(create(this, name, { ipOctet: firstIp + i, cpus, memoryMb, labels: this.labelsFor(i) }));
-    }
+  /** The VMs, in order, as the cluster's target places them (empty while the props are invalid). */
+  public get machines(): Machine[] {
+    return this.cluster?.machinesOf(this) ?? [];
   }
 
   /** Too little CPU or memory for what the tier runs. */
@@ -112,25 +114,34 @@ export abstract class MachineTier<M extends VagrantMachine> extends Construct im
     return warnings;
   }
 
-  /** Rules the props schema can't express: hostnames, and the last address inside the /24. */
-  private validateTier(): string[] {
-    const { count, firstIp } = this.sizing;
+  /** How many machines the tier can have: a whole number from 1 to 254, else none. */
+  public get machineCount(): number {
+    const count = this.sizing.count;
+    return Number.isInteger(count) && count > 0 ? Math.min(count, 254) : 0;
+  }
+
+  /** Rules of the tier itself; subclasses add theirs. */
+  protected validateTier(): string[] {
     const problems: string[] = [];
     const sample = `${this.node.id}-01`;
     if (!DNS_1123_LABEL.test(sample) || sample.length > 60) {
       problems.push(`tier id '${this.node.id}' gives hostnames like '${sample}', which are not DNS-1123 labels; `
         + 'expected lowercase letters, digits and \'-\', starting with a letter, at most 59 characters');
     }
-    const whole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
-    if (whole(count, 1, MAX_MACHINES) && whole(firstIp, 1, 254) && firstIp + count - 1 > 254) {
-      problems.push(`firstIp ${firstIp} + count ${count} runs past .254 of ${this.cluster.prefix}.0/24 `
-        + `(the last VM would be .${firstIp + count - 1}); lower firstIp or count`);
+    problems.push(...this.cluster?.tierProblems(this) ?? []);
+    if (!this.cluster) {
+      problems.push(`is not a child of a cluster; expected new ${this.constructor.name}(cluster, '${this.node.id}', ...) with a VagrantCluster`);
     }
     return problems;
   }
 
-  /** Role labels of the i-th machine. */
-  protected labelsFor(_index: number): Record<string, string> {
-    return {};
+  /** Problems with the props as given, by the tier's schema. */
+  protected propsProblems(): string[] {
+    return this.propsProblemsOf(this.givenProps);
+  }
+
+  /** Problems with `props` by the tier's schema. */
+  protected propsProblemsOf(props: object): string[] {
+    return schemaProblems(this.propsSchema, props, ProblemStyle.PROPERTY);
   }
 }

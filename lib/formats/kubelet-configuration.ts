@@ -1,9 +1,6 @@
 import { stringify } from 'yaml';
 import { sortKeys } from './stable-json';
 
-/** The taint that keeps workloads off the control-plane node. */
-export const CONTROL_PLANE_TAINT = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' } as const;
-
 /** What differs between the kubelets of a cluster. */
 export interface KubeletConfigurationProps {
   /** PEM file of the CA that signs client certificates (the API server's, for webhook authn). */
@@ -12,8 +9,8 @@ export interface KubeletConfigurationProps {
   readonly clusterDns: string;
   /** Folder of static pod manifests. */
   readonly staticPodPath: string;
-  /** Taint the node registers with (the control plane's). */
-  readonly taint?: { readonly key: string; readonly effect: string };
+  /** Taints the node registers with (the control plane's). */
+  readonly taint?: { readonly key: string; readonly value?: string; readonly effect: string };
 }
 
 /**

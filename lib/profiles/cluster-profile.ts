@@ -1,26 +1,13 @@
-import type { EtcdPeerTier } from '../cluster/etcd-peer-tier';
-import type { KubeNodeTier } from '../cluster/kube-node-tier';
-import type { VagrantCluster } from '../vagrant/vagrant-cluster';
+import type { ClusterSettings } from '../cluster/cluster-settings';
+import type { ClusterModel } from '../cluster/cluster-model';
+import type { ClusterOutput } from '../cluster/cluster-output';
+import type { EndpointConventions } from '../cluster/endpoints';
+import type { ValidationProblem } from '../synth/validation-error';
+import type { VagrantBox } from '../vagrant/vagrant-box';
 
-/** The Vagrant box a profile boots, and how user-data reaches it. */
-export interface VagrantBox {
-  /** Box name, e.g. `coreos-stable`. */
-  readonly name: string;
-  /** Where Vagrant downloads the box metadata. */
-  readonly url: string;
-  /** Absolute guest path that the box's coreos-cloudinit reads the user-data from on every boot. */
-  readonly userDataPath: string;
-  /** One line saying what the box is, for the Vagrantfile header and the docs. */
-  readonly description: string;
-  /** The oldest Vagrant that can run the box. */
-  readonly minVagrantVersion: string;
-  /** Folder of the output that holds the per-VM user-data files. */
-  readonly userDataFolder: string;
-}
-
-/** What a cluster uses for the props it leaves out; each profile has its own. */
+/** What a cluster uses for the props it leaves out, and how the profile's components are reached. */
 export interface ProfileDefaults {
-  /** First three octets of the host-only network. */
+  /** First three octets of the Vagrant target's host-only network. */
   readonly prefix: string;
   /** The pod network. */
   readonly ipRange: string;
@@ -30,35 +17,31 @@ export interface ProfileDefaults {
   readonly kubernetesVersion: string;
   /** Where images are pulled from. */
   readonly imageRepository: string;
+  /** Schemes and ports of the API server and etcd. */
+  readonly endpoints: EndpointConventions;
 }
 
 /**
- * Decides which file-owning constructs go into the tiers, so that the tiers and
- * the cluster stay profile-neutral. Adding a profile adds files; it does not
- * rewrite the tiers.
+ * Which OS and which Kubernetes layout the files follow. A profile is bound
+ * once per synth, to a finished and validated model, and adds the constructs
+ * that own the files; the tiers and the cluster never call it while they are
+ * being built. Adding a profile adds files; it does not rewrite the tiers.
  */
 export interface IClusterProfile {
   /** Short name, e.g. `classic`. */
   readonly name: string;
   /** Values for the cluster props that are left out. */
   readonly defaults: ProfileDefaults;
-  /** The box every VM boots. */
-  readonly box: VagrantBox;
-  /**
-   * Whether the profile delivers and applies the cluster's add-ons (`addons/*.yaml`) itself.
-   * @default false
-   */
-  readonly appliesAddons?: boolean;
-  /** Problems with the cluster-wide settings for this profile (e.g. an unsupported version). */
-  validateCluster(cluster: VagrantCluster): string[];
-  /** Adds what every etcd peer needs. Called once, at the end of the tier's constructor. */
-  populateEtcdTier(tier: EtcdPeerTier): void;
-  /** Adds what the nodes need. Called once, at the end of the tier's constructor. */
-  populateNodeTier(tier: KubeNodeTier): void;
-  /**
-   * Adds the cluster-wide files (the runbook, the pictures, the smoke test).
-   * Called once, at the end of the cluster's constructor, before any tier
-   * exists: what it adds must read the tree at synth time.
-   */
-  populateCluster(cluster: VagrantCluster): void;
+  /** The profile-dependent cluster props (`PROFILE_DEPENDENT_PROPS`) it reads; any other one set is a validation error. */
+  readonly clusterProps: readonly string[];
+  /** Whether the profile delivers and applies the cluster's add-ons (`addons/*.yaml`) itself. */
+  readonly appliesAddons: boolean;
+  /** The box the Vagrant target boots the machines from. */
+  readonly vagrantBox: VagrantBox;
+  /** Problems with the cluster-wide settings and the profile's own options (e.g. an unsupported version); messages for the cluster. */
+  validateSettings(settings: ClusterSettings): string[];
+  /** Problems with the cluster's shape for this profile (e.g. more control planes than it can run). */
+  validate(model: ClusterModel): ValidationProblem[];
+  /** Adds the constructs that own the files: cloud-configs, units, static pods, add-ons, the runbook. */
+  bind(output: ClusterOutput, model: ClusterModel): void;
 }

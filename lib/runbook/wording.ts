@@ -12,3 +12,8 @@ export function listOf(items: readonly string[]): string {
   }
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
+
+/** Byte order, as etcd keys (and so the API server's lists) are sorted. */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -23,6 +23,12 @@ export interface IPreparable extends IConstruct {
   prepare(): string[];
 }
 
+/** The root of a tree that renders itself: a cluster. */
+export interface IRenderable extends IConstruct {
+  /** Phases 1-4 in memory: validates, prepares, renders and checks every file. Writes nothing to the output folder. */
+  render(): RenderedOutput;
+}
+
 function isPreparable(construct: IConstruct): construct is IPreparable {
   return typeof (construct as Partial<IPreparable>).prepare === 'function';
 }
@@ -38,32 +44,53 @@ export interface RenderedOutput {
   readonly manifest: SynthManifest;
 }
 
-/**
- * Phases 1-4 of synthesis: lock the tree, validate every construct (collecting
- * all problems, then throwing once), prepare what needs it (e.g. key material),
- * render every file in memory, and check the rendered files. Writes nothing to
- * the output folder.
- */
-export function renderTree(root: IConstruct): RenderedOutput {
-  root.node.lock();
-  const constructs = root.node.findAll();
+/** Every problem the constructs' validations report, in construct order. */
+export function validationProblems(constructs: readonly IConstruct[]): ValidationProblem[] {
+  return constructs.flatMap(construct => construct.node.validate().map(message => ({ constructPath: construct.node.path, message })));
+}
 
-  const problems: ValidationProblem[] = [];
-  for (const construct of constructs) {
-    for (const message of construct.node.validate()) {
-      problems.push({ constructPath: construct.node.path, message });
-    }
+/** Every warning of the constructs, each as `[construct/path] message`. */
+export function warningsOf(constructs: readonly IConstruct[]): string[] {
+  return constructs.filter(isWarningSource).flatMap(source => source.warnings().map(message => `[${source.node.path}] ${message}`));
+}
+
+/** Throws one ValidationError listing every problem, if there is any. */
+export function throwIfAny(problems: readonly ValidationProblem[]): void {
+  if (problems.length > 0) {
+    throw new ValidationError([...problems]);
   }
+}
+
+/** What {@link renderConstructs} renders. */
+export interface RenderInput {
+  /** Every construct of the output, in the order their files are listed. */
+  readonly constructs: readonly IConstruct[];
+  /** Those not validated yet (the generated ones): their validations run first. */
+  readonly unvalidated: readonly IConstruct[];
+  /** Warnings found so far, each as `[construct/path] message`. */
+  readonly warnings: readonly string[];
+  /** Path of the root, for problems of the manifest. */
+  readonly rootPath: string;
+}
+
+/**
+ * The phases after the model is bound: validate the generated constructs
+ * (collecting every problem, then throwing once), prepare what needs it (e.g.
+ * key material), render every file in memory, and check the rendered files.
+ * Writes nothing to the output folder.
+ */
+export function renderConstructs(input: RenderInput): RenderedOutput {
+  const problems: ValidationProblem[] = validationProblems(input.unvalidated);
   throwIfAny(problems);
 
-  for (const construct of constructs.filter(isPreparable)) {
+  for (const construct of input.constructs.filter(isPreparable)) {
     for (const message of construct.prepare()) {
       problems.push({ constructPath: construct.node.path, message });
     }
   }
   throwIfAny(problems);
 
-  const owners = constructs.filter(isFileOwner);
+  const owners = input.constructs.filter(isFileOwner);
   const rendered = owners.map(owner => ({ owner, file: owner.renderFile(), constructPath: owner.node.path }));
 
   const byPath = new Map<string, IFileOwner>();
@@ -86,11 +113,9 @@ export function renderTree(root: IConstruct): RenderedOutput {
   }
   throwIfAny(problems);
 
-  const warnings = constructs.filter(isWarningSource)
-    .flatMap(source => source.warnings().map(message => `[${source.node.path}] ${message}`));
-  const manifest = buildManifest(rendered, warnings);
+  const manifest = buildManifest(rendered, [...input.warnings, ...warningsOf(input.unvalidated)]);
   for (const message of schemaProblems(manifestSchema, manifest)) {
-    problems.push({ constructPath: root.node.path, message: `manifest.json: ${message}` });
+    problems.push({ constructPath: input.rootPath, message: `manifest.json: ${message}` });
   }
   throwIfAny(problems);
   return { files: [...rendered.map(r => r.file), renderManifest(manifest)], manifest };
@@ -107,9 +132,9 @@ export interface SynthesizeOptions {
   readonly printWarnings?: boolean;
 }
 
-/** All five phases: render in memory, then write atomically into `outdir`. */
-export function synthesizeTree(root: IConstruct, outdir: string, options: SynthesizeOptions = {}): SynthManifest {
-  const { files, manifest } = renderTree(root);
+/** Every phase: render in memory, then write atomically into `outdir`. */
+export function synthesizeTree(root: IRenderable, outdir: string, options: SynthesizeOptions = {}): SynthManifest {
+  const { files, manifest } = root.render();
   if (options.printWarnings ?? true) {
     for (const warning of manifest.warnings) {
       process.stderr.write(`warning: ${warning}\n`);
@@ -119,8 +144,7 @@ export function synthesizeTree(root: IConstruct, outdir: string, options: Synthe
   return manifest;
 }
 
-function throwIfAny(problems: ValidationProblem[]): void {
-  if (problems.length > 0) {
-    throw new ValidationError(problems);
-  }
+/** Phases 1-4 of a tree, in memory. */
+export function renderTree(root: IRenderable): RenderedOutput {
+  return root.render();
 }

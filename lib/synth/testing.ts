@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { IConstruct } from 'constructs';
-import { renderTree, synthesizeTree } from './synthesizer';
+import { IRenderable, renderTree, synthesizeTree } from './synthesizer';
 
 /** Helpers for tests of constructs and of apps built with them. */
 export class Testing {
@@ -10,7 +9,7 @@ export class Testing {
    * Synthesizes the tree into a fresh temporary folder and returns every file
    * written, keyed by its path relative to the folder.
    */
-  public static synth(root: IConstruct): Record<string, string> {
+  public static synth(root: IRenderable): Record<string, string> {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vagrant-kubernetes-'));
     try {
       synthesizeTree(root, path.join(outdir, 'out'), { printWarnings: false });
@@ -21,7 +20,7 @@ export class Testing {
   }
 
   /** Renders the tree in memory only (phases 1-4) and returns `{ path: content }`. */
-  public static render(root: IConstruct): Record<string, string> {
+  public static render(root: IRenderable): Record<string, string> {
     return Object.fromEntries(renderTree(root).files.map(file => [file.path, file.content]));
   }
 

@@ -1,77 +1,48 @@
-import { Construct } from 'constructs';
-import { Cidr, VIRTUALBOX_HOST_ONLY_RANGE, cidrsOverlap, hasHostBits, inVirtualBoxHostOnlyRange, isNetworkPrefix, parseCidr, prefixCidr } from '../cluster/ipv4';
+import { IConstruct } from 'constructs';
 import membersHeadSchema from './members-head.schema.json';
+import type { VagrantBox } from './vagrant-box';
 import propsSchema from './vagrant-cluster-props.schema.json';
-import { MachineTier } from '../cluster/machine-tier';
-import { VagrantMachine } from './vagrant-machine';
-import { IVagrantfileSource, Vagrantfile } from './vagrantfile';
+import { Vagrantfile } from './vagrantfile';
+import { Cluster, ClusterProps } from '../cluster/cluster';
+import type { ClusterModel } from '../cluster/cluster-model';
+import type { ClusterOutput } from '../cluster/cluster-output';
 import { EtcdPeerTier } from '../cluster/etcd-peer-tier';
+import { VIRTUALBOX_HOST_ONLY_RANGE, inVirtualBoxHostOnlyRange, isNetworkPrefix } from '../cluster/ipv4';
 import { KubeNodeTier } from '../cluster/kube-node-tier';
-import { ClusterProfile, IClusterProfile, VagrantBox } from '../profiles';
-import { WriterHooks } from '../synth/atomic-writer';
-import { SynthManifest } from '../synth/manifest';
+import { PlannedMachine, machineName } from '../cluster/machine';
+import { MachineTier } from '../cluster/machine-tier';
+import { ClusterProfile } from '../profiles';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
-import { IWarningSource, synthesizeTree } from '../synth/synthesizer';
 
 /** Props of a {@link VagrantCluster}. */
-export interface VagrantClusterProps {
-  /**
-   * Folder the files are written to, relative to the working directory.
-   * @default 'dist.out'
-   */
-  readonly outdir?: string;
+export interface VagrantClusterProps extends ClusterProps {
   /**
    * First three octets of the host-only network; VM addresses are `<prefix>.<octet>`.
    * @default - the profile's: '10.10.10' (classic), '192.168.56' (Flatcar, inside VirtualBox's host-only range)
    */
   readonly prefix?: string;
   /**
-   * The flannel pod network (the seed's IP_RANGE).
-   * @default - the profile's: '10.11.0.0/16' (classic, the seed's IP_RANGE)
-   */
-  readonly ipRange?: string;
-  /**
-   * The Kubernetes service range; must overlap neither ipRange nor the host network.
-   * @default - the profile's: '10.12.0.0/16' (classic; the seed reused IP_RANGE here, which breaks service routing)
-   */
-  readonly serviceIpRange?: string;
-  /**
-   * Kubernetes release, `MAJOR.MINOR.PATCH`.
-   * @default - the profile's: '1.1.7' (classic, the seed's)
-   */
-  readonly kubernetesVersion?: string;
-  /**
-   * Registry and path the hyperkube image is pulled from.
-   * @default - the profile's: 'gcr.io/google_containers' (classic, the seed's)
-   */
-  readonly imageRepository?: string;
-  /**
    * Image of the apiserver container: a hyperkube build (it runs `/hyperkube <component>`), e.g. a mirror.
+   * The classic profile only; `ClusterProfile.classic({ apiServerImage })` says the same.
    * @default - the hyperkube image of `imageRepository` and `kubernetesVersion`
    */
   readonly apiServerImage?: string;
   /**
-   * Image of the controller-manager container: a hyperkube build (it runs `/hyperkube <component>`), e.g. a mirror.
+   * Image of the controller-manager container: a hyperkube build, e.g. a mirror. The classic profile only.
    * @default - the hyperkube image of `imageRepository` and `kubernetesVersion`
    */
   readonly controllerManagerImage?: string;
   /**
-   * Image of the scheduler container: a hyperkube build (it runs `/hyperkube <component>`), e.g. a mirror.
+   * Image of the scheduler container: a hyperkube build, e.g. a mirror. The classic profile only.
    * @default - the hyperkube image of `imageRepository` and `kubernetesVersion`
    */
   readonly schedulerImage?: string;
   /**
-   * Image of the kube-proxy container: a hyperkube build (it runs `/hyperkube <component>`), e.g. a mirror.
+   * Image of the kube-proxy container: a hyperkube build, e.g. a mirror. The classic profile only.
    * @default - the hyperkube image of `imageRepository` and `kubernetesVersion`
    */
   readonly proxyImage?: string;
-  /**
-   * Which design the files follow.
-   * @default ClusterProfile.CLASSIC
-   */
-  readonly profile?: IClusterProfile;
 }
-
 
 /** A row of the seed's `members` head: count, CPUs, RAM in MiB, last octet of the first IP. */
 export type MemberRow = readonly [count: number, cpus: number, memoryMb: number, firstIp: number];
@@ -85,10 +56,17 @@ export interface MembersHead {
 }
 
 /**
- * The root of the tree: one Vagrant cluster. Tiers are added as children;
- * `synth()` writes every file the cluster needs into `outdir`.
+ * The interface of the VirtualBox host-only network in every VM of a box: eth0 is
+ * VirtualBox's NAT, with the same 10.0.2.15 on every VM.
  */
-export class VagrantCluster extends Construct implements IVagrantfileSource, IWarningSource {
+const HOST_ONLY_INTERFACE = 'eth1';
+
+/**
+ * The root of the tree for the Vagrant target: VirtualBox VMs on one host,
+ * on a host-only network. Tiers and add-ons are added as children; `synth()`
+ * writes every file the cluster needs into `outdir`, the Vagrantfile among them.
+ */
+export class VagrantCluster extends Cluster {
   /**
    * The seed's configuration head in one call: an `etcd` peer tier and a `node`
    * tier sized by the rows.
@@ -105,73 +83,34 @@ export class VagrantCluster extends Construct implements IVagrantfileSource, IWa
     return cluster;
   }
 
-  public readonly outdir: string;
-  public readonly prefix: string;
-  public readonly ipRange: string;
-  public readonly serviceIpRange: string;
-  public readonly kubernetesVersion: string;
-  public readonly imageRepository: string;
-  /** Per-component image overrides, by container name (`apiserver`, `controller-manager`, `scheduler`, `proxy`). */
-  public readonly componentImages: Readonly<Record<string, string>>;
-  public readonly profile: IClusterProfile;
-  /**
-   * Problems with the props as given. Profiles add nothing derived from props
-   * that are wrong, so that each mistake is reported once, at its source.
-   */
-  public readonly propsProblems: string[];
+  private readonly props: VagrantClusterProps;
 
   constructor(props: VagrantClusterProps = {}) {
-    super(undefined as unknown as Construct, 'cluster');
-    props = props ?? {};
-    this.outdir = props.outdir ?? 'dist.out';
-    this.profile = props.profile ?? ClusterProfile.CLASSIC;
-    const defaults = this.profile.defaults;
-    this.prefix = props.prefix ?? defaults.prefix;
-    this.ipRange = props.ipRange ?? defaults.ipRange;
-    this.serviceIpRange = props.serviceIpRange ?? defaults.serviceIpRange;
-    this.kubernetesVersion = props.kubernetesVersion ?? defaults.kubernetesVersion;
-    this.imageRepository = props.imageRepository ?? defaults.imageRepository;
-    const overrides: Array<[string, string | undefined]> = [
-      ['apiserver', props.apiServerImage], ['controller-manager', props.controllerManagerImage],
-      ['scheduler', props.schedulerImage], ['proxy', props.proxyImage],
-    ];
-    this.componentImages = Object.fromEntries(overrides.filter((o): o is [string, string] => o[1] !== undefined));
-    this.propsProblems = schemaProblems(propsSchema, props ?? {}, ProblemStyle.PROPERTY);
-    new Vagrantfile(this, 'Vagrantfile', this);
-    this.node.addValidation({ validate: () => [...this.propsProblems, ...this.validateCluster()] });
-    this.profile.populateCluster(this);
+    super('cluster', props, ClusterProfile.CLASSIC);
+    this.props = props ?? {};
+    this.node.addValidation({ validate: () => schemaProblems(propsSchema, this.props, ProblemStyle.PROPERTY) });
   }
 
-  /** The tiers, in the order they were added. */
-  public get tiers(): MachineTier<VagrantMachine>[] {
-    return this.node.children.filter((child): child is MachineTier<VagrantMachine> => child instanceof MachineTier);
+  /** First three octets of the host-only network. */
+  public get prefix(): string {
+    return this.props.prefix ?? this.profile.defaults.prefix;
   }
 
-  /** Every VM, tier by tier. */
-  public get machines(): VagrantMachine[] {
-    return this.tiers.flatMap(tier => tier.machines);
-  }
-
+  /** The box every VM boots, the profile's. */
   public get box(): VagrantBox {
-    return this.profile.box;
+    return this.profile.vagrantBox;
   }
 
-  /** The Vagrantfile header: what this cluster is. */
-  public get summary(): string[] {
-    return [
-      `Profile: ${this.profile.name}. Box: ${this.box.description}.`,
-      `Kubernetes ${this.kubernetesVersion}. Host network ${this.prefix}.0/24, pods ${this.ipRange}, services ${this.serviceIpRange}.`,
-      ...this.machines.map(m => `${m.hostname.padEnd(10)} ${m.ip.padEnd(15)} ${m.cpus} CPU ${m.memoryMb} MiB ${Object.entries(m.labels).map(([k, v]) => `${k}=${v}`).join(',')}`),
-    ];
-  }
-
-  /**
-   * Validates the whole tree, renders every file, checks them, and writes them
-   * atomically into `outdir` with a manifest.json. Throws a ValidationError
-   * listing every problem (nothing is written then).
-   */
-  public synth(): SynthManifest {
-    return synthesizeTree(this, this.outdir);
+  /** Sizes past the end of the /24: the last VM must be .254 at most. */
+  public tierProblems(tier: IConstruct): string[] {
+    if (!MachineTier.isMachineTier(tier)) { return []; }
+    const { count, firstIp } = tier.sizing;
+    const whole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
+    if (whole(count, 1, 254) && whole(firstIp, 1, 254) && firstIp + count - 1 > 254) {
+      const network = this.hostNetwork ?? `${this.prefix}.0/24`;
+      return [`firstIp ${firstIp} + count ${count} runs past .254 of ${network} (the last VM would be .${firstIp + count - 1}); lower firstIp or count`];
+    }
+    return [];
   }
 
   public warnings(): string[] {
@@ -182,50 +121,39 @@ export class VagrantCluster extends Construct implements IVagrantfileSource, IWa
       + `VirtualBox 6.1.28 and later refuse it unless /etc/vbox/networks.conf has the line '* ${this.prefix}.0/24'`];
   }
 
-  /** @internal synth with writer hooks, for crash tests. */
-  public _synthWithHooks(outdir: string, hooks: WriterHooks): SynthManifest {
-    return synthesizeTree(this, outdir, { hooks, printWarnings: false });
+  protected get hostNetwork(): string | undefined {
+    return typeof this.prefix === 'string' && isNetworkPrefix(this.prefix) ? `${this.prefix}.0/24` : undefined;
   }
 
-  private validateCluster(): string[] {
-    const problems: string[] = typeof this.kubernetesVersion === 'string' ? [...this.profile.validateCluster(this)] : [];
-    // Malformed values were reported by the props schema; only well-formed ones are compared here.
-    const ranges: Array<[string, Cidr]> = [];
-    if (isNetworkPrefix(this.prefix)) {
-      ranges.push([`host network ${this.prefix}.0/24`, prefixCidr(this.prefix)]);
-    }
-    for (const [name, text] of [['ipRange', this.ipRange], ['serviceIpRange', this.serviceIpRange]] as const) {
-      const cidr = parseCidr(text);
-      if (cidr) {
-        ranges.push([`${name} ${text}`, cidr]);
-      } else if (hasHostBits(text)) {
-        problems.push(`${name} ${text} has host bits set; expected the network address of the range (e.g. '10.11.0.0/16')`);
-      }
-    }
-    for (let i = 0; i < ranges.length; i++) {
-      for (let j = i + 1; j < ranges.length; j++) {
-        if (cidrsOverlap(ranges[i][1], ranges[j][1])) {
-          problems.push(`${ranges[i][0]} overlaps ${ranges[j][0]}; expected disjoint ranges`);
-        }
-      }
-    }
-    const tiers = this.tiers;
-    if (!tiers.some(tier => tier instanceof EtcdPeerTier)) { problems.push('has no EtcdPeerTier; expected at least one etcd peer'); }
-    if (!tiers.some(tier => tier instanceof KubeNodeTier)) { problems.push('has no KubeNodeTier; expected at least one node'); }
-    const byIp = new Map<string, string>();
-    const byName = new Map<string, string>();
-    for (const machine of this.machines) {
-      const earlierIp = byIp.get(machine.ip);
-      if (earlierIp) {
-        problems.push(`${machine.node.path} and ${earlierIp} both use ${machine.ip}; expected one address per VM`);
-      }
-      byIp.set(machine.ip, machine.node.path);
-      const earlierName = byName.get(machine.hostname);
-      if (earlierName) {
-        problems.push(`${machine.node.path} and ${earlierName} are both named ${machine.hostname}; expected unique machine names`);
-      }
-      byName.set(machine.hostname, machine.node.path);
-    }
-    return problems;
+  protected get nodeInterface(): string {
+    return HOST_ONLY_INTERFACE;
+  }
+
+  protected get givenProps(): Readonly<Record<string, unknown>> {
+    return this.props as Record<string, unknown>;
+  }
+
+  protected get componentImages(): Readonly<Record<string, string>> {
+    const overrides: Array<[string, string | undefined]> = [
+      ['apiserver', this.props.apiServerImage], ['controller-manager', this.props.controllerManagerImage],
+      ['scheduler', this.props.schedulerImage], ['proxy', this.props.proxyImage],
+    ];
+    return Object.fromEntries(overrides.filter((o): o is [string, string] => typeof o[1] === 'string'));
+  }
+
+  /** `<tier>-NN` on `<prefix>.<firstIp + i>`; none while the prefix or the sizing is not usable. */
+  protected planTier(tier: MachineTier): PlannedMachine[] {
+    const { cpus, memoryMb, firstIp } = tier.sizing;
+    if (!this.hostNetwork || !Number.isInteger(firstIp)) { return []; }
+    return Array.from({ length: tier.machineCount }, (_, i) => ({
+      hostname: machineName(tier.node.id, i),
+      ip: `${this.prefix}.${firstIp + i}`,
+      cpus,
+      memoryMb,
+    }));
+  }
+
+  protected bindTarget(output: ClusterOutput, model: ClusterModel): void {
+    new Vagrantfile(output, 'Vagrantfile', { model, box: this.box, output });
   }
 }

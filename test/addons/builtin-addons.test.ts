@@ -8,10 +8,10 @@ import { flatcarWithAddonCluster } from '../../examples/flatcar-with-addon';
 import {
   APPLY_ADDONS, APPLY_ADDONS_UNIT, CNI_PLUGINS, CNI_PLUGINS_UNIT, CONTROL_PLANE_TAINT, COREDNS_VERSIONS, CloudConfig, ClusterProfile,
   EtcdPeerTier, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, FLATCAR_RELEASES, INSTALL_CNI_PLUGINS, INSTALL_KUBECTL, KubeNodeTier,
-  KubernetesVersion, StaticPod, VagrantCluster, VagrantClusterProps,
+  KubernetesVersion, StaticPod, ValidationError, VagrantCluster, VagrantClusterProps,
 } from '../../lib';
 import { cidrsOverlap, nthAddress, parseCidr } from '../../lib/cluster/ipv4';
-import { yaml11 } from '../support/fixtures';
+import { problemsOf, yaml11 } from '../support/fixtures';
 
 /** A Flatcar cluster with other ranges, prefix and sizes than the example. */
 function otherFlatcar(props: VagrantClusterProps = {}, profile = ClusterProfile.flatcar({ pkiDir: '/nonexistent/never-prepared' })): VagrantCluster {
@@ -23,7 +23,7 @@ function otherFlatcar(props: VagrantClusterProps = {}, profile = ClusterProfile.
 
 /** The static (key-free) cloud-config of every node, by hostname. */
 function nodeConfigs(cluster: VagrantCluster): Record<string, any> {
-  return Object.fromEntries(cluster.node.findAll().filter(CloudConfig.isCloudConfig)
+  return Object.fromEntries(cluster.bind().node.findAll().filter(CloudConfig.isCloudConfig)
     .filter(c => /node-|worker-/.test(c.node.scope!.node.id))
     .map(c => [c.node.scope!.node.id, c.config]));
 }
@@ -118,7 +118,7 @@ describe('built-in add-ons of the Flatcar profile', () => {
         const netConf = JSON.parse(find(objectsOf(addonsOf(cluster).flannel), 'ConfigMap').data['net-conf.json']);
         expect(netConf).to.deep.equal({ Network: cluster.ipRange, EnableNFTables: false, Backend: { Type: 'vxlan' } });
         expect(cidrsOverlap(parseCidr(netConf.Network)!, parseCidr(cluster.serviceIpRange)!)).to.equal(false);
-        const controllerManager = cluster.node.findAll().find((c): c is StaticPod => c instanceof StaticPod && c.node.id === 'kube-controller-manager')!;
+        const controllerManager = cluster.bind().node.findAll().find((c): c is StaticPod => c instanceof StaticPod && c.node.id === 'kube-controller-manager')!;
         const flags = (controllerManager.toManifest() as any).spec.containers[0].command;
         expect(flags).to.include.members(['--allocate-node-cidrs=true', `--cluster-cidr=${netConf.Network}`]);
         const proxyConfig = yaml11(find(objectsOf(addonsOf(cluster)['kube-proxy']), 'ConfigMap').data['config.conf']);
@@ -276,10 +276,10 @@ describe('built-in add-ons of the Flatcar profile', () => {
 
   describe('validation', () => {
     it('fails when the pod network cannot hold a /24 per node', () => {
-      expect(otherFlatcar({ ipRange: '10.244.0.0/23' }).node.validate()).to.include(
-        'ipRange 10.244.0.0/23 holds 2 node pod range(s) of /24, but the cluster has 3 nodes; expected a range of /22 or larger');
-      expect(otherFlatcar({ ipRange: '10.244.0.0/25' }).node.validate()[0]).to.contain('holds 0 node pod range(s)');
-      expect(otherFlatcar({ ipRange: '10.244.0.0/22' }).node.validate()).to.deep.equal([]);
+      expect(problemsOf(() => otherFlatcar({ ipRange: '10.244.0.0/23' }).model())).to.deep.equal([
+        'ipRange 10.244.0.0/23 holds 2 node pod range(s) of /24, but the cluster has 3 nodes; expected a range of /22 or larger']);
+      expect(problemsOf(() => otherFlatcar({ ipRange: '10.244.0.0/25' }).model())[0]).to.contain('holds 0 node pod range(s)');
+      expect(problemsOf(() => otherFlatcar({ ipRange: '10.244.0.0/22' }).model())).to.deep.equal([]);
     });
 
     it('fails when an unpinned release has no kubectl checksum, and accepts one given', () => {
@@ -299,7 +299,7 @@ describe('built-in add-ons of the Flatcar profile', () => {
         ClusterProfile.flatcar({ pkiDir: '/x', kubeletSha256: sha, kubectlSha256: sha, ...options }));
       expect(old({}).node.validate()).to.deep.equal([
         'kubernetesVersion 1.31.4 has no pinned CoreDNS version; expected a minor of 1.32, 1.33, 1.34, 1.35, or set coreDnsImage']);
-      expect(Object.keys(addonsOf(old({})))).to.deep.equal([]);
+      expect(() => old({}).bind(), 'no add-on is bound for a release the profile refuses').to.throw(ValidationError);
       expect(old({ coreDnsImage: 'registry.k8s.io/coredns/coredns:v1.11.3' }).node.validate()).to.deep.equal([]);
     });
   });

@@ -19,7 +19,7 @@ const afterClassic = cdk8sModules();
 const { flatcarCluster } = require('./examples/flatcar');
 const unused = path.join(os.tmpdir(), 'cdk-vagrant-kubernetes-tree-only');
 const flatcar = flatcarCluster(path.join(unused, 'out'), path.join(unused, 'pki'), '192.168.56');
-const addons = flatcar.node.findAll().filter(lib.Addon.isAddon).map(addon => addon.node.id);
+const addons = flatcar.bind().node.findAll().filter(lib.Addon.isAddon).map(addon => addon.node.id);
 const afterFlatcar = cdk8sModules();
 console.log(JSON.stringify({ afterLoad, files, afterClassic, addons, afterFlatcar }));
 `;

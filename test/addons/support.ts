@@ -65,7 +65,7 @@ export function tolerates(toleration: any, taint: Taint): boolean {
 
 /** Every add-on of a tree, by id. */
 export function addonsOf(cluster: VagrantCluster): Record<string, Addon> {
-  return Object.fromEntries(cluster.node.findAll().filter(Addon.isAddon).map(addon => [addon.node.id, addon]));
+  return Object.fromEntries([...cluster.bind().node.findAll(), ...cluster.node.findAll()].filter(Addon.isAddon).map(addon => [addon.node.id, addon]));
 }
 
 /** The objects of an add-on as written and read back by a YAML 1.1 reader. */

@@ -9,15 +9,15 @@ describe('EtcdPeerTier', () => {
     expect(etcd.peers.map(p => [p.hostname, p.ip])).to.deep.equal([
       ['etcd-01', '10.10.10.11'], ['etcd-02', '10.10.10.12'], ['etcd-03', '10.10.10.13'],
     ]);
-    expect(etcd.clientUrls).to.deep.equal(['http://10.10.10.11:2379', 'http://10.10.10.12:2379', 'http://10.10.10.13:2379']);
-    expect(etcd.peerUrls[2]).to.equal('http://10.10.10.13:2380');
   });
 
-  it('builds the initial-cluster string from every peer', () => {
+  it('gives the model the client URLs and the initial-cluster string of every peer, in the profile\'s scheme', () => {
     const cluster = new VagrantCluster();
     const etcd = new EtcdPeerTier(cluster, 'etcd');
     new KubeNodeTier(cluster, 'node', { etcd });
-    expect(etcd.initialCluster).to.equal(
+    const { endpoints } = cluster.model();
+    expect(endpoints.etcdClients).to.deep.equal(['http://10.10.10.11:2379', 'http://10.10.10.12:2379', 'http://10.10.10.13:2379']);
+    expect(endpoints.etcdInitialCluster).to.equal(
       'etcd-01=http://10.10.10.11:2380,etcd-02=http://10.10.10.12:2380,etcd-03=http://10.10.10.13:2380');
   });
 
@@ -43,6 +43,6 @@ describe('EtcdPeerTier', () => {
     const cluster = otherCluster();
     const etcd = cluster.node.findChild('kv') as EtcdPeerTier;
     expect(etcd.peers.map(p => p.hostname)).to.deep.equal(['kv-01', 'kv-02', 'kv-03', 'kv-04', 'kv-05']);
-    expect(etcd.initialCluster.split(',')[4]).to.equal('kv-05=http://192.168.56.25:2380');
+    expect(cluster.model().endpoints.etcdInitialCluster.split(',')[4]).to.equal('kv-05=http://192.168.56.25:2380');
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { KubeNodeTier, KubeRole, Testing } from '../../lib';
+import { KubeNodeTier, NodeRole, Testing } from '../../lib';
 import { otherCluster, seedFiles, yaml11 } from '../support/fixtures';
 
 describe('KubeNodeTier', () => {
@@ -10,7 +10,8 @@ describe('KubeNodeTier', () => {
     const cluster = otherCluster();
     const tier = cluster.node.findChild('worker') as KubeNodeTier;
     expect(tier.master?.hostname).to.equal('worker-01');
-    expect(tier.master?.role).to.equal(KubeRole.MASTER);
+    expect(tier.master?.role).to.equal(NodeRole.CONTROL_PLANE);
+    expect(tier.minions.every(m => m.role === NodeRole.WORKER)).to.equal(true);
     expect(tier.masterIp).to.equal('192.168.56.51');
     expect(tier.minions.map(m => m.hostname)).to.deep.equal(['worker-02', 'worker-03', 'worker-04', 'worker-05', 'worker-06']);
   });

@@ -15,7 +15,7 @@ import { ProcessGroup, tail } from './support/processes';
 import { SynthesizedCluster, synthesizeInto } from './support/synthesized';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, skipOrFail } from './support/tools';
 import { flatcarCluster } from '../../examples/flatcar';
-import { CertificateSpec, ClusterPki, Pki, PkiSpec } from '../../lib';
+import { CertificateSpec, Pki, PkiSpec, pkiSpec } from '../../lib';
 import { yaml11 } from '../support/fixtures';
 import { flatcarPkiCopy } from '../support/flatcar';
 
@@ -83,7 +83,7 @@ describe('integration: TLS as OpenSSL and kubectl see the Flatcar PKI', function
     work = makeTempDir('flatcar-tls');
     pkiDir = flatcarPkiCopy(PREFIX);
     synthesized = synthesizeInto(path.join(work, 'out'), outdir => flatcarCluster(outdir, pkiDir, PREFIX));
-    spec = (synthesized.cluster.node.findChild('pki') as ClusterPki).spec();
+    spec = pkiSpec(synthesized.cluster.model());
     server = assertLoopback(yaml11(synthesized.files['admin.kubeconfig']).clusters[0].cluster.server);
   });
 

@@ -48,7 +48,7 @@ describe('integration: the static pods validate against the Kubernetes Pod schem
 
   it('validates the three control-plane pods of the Flatcar example, as written', () => {
     // A static pod's file holds no key material: it renders without the PKI.
-    const pods = flatcarTree().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
+    const pods = flatcarTree().bind().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
     const manifests = pods.map(pod => [pod.filePath, yaml11(pod.renderFile().content)] as const);
     expect(manifests.map(([file]) => file)).to.deep.equal([
       'pods/control-plane/kube-apiserver.yaml', 'pods/control-plane/kube-controller-manager.yaml', 'pods/control-plane/kube-scheduler.yaml',
@@ -64,7 +64,7 @@ describe('integration: the static pods validate against the Kubernetes Pod schem
   });
 
   it('fails when a Flatcar pod\'s hostPath volume has a type Kubernetes does not know', () => {
-    const [apiServer] = flatcarTree().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
+    const [apiServer] = flatcarTree().bind().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
     const manifest = yaml11(apiServer.renderFile().content);
     manifest.spec.volumes[0].hostPath.type = 'Folder';
     expect(podProblem(manifest)).to.contain('hostPath/type must be equal to one of the allowed values');

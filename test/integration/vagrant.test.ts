@@ -107,6 +107,7 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
   function expectMatchesTree(label: string, synthesized: SynthesizedCluster): void {
     const { cluster, outdir } = synthesized;
     const { machines, problems, root } = dump(label);
+    const bound = cluster.bind();
     expect(problems).to.deep.equal([]);
     expect(fs.realpathSync(root)).to.equal(fs.realpathSync(outdir));
     expect(machines.map(m => m.name)).to.deep.equal(cluster.machines.map(m => m.hostname));
@@ -121,18 +122,19 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
       // Upload the machine's own user-data, then move it where coreos-cloudinit reads it.
       expect(loaded.provisioners.map(p => p.type), where).to.deep.equal(['file', 'shell']);
       const [upload, move] = loaded.provisioners;
-      expect(upload.source, where).to.equal(machine.userData!.filePath);
-      expect(upload.source_path, where).to.equal(path.join(root, machine.userData!.filePath));
+      const delivery = bound.deliveryTo(machine);
+      expect(upload.source, where).to.equal(delivery.userData!.filePath);
+      expect(upload.source_path, where).to.equal(path.join(root, delivery.userData!.filePath));
       expect(fs.readFileSync(upload.source_path!, 'utf-8'), where).to.contain(`\nhostname: ${machine.hostname}\n`);
       expect(move.inline, where).to.equal(`mv ${upload.destination} ${cluster.box.userDataPath}`);
       expect(move.privileged, where).to.equal(true);
 
       // The default /vagrant share stays off (no guest additions); the role's pods are rsynced.
       expect(loaded.synced_folders.filter(f => f.disabled).map(f => f.guest), where).to.deep.equal(['/vagrant']);
-      expect(loaded.synced_folders.filter(f => !f.disabled), where).to.deep.equal(machine.syncedFolders.map(folder => ({
-        host: folder.hostPath,
-        host_path: path.join(root, folder.hostPath),
-        guest: folder.guestPath,
+      expect(loaded.synced_folders.filter(f => !f.disabled), where).to.deep.equal(delivery.folders.map(folder => ({
+        host: folder.source,
+        host_path: path.join(root, folder.source),
+        guest: folder.target,
         type: 'rsync',
         disabled: false,
       })));

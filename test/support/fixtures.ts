@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { EtcdPeerTier, KubeNodeTier, Testing, VagrantCluster, VagrantClusterProps } from '../../lib';
+import { EtcdPeerTier, KubeNodeTier, Testing, ValidationError, VagrantCluster, VagrantClusterProps } from '../../lib';
 import { defaultCluster } from '../../examples/default';
 
 /** The seed cluster rendered in memory: `{ path: content }`. */
@@ -23,4 +23,17 @@ export function otherCluster(props: VagrantClusterProps = {}): VagrantCluster {
 /** Parses YAML the way coreos-cloudinit and the kubelet of the era do: YAML 1.1. */
 export function yaml11(text: string): any {
   return parse(text, { version: '1.1' });
+}
+
+/** The messages of the ValidationError that `act` throws, or an empty list when it throws none. */
+export function problemsOf(act: () => unknown): string[] {
+  try {
+    act();
+    return [];
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      return error.problems.map(problem => problem.message);
+    }
+    throw error;
+  }
 }

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { yaml11 } from './fixtures';
 import { flatcarCluster } from '../../examples/flatcar';
-import { ClusterPki, Pki, WriteFile } from '../../lib';
+import { Pki, WriteFile, pkiSpec } from '../../lib';
 
 /** The prefix of examples/flatcar.ts. */
 export const FLATCAR_PREFIX = '192.168.56';
@@ -36,7 +36,7 @@ export function flatcarTree(prefix: string = FLATCAR_PREFIX) {
 
 /** The PKI spec of examples/flatcar.ts with this prefix, as its ClusterPki computes it. */
 export function flatcarPkiSpec(prefix: string) {
-  return (flatcarTree(prefix).node.findChild('pki') as ClusterPki).spec();
+  return pkiSpec(flatcarTree(prefix).model());
 }
 
 /**

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { Construct } from 'constructs';
 import {
-  EtcdPeerTier, ExecCommand, FleetUnit, HyperkubePod, KubeNodeTier, SystemdUnit, ValidationError, VagrantCluster, VagrantClusterProps,
+  EtcdPeerTier, ExecCommand, FleetUnit, fleetMachine, HyperkubePod, KubeNodeTier, SystemdUnit, ValidationError, VagrantCluster, VagrantClusterProps,
 } from '../../lib';
 import { defaultCluster } from '../../examples/default';
 import { snapshot, tempDir } from '../support/snapshot';
@@ -31,6 +31,9 @@ function seedWith(outdir: string, add: (nodes: KubeNodeTier) => void): VagrantCl
   add(cluster.node.findChild('node') as KubeNodeTier);
   return cluster;
 }
+
+/** The nodes of a tier as fleet sees them. */
+const fleetOf = (tier: KubeNodeTier) => ({ fleetMachines: tier.nodes.map(fleetMachine) });
 
 const unit = (description = 'x') => SystemdUnit.of(
   { name: 'Unit', directives: [['Description', description]] },
@@ -65,7 +68,7 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'etcd count is 0', build: o => seed(o, {}, { etcd: { count: 0 } }), problems: [['cluster/etcd', 'count is 0', 'from 1 to 254']] },
   { name: 'etcd count is 1.5', build: o => seed(o, {}, { etcd: { count: 1.5 } }), problems: [['cluster/etcd', 'count is 1.5', 'whole number']] },
   { name: 'etcd count is a string', build: o => seed(o, {}, { etcd: { count: '3' } }), problems: [['cluster/etcd', 'count is "3"', 'whole number']] },
-  { name: 'the node tier has only the master', build: o => seed(o, {}, { node: { count: 1 } }), problems: [['cluster/node', 'count 1 leaves no minion', 'at least 2 nodes']] },
+  { name: 'the node tier has only the master', build: o => seed(o, {}, { node: { count: 1 } }), problems: [['cluster/node', 'count 1 leaves no worker', 'node-01 is the control plane', 'at least 2 nodes']] },
   { name: 'node cpus is 0', build: o => seed(o, {}, { node: { cpus: 0 } }), problems: [['cluster/node', 'cpus is 0', 'from 1 to 64']] },
   { name: 'node cpus is 65', build: o => seed(o, {}, { node: { cpus: 65 } }), problems: [['cluster/node', 'cpus is 65', 'from 1 to 64']] },
   { name: 'node memoryMb is 64', build: o => seed(o, {}, { node: { memoryMb: 64 } }), problems: [['cluster/node', 'memoryMb is 64', 'from 128']] },
@@ -113,16 +116,16 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'the members head has an extra row', build: o => VagrantCluster.fromMembers({ etcd: [3, 1, 256, 11], node: [4, 2, 2048, 100], master: [1, 1, 1, 1] } as any, { outdir: o }), problems: [['cluster', "members: has unknown key 'master'", 'etcd, node']] },
   { name: 'a members cell is a string', build: o => VagrantCluster.fromMembers({ etcd: [3, 1, 256, 11], node: ['4', 2, 2048, 100] } as any, { outdir: o }), problems: [['cluster', 'members: node[0] is "4"', 'count, a number'], ['cluster/node', 'count is "4"']] },
   // fleet units and pods that users add
-  { name: 'a fleet unit matches no machine', build: o => seedWith(o, t => new FleetUnit(t, 'db', { unit: unit(), xFleet: { machineMetadata: ['kube=db'] }, machines: t })), problems: [['cluster/node/db', 'kube=db matches no machine', 'db.service']] },
-  { name: 'a non-global fleet unit matches four machines', build: o => seedWith(o, t => new FleetUnit(t, 'any', { unit: unit(), xFleet: { machineMetadata: ['core=node'] }, machines: t })), problems: [['cluster/node/any', 'matches 4 machines', 'node-01, node-02, node-03, node-04', 'exactly one']] },
-  { name: 'a global fleet unit also names MachineOf', build: o => seedWith(o, t => new FleetUnit(t, 'g', { unit: unit(), xFleet: { global: true, machineMetadata: ['kube=minion'], machineOf: 'x.service' }, machines: t })), problems: [['cluster/node/g', 'Global=true goes only with MachineMetadata and Conflicts', 'MachineOf']] },
-  { name: 'a fleet unit has Replaces with Conflicts', build: o => seedWith(o, t => new FleetUnit(t, 'r', { unit: unit(), xFleet: { machineMetadata: ['kube=master'], replaces: ['a.service'], conflicts: ['b.service'] }, machines: t })), problems: [['cluster/node/r', 'Replaces goes with neither Global nor Conflicts']] },
-  { name: 'a fleet unit description has a newline', build: o => seedWith(o, t => new FleetUnit(t, 'nl', { unit: unit('a\nExecStartPre=/bin/rm -rf /'), xFleet: { machineMetadata: ['kube=master'] }, machines: t })), problems: [['cluster/node/nl', '[Unit] Description has a line break', 'expected one line']] },
-  { name: 'a fleet unit\'s metadata is not key=value', build: o => seedWith(o, t => new FleetUnit(t, 'm', { unit: unit(), xFleet: { machineMetadata: ['kube'] }, machines: t })), problems: [['cluster/node/m', 'xFleet.machineMetadata[0] is "kube"', 'key=value']] },
-  { name: 'a fleet unit id has a space', build: o => seedWith(o, t => new FleetUnit(t, 'my unit', { unit: unit(), xFleet: { machineMetadata: ['kube=master'] }, machines: t })), problems: [['cluster/node/my unit', "id 'my unit'", 'systemd unit name']] },
-  { name: 'a fleet unit runs a relative program', build: o => seedWith(o, t => new FleetUnit(t, 'rel', { unit: SystemdUnit.of({ name: 'Service', directives: [['ExecStart', ExecCommand.of('kubelet')]] }), xFleet: { machineMetadata: ['kube=master'] }, machines: t })), problems: [['cluster/node/rel', 'ExecStart runs "kubelet"', 'absolute program path']] },
-  { name: 'a fleet unit has an unknown section', build: o => seedWith(o, t => new FleetUnit(t, 's', { unit: SystemdUnit.of({ name: 'Servce', directives: [['ExecStart', '/bin/true']] }), xFleet: { machineMetadata: ['kube=master'] }, machines: t })), problems: [['cluster/node/s', 'section [Servce] is unknown', 'Service']] },
-  { name: 'a second kubelet-master unit writes the same file', build: o => seedWith(o, t => new FleetUnit(new Construct(t, 'again'), 'kubelet-master', { unit: unit(), xFleet: { machineMetadata: ['kube=master'] }, machines: t })), problems: [['cluster/node/again/kubelet-master', 'writes kube/kubelet-master.service, which cluster/node/kubelet-master writes too']] },
+  { name: 'a fleet unit matches no machine', build: o => seedWith(o, t => new FleetUnit(t, 'db', { unit: unit(), xFleet: { machineMetadata: ['kube=db'] }, machines: fleetOf(t) })), problems: [['cluster/node/db', 'kube=db matches no machine', 'db.service']] },
+  { name: 'a non-global fleet unit matches four machines', build: o => seedWith(o, t => new FleetUnit(t, 'any', { unit: unit(), xFleet: { machineMetadata: ['core=node'] }, machines: fleetOf(t) })), problems: [['cluster/node/any', 'matches 4 machines', 'node-01, node-02, node-03, node-04', 'exactly one']] },
+  { name: 'a global fleet unit also names MachineOf', build: o => seedWith(o, t => new FleetUnit(t, 'g', { unit: unit(), xFleet: { global: true, machineMetadata: ['kube=minion'], machineOf: 'x.service' }, machines: fleetOf(t) })), problems: [['cluster/node/g', 'Global=true goes only with MachineMetadata and Conflicts', 'MachineOf']] },
+  { name: 'a fleet unit has Replaces with Conflicts', build: o => seedWith(o, t => new FleetUnit(t, 'r', { unit: unit(), xFleet: { machineMetadata: ['kube=master'], replaces: ['a.service'], conflicts: ['b.service'] }, machines: fleetOf(t) })), problems: [['cluster/node/r', 'Replaces goes with neither Global nor Conflicts']] },
+  { name: 'a fleet unit description has a newline', build: o => seedWith(o, t => new FleetUnit(t, 'nl', { unit: unit('a\nExecStartPre=/bin/rm -rf /'), xFleet: { machineMetadata: ['kube=master'] }, machines: fleetOf(t) })), problems: [['cluster/node/nl', '[Unit] Description has a line break', 'expected one line']] },
+  { name: 'a fleet unit\'s metadata is not key=value', build: o => seedWith(o, t => new FleetUnit(t, 'm', { unit: unit(), xFleet: { machineMetadata: ['kube'] }, machines: fleetOf(t) })), problems: [['cluster/node/m', 'xFleet.machineMetadata[0] is "kube"', 'key=value']] },
+  { name: 'a fleet unit id has a space', build: o => seedWith(o, t => new FleetUnit(t, 'my unit', { unit: unit(), xFleet: { machineMetadata: ['kube=master'] }, machines: fleetOf(t) })), problems: [['cluster/node/my unit', "id 'my unit'", 'systemd unit name']] },
+  { name: 'a fleet unit runs a relative program', build: o => seedWith(o, t => new FleetUnit(t, 'rel', { unit: SystemdUnit.of({ name: 'Service', directives: [['ExecStart', ExecCommand.of('kubelet')]] }), xFleet: { machineMetadata: ['kube=master'] }, machines: fleetOf(t) })), problems: [['cluster/node/rel', 'ExecStart runs "kubelet"', 'absolute program path']] },
+  { name: 'a fleet unit has an unknown section', build: o => seedWith(o, t => new FleetUnit(t, 's', { unit: SystemdUnit.of({ name: 'Servce', directives: [['ExecStart', '/bin/true']] }), xFleet: { machineMetadata: ['kube=master'] }, machines: fleetOf(t) })), problems: [['cluster/node/s', 'section [Servce] is unknown', 'Service']] },
+  { name: 'a second kubelet-master unit writes the same file', build: o => seedWith(o, t => new FleetUnit(new Construct(t, 'again'), 'kubelet-master', { unit: unit(), xFleet: { machineMetadata: ['kube=master'] }, machines: fleetOf(t) })), problems: [['cluster/node/again/kubelet-master', 'writes kube/kubelet-master.service, which cluster/node/kubelet-master writes too']] },
   { name: 'a pod has no containers', build: o => seedWith(o, t => new HyperkubePod(t, 'empty', { ...pod, containers: [] })), problems: [['cluster/node/empty', 'containers is []', 'at least one container']] },
   { name: 'a container name has capitals', build: o => seedWith(o, t => new HyperkubePod(t, 'p1', { ...pod, containers: [{ ...container, name: 'API_Server' }] })), problems: [['cluster/node/p1', 'containers[0].name is "API_Server"', 'DNS-1123 label']] },
   { name: 'a flag has no leading dashes', build: o => seedWith(o, t => new HyperkubePod(t, 'p2', { ...pod, containers: [{ ...container, flags: ['master=x'] }] })), problems: [['cluster/node/p2', 'containers[0].flags[0] is "master=x"', "'--master=http://127.0.0.1:8080'"]] },

@@ -1,7 +1,8 @@
 import { ClassicRelease } from './releases';
 import { HyperkubeContainer } from './hyperkube-pod';
-import { KubeRole } from '../../cluster/kube-node-tier';
-import { LOCAL_ETCD_URL, httpUrl } from '../../cluster/etcd-urls';
+import { LOCAL_ETCD_URL } from './etcd';
+import { KubeRole } from './fleet-metadata';
+import { httpUrl } from '../../cluster/endpoints';
 import { ExecCommand } from '../../formats/systemd-unit';
 
 /** The API server's insecure port, which the classic design uses everywhere. */

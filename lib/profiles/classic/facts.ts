@@ -1,13 +1,13 @@
-import { EtcdPeerTier } from '../../cluster/etcd-peer-tier';
-import { FleetUnit } from './fleet-unit';
-import { ExecCommand } from '../../formats/systemd-unit';
-import { INSECURE_API_PORT, KUBELET, insecureApiUrl } from './control-plane';
-import { HyperkubePod } from './hyperkube-pod';
-import { KubeNodeTier, KubeRole } from '../../cluster/kube-node-tier';
-import type { VagrantBox } from '../cluster-profile';
-import { inVirtualBoxHostOnlyRange } from '../../cluster/ipv4';
-import type { VagrantCluster } from '../../vagrant/vagrant-cluster';
-import type { VagrantMachine } from '../../vagrant/vagrant-machine';
+import { ClassicComponentSettings, insecureApiUrl, INSECURE_API_PORT } from './control-plane';
+import { FleetMachine, KubeRole, kubeRole, metadataText } from './fleet-metadata';
+import type { FleetUnit } from './fleet-unit';
+import type { HyperkubePod } from './hyperkube-pod';
+import { kubeletNodeName, kubeletRegisters } from './node';
+import type { ClusterModel } from '../../cluster/cluster-model';
+import { rangeInVirtualBoxHostOnlyRange } from '../../cluster/ipv4';
+import { Machine, MachineKind } from '../../cluster/machine';
+import { compareNames } from '../../runbook/wording';
+import type { VagrantBox } from '../../vagrant/vagrant-box';
 
 /**
  * VirtualBox 6.1.28 and later, on Linux and macOS hosts, gives host-only
@@ -136,87 +136,81 @@ export interface ClusterFacts {
 
 /** Something that can say what the running cluster should look like. */
 export interface IClusterFactsSource {
-  /** Reads the tree; called at synth time, when the tree is complete and locked. */
+  /** Called at render time, once the profile is bound. */
   clusterFacts(): ClusterFacts;
 }
 
-/** Reads the facts of a validated classic cluster. Linear in the number of VMs. */
-export function readClassicFacts(cluster: VagrantCluster): ClusterFacts {
-  const tiers = cluster.tiers;
-  const nodeTier = tiers.find((tier): tier is KubeNodeTier => tier instanceof KubeNodeTier);
-  if (!nodeTier || !nodeTier.master) {
-    // Validation rejects a cluster without nodes before anything renders.
-    throw new Error(`${cluster.node.path} has no Kubernetes nodes; validate the tree before rendering`);
-  }
-  const machineTiers = tiers.map(tier => ({
-    name: tier.node.id,
-    machines: tier.machines.map(machine => machineFacts(machine, tier.node.id, tier instanceof EtcdPeerTier)),
+/** What the classic profile bound: the facts its runbook files are rendered from. */
+export interface ClassicBinding {
+  readonly model: ClusterModel;
+  readonly box: VagrantBox;
+  readonly settings: ClassicComponentSettings;
+  /** Every node with its fleet metadata. */
+  readonly fleetMachines: readonly FleetMachine[];
+  /** The kubelet units, in construct order. */
+  readonly units: readonly FleetUnit[];
+  /** The static pods, each with the nodes whose kubelet runs it. */
+  readonly pods: ReadonlyArray<{ readonly pod: HyperkubePod; readonly nodes: readonly Machine[] }>;
+}
+
+/** The facts of a classic cluster, from its model and what the profile bound. Linear in the number of VMs. */
+export function readClassicFacts(binding: ClassicBinding): ClusterFacts {
+  const { model, box, settings } = binding;
+  const fleetMetadata = new Map(binding.fleetMachines.map(machine => [machine.hostname, [...metadataText(machine).split(',')].sort().join(',')]));
+  const machineTiers = model.tiers.map(tier => ({
+    name: tier.id,
+    machines: tier.machines.map(machine => machineFacts(machine, fleetMetadata.get(machine.hostname) ?? '')),
   }));
   const machines = machineTiers.flatMap(tier => tier.machines);
   const byName = new Map(machines.map(machine => [machine.name, machine]));
-  const nodes = nodeTier.nodes;
-  const kubeMachines = nodes.map(node => byName.get(node.hostname)!);
-  const etcdPeers = nodeTier.etcd.peers.map(peer => byName.get(peer.hostname)!);
+  const kubeMachines = model.nodes.map(node => byName.get(node.hostname)!);
+  const etcdPeers = model.etcdPeers.map(peer => byName.get(peer.hostname)!);
 
-  const fleetUnits = nodeTier.node.children.filter((child): child is FleetUnit => child instanceof FleetUnit);
-  const unitFacts = fleetUnits.map(unit => ({
+  const unitFacts = binding.units.map(unit => ({
     name: unit.unitName,
     path: unit.filePath,
     machineMetadata: [...(unit.xFleet.machineMetadata ?? [])],
     global: unit.xFleet.global ?? false,
-    machines: unit.candidates(nodes).map(machine => machine.hostname),
+    machines: unit.candidates(binding.fleetMachines).map(machine => machine.hostname),
   }));
 
-  // Each node's kubelet: the kubelet unit fleet places on it, and the Node name that unit gives it.
-  const kubelets = new Map<string, KubeletIdentity>();
-  for (const unit of fleetUnits) {
-    const command = unit.systemdUnit.values('Service', 'ExecStart').find((value): value is ExecCommand => value instanceof ExecCommand);
-    if (command?.program !== KUBELET) { continue; }
-    for (const node of unit.candidates(nodes)) {
-      kubelets.set(node.hostname, kubeletIdentity(command.args, node));
-    }
-  }
-
-  const pods = nodeTier.node.children.filter(HyperkubePod.isHyperkubePod);
   const staticPods: StaticPodFacts[] = [];
-  const podsByMachine = new Map<string, StaticPodFacts[]>();
-  for (const node of nodes) {
-    const folders = new Set(node.syncedFolders.map(folder => folder.hostPath));
-    const nodeName = kubelets.get(node.hostname)?.nodeName ?? node.hostname;
-    const onNode = pods.filter(pod => folders.has(parentFolder(pod.filePath))).map(pod => {
+  const podsByMachine = new Map<string, StaticPodFacts[]>(model.nodes.map(node => [node.hostname, []]));
+  for (const { pod, nodes } of binding.pods) {
+    for (const node of nodes) {
       const containers = pod.containers.map(container => container.name);
-      return {
+      const facts = {
         podName: pod.podName,
-        mirrorName: `${pod.podName}-${nodeName}`,
+        mirrorName: `${pod.podName}-${kubeletNodeName(node, kubeRole(node))}`,
         machine: node.hostname,
         containers,
         ready: `${containers.length}/${containers.length}`,
       };
-    });
-    podsByMachine.set(node.hostname, onNode);
-    staticPods.push(...onNode);
+      podsByMachine.get(node.hostname)!.push(facts);
+      staticPods.push(facts);
+    }
   }
 
-  const kubeNodes: KubeNodeFacts[] = nodes
-    .filter(node => kubelets.get(node.hostname)?.registers)
-    .map(node => ({ name: kubelets.get(node.hostname)!.nodeName, machine: node.hostname, role: node.role }));
+  const kubeNodes: KubeNodeFacts[] = model.nodes
+    .filter(node => kubeletRegisters(settings, kubeRole(node)))
+    .map(node => ({ name: kubeletNodeName(node, kubeRole(node)), machine: node.hostname, role: kubeRole(node) }));
 
-  const master = byName.get(nodeTier.master.hostname)!;
-  const hostNetwork = `${cluster.prefix}.0/24`;
+  const master = byName.get(model.controlPlanes[0].hostname)!;
+  const hostNetwork = model.networks.host.cidr;
   return {
-    profile: cluster.profile.name,
-    box: cluster.box,
-    vagrantRequirement: `>= ${cluster.box.minVagrantVersion}`,
-    kubernetesVersion: cluster.kubernetesVersion,
-    images: [...new Set(pods.flatMap(podImages))],
+    profile: model.profile,
+    box,
+    vagrantRequirement: `>= ${box.minVagrantVersion}`,
+    kubernetesVersion: model.kubernetesVersion,
+    images: [...new Set(binding.pods.flatMap(({ pod }) => podImages(pod)))],
     hostNetwork,
-    podNetwork: cluster.ipRange,
-    serviceNetwork: cluster.serviceIpRange,
-    networksConfLine: inVirtualBoxHostOnlyRange(cluster.prefix) ? undefined : `* ${hostNetwork}`,
+    podNetwork: model.networks.pods.cidr,
+    serviceNetwork: model.networks.services.cidr,
+    networksConfLine: rangeInVirtualBoxHostOnlyRange(model.networks.host.range) ? undefined : `* ${hostNetwork}`,
     tiers: machineTiers,
     machines,
     etcdPeers,
-    etcdEndpoint: nodeTier.etcd.peers[0].clientUrl,
+    etcdEndpoint: model.endpoints.etcdClients[0],
     kubeMachines,
     master,
     apiServer: insecureApiUrl(master.ip),
@@ -229,39 +223,19 @@ export function readClassicFacts(cluster: VagrantCluster): ClusterFacts {
   };
 }
 
-function machineFacts(machine: VagrantMachine, tier: string, etcdPeer: boolean): MachineFacts {
-  const labels = machine.labels;
-  const role = etcdPeer ? MachineRole.ETCD_PEER : labels.kube === KubeRole.MASTER ? MachineRole.KUBE_MASTER : MachineRole.KUBE_MINION;
+function machineFacts(machine: Machine, fleetMetadata: string): MachineFacts {
+  const role = machine.kind === MachineKind.ETCD_PEER ? MachineRole.ETCD_PEER
+    : kubeRole(machine) === KubeRole.MASTER ? MachineRole.KUBE_MASTER : MachineRole.KUBE_MINION;
   return {
     name: machine.hostname,
     ip: machine.ip,
     cpus: machine.cpus,
     memoryMb: machine.memoryMb,
-    tier,
+    tier: machine.pool,
     role,
     // fleet prints metadata as sorted key=value pairs.
-    fleetMetadata: Object.entries(labels).map(([key, value]) => `${key}=${value}`).sort().join(','),
+    fleetMetadata,
   };
-}
-
-/** The Node name a kubelet uses (for its Node object and its mirror pods), and whether it registers. */
-interface KubeletIdentity {
-  readonly nodeName: string;
-  readonly registers: boolean;
-}
-
-/**
- * Reads a kubelet's identity from its flags. The node name is the
- * `--hostname-override`, else the hostname; the classic units override it with
- * `${COREOS_PUBLIC_IPV4}`, which the CoreOS Vagrant box sets to the host-only
- * address. The kubelet registers unless `--register-node=false` (the classic
- * master before 1.5).
- */
-function kubeletIdentity(args: string[], machine: VagrantMachine): KubeletIdentity {
-  const flag = (name: string) => args.find(arg => arg.startsWith(`${name}=`))?.slice(name.length + 1);
-  const override = flag('--hostname-override');
-  const nodeName = override === undefined ? machine.hostname : override === '${COREOS_PUBLIC_IPV4}' ? machine.ip : override;
-  return { nodeName, registers: flag('--register-node') !== 'false' };
 }
 
 function podImages(pod: HyperkubePod): string[] {
@@ -280,9 +254,4 @@ function unitGlob(paths: string[]): string {
     return paths.join(' ');
   }
   return folders[0] === '' ? '*.service' : `${folders[0]}/*.service`;
-}
-
-/** Byte order, as etcd keys (and so the API server's lists) are sorted. */
-export function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -5,12 +5,12 @@ import { parseUnit } from '../../formats/unit-syntax';
 import { XFleetOptions, checkXFleet, metadataMatches, metadataRequirement, xFleetSection } from './x-fleet';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
-import type { VagrantMachine } from '../../vagrant/vagrant-machine';
+import type { FleetMachine } from './fleet-metadata';
 
-/** Where a fleet unit may be scheduled: the machines of the cluster. */
+/** Where a fleet unit may be scheduled: the machines of the cluster with their fleet metadata. */
 export interface IMachineSource {
-  /** Every VM of the cluster. */
-  readonly machines: VagrantMachine[];
+  /** Every machine fleet runs on. */
+  readonly fleetMachines: readonly FleetMachine[];
 }
 
 /** Props of a {@link FleetUnit}. */
@@ -52,7 +52,7 @@ export class FleetUnit extends Construct implements IFileOwner {
           problems.push(`id '${id}' is not a systemd unit name; expected letters, digits and :_.@- (e.g. kubelet-master)`);
         }
         if (problems.length > 0) { return problems; } // the rest needs well-formed props
-        return [...this.unit.problems(), ...checkXFleet(xFleetSection(this.xFleet).directives as Array<[string, string]>), ...this.validatePlacement(props.machines.machines)];
+        return [...this.unit.problems(), ...checkXFleet(xFleetSection(this.xFleet).directives as Array<[string, string]>), ...this.validatePlacement(props.machines.fleetMachines)];
       },
     });
   }
@@ -67,10 +67,10 @@ export class FleetUnit extends Construct implements IFileOwner {
     return this.unit.withSection(xFleetSection(this.xFleet));
   }
 
-  /** The machines whose labels satisfy MachineMetadata. */
-  public candidates(machines: VagrantMachine[]): VagrantMachine[] {
+  /** The machines whose metadata satisfies MachineMetadata. */
+  public candidates(machines: readonly FleetMachine[]): FleetMachine[] {
     const requirement = metadataRequirement(this.xFleet.machineMetadata ?? []);
-    return machines.filter(machine => metadataMatches(requirement, machine.labels));
+    return machines.filter(machine => metadataMatches(requirement, machine.metadata));
   }
 
   public renderFile(): SynthesizedFile {
@@ -83,7 +83,7 @@ export class FleetUnit extends Construct implements IFileOwner {
     return [...parsed.problems.map(problem => `${file.path}: ${problem}`), ...checkXFleet(xFleet).map(problem => `${file.path}: ${problem}`)];
   }
 
-  private validatePlacement(machines: VagrantMachine[]): string[] {
+  private validatePlacement(machines: readonly FleetMachine[]): string[] {
     const metadata = (this.xFleet.machineMetadata ?? []).join(',') || '(none)';
     const matched = this.candidates(machines);
     if (matched.length === 0) {

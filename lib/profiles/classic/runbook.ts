@@ -32,7 +32,7 @@ export interface RunbookProps {
  */
 export class Runbook extends Construct implements IFileOwner {
   public readonly filePath: string;
-  private readonly source: IClusterFactsSource;
+  public readonly source: IClusterFactsSource;
   private readonly verifyScript: string;
   private readonly pictures: string[];
 

@@ -1,19 +1,18 @@
-import { ClusterFacts, IClusterFactsSource, MachineFacts, MachineRole, readClassicFacts } from './facts';
+import { ClassicBinding, ClusterFacts, IClusterFactsSource, MachineFacts, MachineRole, readClassicFacts } from './facts';
 import { ITopologySource, TopologyLayer, TopologyModel } from '../../runbook/topology-layout';
 import { count } from '../../runbook/wording';
-import type { VagrantCluster } from '../../vagrant/vagrant-cluster';
 
 /**
  * What the classic profile's runbook files are rendered from: the facts of
  * the cluster, and the picture of it (etcd2 peers; nodes with their static
- * pod, kubelet, fleet and etcd2 proxy). Reads the tree only when asked, at
- * synth time, so the files see every tier added after the cluster.
+ * pod, kubelet, fleet and etcd2 proxy). Reads the binding when asked, at
+ * render time, when the profile has bound every unit and pod.
  */
 export class ClassicRunbookSource implements IClusterFactsSource, ITopologySource {
-  constructor(private readonly cluster: VagrantCluster) {}
+  constructor(private readonly binding: () => ClassicBinding) {}
 
   public clusterFacts(): ClusterFacts {
-    return readClassicFacts(this.cluster);
+    return readClassicFacts(this.binding());
   }
 
   public topology(): TopologyModel {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { ClusterFacts, IClusterFactsSource, compareNames } from './facts';
+import { ClusterFacts, IClusterFactsSource } from './facts';
+import { compareNames } from '../../runbook/wording';
 import { PASS_FAIL_FUNCTIONS, shellWord, shellWords } from '../../formats/posix-shell';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
 

@@ -96,6 +96,6 @@ export function metadataRequirement(pairs: readonly string[]): Map<string, Set<s
 }
 
 /** Whether a machine with these labels satisfies a metadata requirement. */
-export function metadataMatches(requirement: Map<string, Set<string>>, labels: Record<string, string>): boolean {
+export function metadataMatches(requirement: Map<string, Set<string>>, labels: Readonly<Record<string, string>>): boolean {
   return [...requirement].every(([key, values]) => labels[key] !== undefined && values.has(labels[key]));
 }

@@ -1,5 +1,6 @@
-import { EtcdPeer, EtcdPeerTier } from '../../cluster/etcd-peer-tier';
-import { ETCD_CLIENT_PORT, ETCD_PEER_PORT } from '../../cluster/etcd-urls';
+import type { ClusterModel } from '../../cluster/cluster-model';
+import { ETCD_CLIENT_PORT, ETCD_PEER_PORT, httpsUrl } from '../../cluster/endpoints';
+import type { Machine } from '../../cluster/machine';
 import { ExecCommand, SystemdUnit } from '../../formats/systemd-unit';
 
 /** Where an etcd member of the Flatcar profile keeps its TLS files, in the VM. */
@@ -9,13 +10,8 @@ export const ETCD_ENV_FILE = '/etc/etcd/etcd.env';
 /** The member's data folder. */
 export const ETCD_DATA_DIR = '/var/lib/etcd';
 
-/** `https://ip:port`. */
-export function httpsUrl(host: string, port: number): string {
-  return `https://${host}:${port}`;
-}
-
 /** The client URL of a TLS member. */
-export function etcdTlsClientUrl(peer: EtcdPeer): string {
+export function etcdTlsClientUrl(peer: Machine): string {
   return httpsUrl(peer.ip, ETCD_CLIENT_PORT);
 }
 
@@ -24,7 +20,7 @@ export function etcdTlsClientUrl(peer: EtcdPeer): string {
  * client-certificate auth on both, listening on its host-only address only.
  * @see https://etcd.io/docs/v3.6/op-guide/security/
  */
-export function etcdMemberSettings(peer: EtcdPeer, tier: EtcdPeerTier, clusterToken: string): Record<string, string> {
+export function etcdMemberSettings(peer: Machine, model: ClusterModel, clusterToken: string): Record<string, string> {
   const peerUrl = httpsUrl(peer.ip, ETCD_PEER_PORT);
   return {
     ETCD_NAME: peer.hostname,
@@ -33,7 +29,7 @@ export function etcdMemberSettings(peer: EtcdPeer, tier: EtcdPeerTier, clusterTo
     ETCD_ADVERTISE_CLIENT_URLS: etcdTlsClientUrl(peer),
     ETCD_LISTEN_PEER_URLS: peerUrl,
     ETCD_INITIAL_ADVERTISE_PEER_URLS: peerUrl,
-    ETCD_INITIAL_CLUSTER: tier.peers.map(p => `${p.hostname}=${httpsUrl(p.ip, ETCD_PEER_PORT)}`).join(','),
+    ETCD_INITIAL_CLUSTER: model.endpoints.etcdInitialCluster,
     ETCD_INITIAL_CLUSTER_STATE: 'new',
     ETCD_INITIAL_CLUSTER_TOKEN: clusterToken,
     ETCD_CERT_FILE: `${ETCD_PKI_DIR}/server.crt`,

@@ -1,14 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
-import { EtcdPeerTier } from '../../cluster/etcd-peer-tier';
-import { KubeNodeTier } from '../../cluster/kube-node-tier';
+import type { ClusterModel } from '../../cluster/cluster-model';
 import { Pki } from '../../pki/pki';
 import { PkiError } from '../../pki/pki-error';
 import { PkiSpec } from '../../pki/pki-spec';
 import type { IPreparable } from '../../synth/synthesizer';
-import { nthAddress, parseCidr } from '../../cluster/ipv4';
-import type { VagrantCluster } from '../../vagrant/vagrant-cluster';
 
 /** Names of the pieces in the PKI folder. */
 export const PKI_NAMES = {
@@ -40,21 +37,16 @@ export interface ClusterPkiProps {
 /**
  * The cluster's PKI: a CA for Kubernetes and one for etcd, the certificates
  * every component needs and the service-account key pair. Its spec is computed
- * from the tree; in the prepare phase it is loaded from `dir`, missing pieces
+ * from the model; in the prepare phase it is loaded from `dir`, missing pieces
  * are created there, and a piece that no longer fits (e.g. wrong SANs for
  * today's addresses) is an error unless `regenerate` is set. Keys never leave
  * `dir` except inside the files that need them.
  */
 export class ClusterPki extends Construct implements IPreparable {
-  /** The cluster's PKI construct, created on first use. */
-  public static of(cluster: VagrantCluster, props: ClusterPkiProps): ClusterPki {
-    return (cluster.node.tryFindChild('pki') as ClusterPki | undefined) ?? new ClusterPki(cluster, 'pki', props);
-  }
-
   private loaded?: Pki;
 
-  private constructor(private readonly cluster: VagrantCluster, id: string, private readonly props: ClusterPkiProps) {
-    super(cluster, id);
+  constructor(scope: Construct, id: string, private readonly model: ClusterModel, private readonly props: ClusterPkiProps) {
+    super(scope, id);
   }
 
   /** The PKI, once prepared. */
@@ -65,39 +57,9 @@ export class ClusterPki extends Construct implements IPreparable {
     return this.loaded;
   }
 
-  /** What the PKI must hold for the current tree. */
+  /** What the PKI must hold for the cluster. */
   public spec(): PkiSpec {
-    const etcdPeers = this.cluster.tiers.filter((t): t is EtcdPeerTier => t instanceof EtcdPeerTier).flatMap(t => t.peers);
-    const nodeTiers = this.cluster.tiers.filter((t): t is KubeNodeTier => t instanceof KubeNodeTier);
-    const controller = nodeTiers[0]?.master;
-    const service = parseCidr(this.cluster.serviceIpRange);
-    const k8s = PKI_NAMES.kubernetesCa;
-    const etcd = PKI_NAMES.etcdCa;
-    return {
-      cas: [{ name: k8s, commonName: 'kubernetes-ca' }, { name: etcd, commonName: 'etcd-ca' }],
-      certificates: [
-        ...etcdPeers.flatMap(peer => [PKI_NAMES.etcdServer(peer.hostname), PKI_NAMES.etcdPeer(peer.hostname)].map(name => ({
-          name, ca: etcd, commonName: peer.hostname, usages: ['server', 'client'] as Array<'server' | 'client'>,
-          dnsNames: [peer.hostname, 'localhost'], ipAddresses: [peer.ip, '127.0.0.1'],
-        }))),
-        { name: PKI_NAMES.apiServerEtcdClient, ca: etcd, commonName: 'kube-apiserver-etcd-client', usages: ['client'] },
-        {
-          name: PKI_NAMES.apiServer, ca: k8s, commonName: 'kube-apiserver', usages: ['server'],
-          dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local',
-            ...(controller ? [controller.hostname] : []), 'localhost'],
-          ipAddresses: [...(controller ? [controller.ip] : []), ...(service ? [nthAddress(service, 1)] : []), '127.0.0.1'],
-        },
-        { name: PKI_NAMES.apiServerKubeletClient, ca: k8s, commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: ['client'] },
-        { name: PKI_NAMES.controllerManager, ca: k8s, commonName: 'system:kube-controller-manager', usages: ['client'] },
-        { name: PKI_NAMES.scheduler, ca: k8s, commonName: 'system:kube-scheduler', usages: ['client'] },
-        { name: PKI_NAMES.admin, ca: k8s, commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['client'] },
-        ...nodeTiers.flatMap(t => t.nodes).map(node => ({
-          name: PKI_NAMES.kubelet(node.hostname), ca: k8s, commonName: `system:node:${node.hostname}`,
-          organizations: ['system:nodes'], usages: ['client'] as Array<'server' | 'client'>,
-        })),
-      ],
-      keyPairs: [PKI_NAMES.serviceAccount],
-    };
+    return pkiSpec(this.model);
   }
 
   public prepare(): string[] {
@@ -117,4 +79,36 @@ export class ClusterPki extends Construct implements IPreparable {
     }
     return [];
   }
+}
+
+/** What the PKI of a cluster holds: two CAs, every component's certificate, the service-account key pair. */
+export function pkiSpec(model: ClusterModel): PkiSpec {
+  const controller = model.controlPlanes[0];
+  const k8s = PKI_NAMES.kubernetesCa;
+  const etcd = PKI_NAMES.etcdCa;
+  return {
+    cas: [{ name: k8s, commonName: 'kubernetes-ca' }, { name: etcd, commonName: 'etcd-ca' }],
+    certificates: [
+      ...model.etcdPeers.flatMap(peer => [PKI_NAMES.etcdServer(peer.hostname), PKI_NAMES.etcdPeer(peer.hostname)].map(name => ({
+        name, ca: etcd, commonName: peer.hostname, usages: ['server', 'client'] as Array<'server' | 'client'>,
+        dnsNames: [peer.hostname, 'localhost'], ipAddresses: [peer.ip, '127.0.0.1'],
+      }))),
+      { name: PKI_NAMES.apiServerEtcdClient, ca: etcd, commonName: 'kube-apiserver-etcd-client', usages: ['client'] },
+      {
+        name: PKI_NAMES.apiServer, ca: k8s, commonName: 'kube-apiserver', usages: ['server'],
+        dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local',
+          controller.hostname, 'localhost'],
+        ipAddresses: [controller.ip, model.networks.kubernetesServiceAddress, '127.0.0.1'],
+      },
+      { name: PKI_NAMES.apiServerKubeletClient, ca: k8s, commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: ['client'] },
+      { name: PKI_NAMES.controllerManager, ca: k8s, commonName: 'system:kube-controller-manager', usages: ['client'] },
+      { name: PKI_NAMES.scheduler, ca: k8s, commonName: 'system:kube-scheduler', usages: ['client'] },
+      { name: PKI_NAMES.admin, ca: k8s, commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['client'] },
+      ...model.nodes.map(node => ({
+        name: PKI_NAMES.kubelet(node.hostname), ca: k8s, commonName: `system:node:${node.hostname}`,
+        organizations: ['system:nodes'], usages: ['client'] as Array<'server' | 'client'>,
+      })),
+    ],
+    keyPairs: [PKI_NAMES.serviceAccount],
+  };
 }

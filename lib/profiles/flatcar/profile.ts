@@ -1,38 +1,34 @@
 import { Construct } from 'constructs';
-import { IClusterProfile, ProfileDefaults, VagrantBox } from '../cluster-profile';
-import { Addon } from '../../addons/addon';
+import { FlatcarBinding, FlatcarRunbook, FlatcarRunbookSource } from './runbook';
+import { ETCD_ENV_FILE, ETCD_PKI_DIR, etcdMemberSettings, etcdMemberUnit, etcdTlsClientUrl } from './etcd';
+import {
+  CONTROLLER_MANAGER_KUBECONFIG, PKI_DIR, SCHEDULER_KUBECONFIG, STATIC_POD_DIR, controlPlaneContainers,
+} from './control-plane';
+import { NodeSettings, addonFiles, certificateFile, keyFile, kubeconfigFor, nodeCloudConfig, nodeSecrets } from './node';
+import optionsSchema from './options.schema.json';
+import { ClusterPki, PKI_NAMES } from './pki';
+import {
+  ETCD_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, FLATCAR_DEFAULT_VERSION, FlatcarRelease, coreDnsImage, flatcarRelease, kubeProxyImage,
+} from './releases';
+import { FlatcarVerifyScript } from './verify-script';
+import type { Addon } from '../../addons/addon';
 import { CoreDnsAddon } from '../../addons/coredns-addon';
 import { FlannelAddon } from '../../addons/flannel-addon';
-import {
-  ADDONS_DIR, ADMIN_KUBECONFIG, APPLY_ADDONS, APPLY_ADDONS_UNIT, CNI_PLUGINS_UNIT, INSTALL_CNI_PLUGINS, INSTALL_KUBECTL,
-  applyAddonsScript, applyAddonsUnit, cniPluginsUnit, installCniPluginsScript, installKubectlScript,
-} from './bootstrap';
 import { KubeProxyAddon } from '../../addons/kube-proxy-addon';
-import { ClusterPki, PKI_NAMES } from './pki';
+import type { ClusterModel } from '../../cluster/cluster-model';
+import type { ClusterOutput } from '../../cluster/cluster-output';
+import type { ClusterSettings } from '../../cluster/cluster-settings';
+import type { Machine } from '../../cluster/machine';
 import { CloudConfig } from '../../formats/cloud-config';
-import { CloudConfigData, CloudConfigUnit, WriteFile } from '../../formats/cloud-config-data';
+import { CloudConfigData } from '../../formats/cloud-config-data';
 import { renderEtcdEnv } from '../../formats/etcd-env';
-import { ETCD_ENV_FILE, ETCD_PKI_DIR, etcdMemberSettings, etcdMemberUnit, etcdTlsClientUrl, httpsUrl } from './etcd';
-import { EtcdPeerTier } from '../../cluster/etcd-peer-tier';
-import {
-  CONTROLLER_MANAGER_KUBECONFIG, INSTALL_KUBELET, KUBELET_CONFIG, KUBELET_KUBECONFIG, PKI_DIR, SCHEDULER_KUBECONFIG, SECURE_PORT,
-  STATIC_POD_DIR, controlPlaneContainers, flatcarKubeletUnit, installKubeletScript,
-} from './control-plane';
-import {
-  CNI_PLUGINS, ETCD_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, FLATCAR_DEFAULT_VERSION, FlatcarRelease, coreDnsImage, flatcarRelease,
-  kubeProxyImage,
-} from './releases';
-import { KubeNode, KubeNodeTier, KubeRole } from '../../cluster/kube-node-tier';
-import { renderKubeconfig } from '../../formats/kubeconfig';
-import { CONTROL_PLANE_TAINT, renderKubeletConfiguration } from '../../formats/kubelet-configuration';
 import { StaticPod } from '../../formats/static-pod';
-import { FlatcarRunbook, FlatcarRunbookSource } from './runbook';
-import { FlatcarVerifyScript } from './verify-script';
 import { TopologySvg, TopologyText } from '../../runbook';
+import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
-import { nthAddress, parseCidr } from '../../cluster/ipv4';
-import type { VagrantCluster } from '../../vagrant/vagrant-cluster';
-import { VagrantMachine } from '../../vagrant/vagrant-machine';
+import type { ValidationProblem } from '../../synth/validation-error';
+import type { VagrantBox } from '../../vagrant/vagrant-box';
+import type { IClusterProfile, ProfileDefaults } from '../cluster-profile';
 
 /** Options of the Flatcar profile. */
 export interface FlatcarProfileOptions {
@@ -82,26 +78,19 @@ export interface FlatcarProfileOptions {
 
 /** The output folder of the control-plane static pods, rsynced to the kubelet's staticPodPath. */
 const CONTROL_PLANE_PODS = 'pods/control-plane';
-/** Cluster name in kubeconfigs. */
-const CLUSTER_NAME = 'kubernetes';
-/**
- * The host-only interface of every VM: flannel's VXLAN runs over it. eth0 is
- * VirtualBox's NAT, with the same 10.0.2.15 on every VM.
- */
-const HOST_ONLY_INTERFACE = 'eth1';
+/** Where the output folder keeps the per-VM cloud-configs: not `user-data`, which the box's own Vagrantfile uploads to every VM. */
+const CLOUD_CONFIG_FOLDER = 'cloud-config';
 /** The per-node pod range the controller-manager allocates (its --node-cidr-mask-size default for IPv4). */
 const NODE_CIDR_BITS = 24;
 
 /**
  * A cluster that boots on today's boxes: Flatcar Container Linux, etcd v3.6
- * with TLS on dedicated VMs, node-01 as the control plane running static pods
- * from registry.k8s.io, the others as workers. No fleet: placement is decided
- * at synth time and each VM gets exactly its own files.
+ * with TLS on dedicated VMs, the control plane as static pods from
+ * registry.k8s.io, the workers beside it. No fleet: placement is decided at
+ * synth time and each VM gets exactly its own files.
  */
 export class FlatcarProfile implements IClusterProfile {
   public readonly name = 'flatcar';
-  /** node-01 applies addons/*.yaml with apply-addons.service. */
-  public readonly appliesAddons = true;
   public readonly defaults: ProfileDefaults = {
     // VirtualBox 6.1.28+ allows host-only networks only in 192.168.56.0/21 without extra setup.
     prefix: '192.168.56',
@@ -109,8 +98,12 @@ export class FlatcarProfile implements IClusterProfile {
     serviceIpRange: '10.96.0.0/16',
     kubernetesVersion: FLATCAR_DEFAULT_VERSION,
     imageRepository: 'registry.k8s.io',
+    endpoints: { apiServerScheme: 'https', apiServerPort: 6443, etcdScheme: 'https' },
   };
-  public readonly box: VagrantBox = {
+  public readonly clusterProps = ['imageRepository'];
+  /** The control plane applies addons/*.yaml with apply-addons.service. */
+  public readonly appliesAddons = true;
+  public readonly vagrantBox: VagrantBox = {
     name: 'flatcar-stable',
     url: 'https://stable.release.flatcar-linux.net/amd64-usr/current/flatcar_production_vagrant.json',
     // The box's OEM watches this path and runs coreos-cloudinit on it (flatcar/scripts oem-vagrant cloud-config.yml).
@@ -118,39 +111,57 @@ export class FlatcarProfile implements IClusterProfile {
     description: 'Flatcar Container Linux, stable channel (box flatcar-stable)',
     // The box's own Vagrantfile requires it.
     minVagrantVersion: '2.2.5',
-    // The box's Vagrantfile uploads any `user-data` path it finds to every VM: never use that name.
-    userDataFolder: 'cloud-config',
   };
+  private readonly options: FlatcarProfileOptions;
 
-  constructor(private readonly options: FlatcarProfileOptions = {}) {}
+  constructor(options: FlatcarProfileOptions = {}) {
+    this.options = options ?? {};
+  }
 
-  public validateCluster(cluster: VagrantCluster): string[] {
-    const result = flatcarRelease(cluster.kubernetesVersion, this.options.kubeletSha256);
-    if ('problem' in result) { return [result.problem]; }
-    const problems: string[] = [];
+  public validateSettings(settings: ClusterSettings): string[] {
+    const problems = schemaProblems(optionsSchema, this.options, ProblemStyle.PROPERTY).map(problem => `profile option ${problem}`);
+    const result = flatcarRelease(settings.kubernetesVersion, this.options.kubeletSha256);
+    if ('problem' in result) { return [...problems, result.problem]; }
     if (this.kubectlSha256(result.release) === undefined) {
-      problems.push(`kubernetesVersion ${cluster.kubernetesVersion} has no pinned kubectl checksum; set kubectlSha256 to the sha256 published at `
-        + `https://dl.k8s.io/release/v${cluster.kubernetesVersion}/bin/linux/amd64/kubectl.sha256`);
+      problems.push(`kubernetesVersion ${settings.kubernetesVersion} has no pinned kubectl checksum; set kubectlSha256 to the sha256 published at `
+        + `https://dl.k8s.io/release/v${settings.kubernetesVersion}/bin/linux/amd64/kubectl.sha256`);
     } else if (!/^[0-9a-f]{64}$/.test(this.kubectlSha256(result.release)!)) {
       problems.push(`kubectlSha256 '${this.options.kubectlSha256}' is not a sha256; expected 64 lowercase hex digits`);
     }
-    const dns = this.coreDnsImage(cluster);
+    const dns = this.coreDnsImage(settings);
     if ('problem' in dns) { problems.push(dns.problem); }
-    problems.push(...podNetworkProblems(cluster));
     return problems;
   }
 
-  public populateEtcdTier(tier: EtcdPeerTier): void {
-    const pki = this.pki(tier.cluster);
-    const image = this.options.etcdImage ?? ETCD_IMAGE;
-    for (const peer of tier.peers) {
-      const settings = etcdMemberSettings(peer, tier, `${tier.cluster.node.id}-${tier.node.id}`);
-      const cloudConfig = attachCloudConfig(peer, this.box.userDataFolder, {
+  public validate(model: ClusterModel): ValidationProblem[] {
+    return podNetworkProblems(model).map(message => ({ constructPath: model.path, message }));
+  }
+
+  public bind(output: ClusterOutput, model: ClusterModel): void {
+    const result = flatcarRelease(model.kubernetesVersion, this.options.kubeletSha256);
+    const dns = this.coreDnsImage(model);
+    if ('problem' in result || 'problem' in dns) { throw new Error('the settings were not validated'); }
+    const controller = model.controlPlanes[0];
+    const server = model.endpoints.apiServer;
+
+    // The runbook files read what is bound below, at render time.
+    let binding: FlatcarBinding | undefined;
+    const source = new FlatcarRunbookSource(() => binding!);
+    new FlatcarRunbook(output, 'runbook', source);
+    new TopologyText(output, 'topology-text', { source });
+    new TopologySvg(output, 'topology-svg', { source });
+    new FlatcarVerifyScript(output, 'verify-script', source);
+
+    const pki = new ClusterPki(output, 'pki', model, { dir: this.options.pkiDir ?? `${output.outdir}.pki`, regenerate: this.options.regeneratePki });
+    const etcdImage = this.options.etcdImage ?? ETCD_IMAGE;
+    for (const peer of model.etcdPeers) {
+      const settings = etcdMemberSettings(peer, model, `${model.name}-${peer.pool}`);
+      const cloudConfig = attachCloudConfig(output, peer, {
         hostname: peer.hostname,
         write_files: [{ path: ETCD_ENV_FILE, permissions: '0644', owner: 'root', content: renderEtcdEnv(settings) }],
         coreos: {
           update: { reboot_strategy: 'off' },
-          units: [{ name: 'etcd-member.service', command: 'start', enable: true, content: etcdMemberUnit(image).render() }],
+          units: [{ name: 'etcd-member.service', command: 'start', enable: true, content: etcdMemberUnit(etcdImage).render() }],
         },
       });
       cloudConfig.addWriteFiles(() => {
@@ -164,90 +175,76 @@ export class FlatcarProfile implements IClusterProfile {
         ];
       });
     }
-  }
 
-  /** The runbook files: README.md, topology.txt, topology.svg and verify.sh, read from the tree at synth time. */
-  public populateCluster(cluster: VagrantCluster): void {
-    const source = new FlatcarRunbookSource(cluster);
-    new FlatcarRunbook(cluster, 'runbook', source);
-    new TopologyText(cluster, 'topology-text', { source });
-    new TopologySvg(cluster, 'topology-svg', { source });
-    new FlatcarVerifyScript(cluster, 'verify-script', source);
-  }
-
-  public populateNodeTier(tier: KubeNodeTier): void {
-    const controller = tier.master;
-    const cluster = tier.cluster;
-    const result = flatcarRelease(cluster.kubernetesVersion, this.options.kubeletSha256);
-    const service = parseCidr(cluster.serviceIpRange);
-    const dns = this.coreDnsImage(cluster);
-    if (!controller || tier.minions.length === 0 || !(tier.etcd instanceof EtcdPeerTier) || !service
-      || 'problem' in result || 'problem' in dns || cluster.propsProblems.length > 0) {
-      return; // validation reports the cause; nothing sensible to add
-    }
-    const kubectlSha256 = this.kubectlSha256(result.release) ?? '';
-    const pki = this.pki(cluster);
-    const server = httpsUrl(controller.ip, SECURE_PORT);
-    const clusterDns = nthAddress(service, 10);
-    for (const node of tier.nodes) {
-      const cloudConfig = attachCloudConfig(node, this.box.userDataFolder, nodeCloudConfig(node, result.release, clusterDns, kubectlSha256));
+    // Rendered late, so that every add-on, built in or the user's, is delivered.
+    let builtIns: Addon[] = [];
+    const nodeSettings: NodeSettings = {
+      release: result.release, clusterDns: model.networks.dnsServiceAddress, kubectlSha256: this.kubectlSha256(result.release) ?? '',
+    };
+    for (const node of model.nodes) {
+      const cloudConfig = attachCloudConfig(output, node, nodeCloudConfig(node, nodeSettings));
       cloudConfig.addWriteFiles(() => nodeSecrets(node, pki, server));
       if (node === controller) {
-        // Rendered late, so that add-ons the user adds after the tier are delivered too.
-        cloudConfig.addWriteFiles(() => addonFiles(cluster));
+        cloudConfig.addWriteFiles(() => addonFiles([...builtIns, ...model.addons]));
+        output.deliverFolder(node, { source: CONTROL_PLANE_PODS, target: STATIC_POD_DIR });
       }
+      output.describe(node, `core=${node.pool},kube=${node === controller ? 'master' : 'minion'}`);
     }
-
-    // The built-in add-ons; node-01 applies them with every other Addon of the cluster.
-    new FlannelAddon(cluster, 'flannel', {
-      network: cluster.ipRange,
-      interface: HOST_ONLY_INTERFACE,
-      image: this.options.flannelImage ?? FLANNEL_IMAGE,
-      cniPluginImage: this.options.flannelCniPluginImage ?? FLANNEL_CNI_PLUGIN_IMAGE,
-    });
-    new KubeProxyAddon(cluster, 'kube-proxy', {
-      apiServerUrl: server, clusterCidr: cluster.ipRange, image: kubeProxyImage(result.release.version, cluster.imageRepository),
-    });
-    new CoreDnsAddon(cluster, 'coredns', { clusterIp: clusterDns, image: dns.image });
-    controller.addSyncedFolder({ hostPath: CONTROL_PLANE_PODS, guestPath: STATIC_POD_DIR });
 
     const containers = controlPlaneContainers({
       release: result.release,
-      imageRepository: tier.cluster.imageRepository,
+      imageRepository: model.imageRepository,
       controllerIp: controller.ip,
-      etcdServers: tier.etcd.peers.map(etcdTlsClientUrl),
-      serviceIpRange: tier.cluster.serviceIpRange,
-      podIpRange: tier.cluster.ipRange,
+      etcdServers: model.etcdPeers.map(etcdTlsClientUrl),
+      serviceIpRange: model.networks.services.cidr,
+      podIpRange: model.networks.pods.cidr,
     });
     const pkiMount = { name: 'k8s-certs', path: PKI_DIR };
-    new StaticPod(tier, 'kube-apiserver', { folder: CONTROL_PLANE_PODS, containers: [containers.apiServer], hostMounts: [pkiMount] });
-    new StaticPod(tier, 'kube-controller-manager', {
-      folder: CONTROL_PLANE_PODS,
-      containers: [containers.controllerManager],
-      hostMounts: [pkiMount, { name: 'kubeconfig', path: CONTROLLER_MANAGER_KUBECONFIG, file: true }],
-    });
-    new StaticPod(tier, 'kube-scheduler', {
-      folder: CONTROL_PLANE_PODS,
-      containers: [containers.scheduler],
-      hostMounts: [{ name: 'kubeconfig', path: SCHEDULER_KUBECONFIG, file: true }],
-    });
+    const podScope = output.tierScope(controller.pool);
+    const pods = [
+      new StaticPod(podScope, 'kube-apiserver', { folder: CONTROL_PLANE_PODS, containers: [containers.apiServer], hostMounts: [pkiMount] }),
+      new StaticPod(podScope, 'kube-controller-manager', {
+        folder: CONTROL_PLANE_PODS,
+        containers: [containers.controllerManager],
+        hostMounts: [pkiMount, { name: 'kubeconfig', path: CONTROLLER_MANAGER_KUBECONFIG, file: true }],
+      }),
+      new StaticPod(podScope, 'kube-scheduler', {
+        folder: CONTROL_PLANE_PODS,
+        containers: [containers.scheduler],
+        hostMounts: [{ name: 'kubeconfig', path: SCHEDULER_KUBECONFIG, file: true }],
+      }),
+    ];
 
-    new SecretFile(tier.cluster, 'admin-kubeconfig', 'admin.kubeconfig', () => kubeconfigFor(pki, server, 'kubernetes-admin', PKI_NAMES.admin));
+    // The built-in add-ons; the control plane applies them with every add-on of the user's.
+    builtIns = [
+      new FlannelAddon(output, 'flannel', {
+        network: model.networks.pods.cidr,
+        interface: model.networks.nodeInterface,
+        image: this.options.flannelImage ?? FLANNEL_IMAGE,
+        cniPluginImage: this.options.flannelCniPluginImage ?? FLANNEL_CNI_PLUGIN_IMAGE,
+      }),
+      new KubeProxyAddon(output, 'kube-proxy', {
+        apiServerUrl: server, clusterCidr: model.networks.pods.cidr, image: kubeProxyImage(result.release.version, model.imageRepository),
+      }),
+      new CoreDnsAddon(output, 'coredns', { clusterIp: model.networks.dnsServiceAddress, image: dns.image }),
+    ];
+    
+    new SecretFile(output, 'admin-kubeconfig', 'admin.kubeconfig', () => kubeconfigFor(pki, server, 'kubernetes-admin', PKI_NAMES.admin));
     // The output holds private keys: keep the whole folder out of git, wherever it is.
-    new SecretFile(tier.cluster, 'gitignore', '.gitignore', () => '# Holds private keys: never commit this folder.\n*\n', 0o644);
+    new SecretFile(output, 'gitignore', '.gitignore', () => '# Holds private keys: never commit this folder.\n*\n', 0o644);
+
+    const coreDns = builtIns.find((addon): addon is CoreDnsAddon => addon instanceof CoreDnsAddon)!;
+    const replicas = (coreDns.manifests().find(manifest => manifest.kind === 'Deployment') as { spec?: { replicas?: number } } | undefined)?.spec?.replicas ?? 1;
+    binding = { model, box: this.vagrantBox, staticPods: pods.map(pod => pod.node.id), coreDnsReplicas: replicas };
   }
 
   private kubectlSha256(release: FlatcarRelease): string | undefined {
     return this.options.kubectlSha256 ?? release.kubectlSha256;
   }
 
-  private coreDnsImage(cluster: VagrantCluster): { image: string } | { problem: string } {
+  private coreDnsImage(settings: { kubernetesVersion: string; imageRepository: string }): { image: string } | { problem: string } {
     return this.options.coreDnsImage !== undefined ? { image: this.options.coreDnsImage }
-      : coreDnsImage(cluster.kubernetesVersion, cluster.imageRepository);
-  }
-
-  private pki(cluster: VagrantCluster): ClusterPki {
-    return ClusterPki.of(cluster, { dir: this.options.pkiDir ?? `${cluster.outdir}.pki`, regenerate: this.options.regeneratePki });
+      : coreDnsImage(settings.kubernetesVersion, settings.imageRepository);
   }
 }
 
@@ -262,113 +259,20 @@ class SecretFile extends Construct implements IFileOwner {
   }
 }
 
-function attachCloudConfig(machine: VagrantMachine, folder: string, config: CloudConfigData): CloudConfig {
-  const cloudConfig = new CloudConfig(machine, 'user-data', { filePath: `${folder}/${machine.hostname}.yaml`, config, secret: true });
-  machine.useUserData(cloudConfig);
+function attachCloudConfig(output: ClusterOutput, machine: Machine, config: CloudConfigData): CloudConfig {
+  const cloudConfig = new CloudConfig(output.machineScope(machine), 'user-data', { filePath: `${CLOUD_CONFIG_FOLDER}/${machine.hostname}.yaml`, config, secret: true });
+  output.deliverUserData(machine, cloudConfig);
   return cloudConfig;
-}
-
-function certificateFile(path: string, pem: string): WriteFile {
-  return { path, permissions: '0644', owner: 'root', content: pem };
-}
-
-function keyFile(path: string, pem: string): WriteFile {
-  return { path, permissions: '0600', owner: 'root', content: pem };
-}
-
-function kubeconfigFor(pki: ClusterPki, server: string, user: string, certificate: string): string {
-  const material = pki.material;
-  return renderKubeconfig({
-    clusterName: CLUSTER_NAME,
-    server,
-    caPem: material.caCertificate(PKI_NAMES.kubernetesCa),
-    user,
-    certificatePem: material.certificate(certificate),
-    keyPem: material.privateKey(certificate),
-  });
-}
-
-/**
- * The key-free part of a node's cloud-config: the kubelet, its installer and its
- * configuration, the CNI plugins, and on the control plane the unit that applies
- * the add-ons (their manifests and the admin kubeconfig are added at render time).
- */
-function nodeCloudConfig(node: KubeNode, release: FlatcarRelease, clusterDns: string, kubectlSha256: string): CloudConfigData {
-  const controlPlane = node.role === KubeRole.MASTER;
-  const script = (path: string, content: string): WriteFile => ({ path, permissions: '0755', owner: 'root', content });
-  const addonFiles = controlPlane ? [script(INSTALL_KUBECTL, installKubectlScript(release.version, kubectlSha256)), script(APPLY_ADDONS, applyAddonsScript())] : [];
-  // Listed last: coreos-cloudinit starts the units in order, and the add-ons need the kubelet's control plane.
-  const addonUnits: CloudConfigUnit[] = controlPlane ? [{ name: APPLY_ADDONS_UNIT, command: 'start', enable: true, content: applyAddonsUnit().render() }] : [];
-  return {
-    hostname: node.hostname,
-    write_files: [
-      { path: INSTALL_KUBELET, permissions: '0755', owner: 'root', content: installKubeletScript(release) },
-      script(INSTALL_CNI_PLUGINS, installCniPluginsScript(CNI_PLUGINS)),
-      ...addonFiles,
-      {
-        path: KUBELET_CONFIG, permissions: '0644', owner: 'root',
-        content: renderKubeletConfiguration({
-          clientCaFile: `${PKI_DIR}/ca.crt`, clusterDns, staticPodPath: STATIC_POD_DIR,
-          taint: controlPlane ? CONTROL_PLANE_TAINT : undefined,
-        }),
-      },
-    ],
-    coreos: {
-      update: { reboot_strategy: 'off' },
-      units: [
-        { name: CNI_PLUGINS_UNIT, command: 'start', enable: true, content: cniPluginsUnit(CNI_PLUGINS).render() },
-        { name: 'kubelet.service', command: 'start', enable: true, content: flatcarKubeletUnit(release, node.ip).render() },
-        ...addonUnits,
-      ],
-    },
-  };
-}
-
-/** Every add-on of the cluster as a file of the control plane's add-on folder, by file name. */
-function addonFiles(cluster: VagrantCluster): WriteFile[] {
-  return cluster.node.findAll().filter(Addon.isAddon)
-    .map(addon => ({ path: `${ADDONS_DIR}/${addon.node.id}.yaml`, permissions: '0644', owner: 'root', content: addon.renderFile().content }))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /**
  * The pod network must hold a /24 per node: the controller-manager allocates each
  * node's podCIDR from it, and flannel routes exactly those.
  */
-function podNetworkProblems(cluster: VagrantCluster): string[] {
-  const range = parseCidr(cluster.ipRange);
-  const nodes = cluster.tiers.filter((t): t is KubeNodeTier => t instanceof KubeNodeTier).reduce((sum, t) => sum + t.nodes.length, 0);
-  if (!range || nodes === 0) { return []; }
+function podNetworkProblems(model: ClusterModel): string[] {
+  const range = model.networks.pods.range;
+  const nodes = model.nodes.length;
   const capacity = range.bits > NODE_CIDR_BITS ? 0 : 2 ** (NODE_CIDR_BITS - range.bits);
-  return capacity >= nodes ? [] : [`ipRange ${cluster.ipRange} holds ${capacity} node pod range(s) of /${NODE_CIDR_BITS}, `
+  return capacity >= nodes ? [] : [`ipRange ${model.networks.pods.cidr} holds ${capacity} node pod range(s) of /${NODE_CIDR_BITS}, `
     + `but the cluster has ${nodes} nodes; expected a range of /${NODE_CIDR_BITS - Math.ceil(Math.log2(nodes))} or larger`];
-}
-
-/** A node's certificates, keys and kubeconfigs: everything of the control plane on node-01, its own identity elsewhere. */
-function nodeSecrets(node: KubeNode, pki: ClusterPki, server: string): WriteFile[] {
-  const material = pki.material;
-  const files: WriteFile[] = [
-    certificateFile(`${PKI_DIR}/ca.crt`, material.caCertificate(PKI_NAMES.kubernetesCa)),
-    keyFile(KUBELET_KUBECONFIG, kubeconfigFor(pki, server, `system:node:${node.hostname}`, PKI_NAMES.kubelet(node.hostname))),
-  ];
-  if (node.role !== KubeRole.MASTER) { return files; }
-  const pair = (file: string, name: string) => [
-    certificateFile(`${PKI_DIR}/${file}.crt`, material.certificate(name)),
-    keyFile(`${PKI_DIR}/${file}.key`, material.privateKey(name)),
-  ];
-  return [
-    ...files,
-    // apply-addons.service applies the add-ons with it.
-    keyFile(ADMIN_KUBECONFIG, kubeconfigFor(pki, server, 'kubernetes-admin', PKI_NAMES.admin)),
-    // The controller-manager signs kubelet CSRs with the Kubernetes CA.
-    keyFile(`${PKI_DIR}/ca.key`, material.privateKey(PKI_NAMES.kubernetesCa)),
-    ...pair('apiserver', PKI_NAMES.apiServer),
-    ...pair('apiserver-kubelet-client', PKI_NAMES.apiServerKubeletClient),
-    ...pair('apiserver-etcd-client', PKI_NAMES.apiServerEtcdClient),
-    certificateFile(`${PKI_DIR}/etcd-ca.crt`, material.caCertificate(PKI_NAMES.etcdCa)),
-    keyFile(`${PKI_DIR}/sa.key`, material.privateKey(PKI_NAMES.serviceAccount)),
-    certificateFile(`${PKI_DIR}/sa.pub`, material.publicKey(PKI_NAMES.serviceAccount)),
-    keyFile(CONTROLLER_MANAGER_KUBECONFIG, kubeconfigFor(pki, server, 'system:kube-controller-manager', PKI_NAMES.controllerManager)),
-    keyFile(SCHEDULER_KUBECONFIG, kubeconfigFor(pki, server, 'system:kube-scheduler', PKI_NAMES.scheduler)),
-  ];
 }

@@ -1,18 +1,13 @@
 import { Construct } from 'constructs';
-import { compareNames } from '../classic/facts';
 import { code, columns, table } from '../../formats/markdown';
 import { ITopologySource, TopologyLayer, TopologyModel } from '../../runbook/topology-layout';
-import { count, listOf } from '../../runbook/wording';
-import { Addon } from '../../addons/addon';
-import { CoreDnsAddon } from '../../addons/coredns-addon';
-import { EtcdPeerTier } from '../../cluster/etcd-peer-tier';
-import { KubeNodeTier, KubeRole } from '../../cluster/kube-node-tier';
-import { CONTROL_PLANE_TAINT } from '../../formats/kubelet-configuration';
-import { StaticPod } from '../../formats/static-pod';
-import type { VagrantBox } from '../cluster-profile';
+import { compareNames, count, listOf } from '../../runbook/wording';
+import type { ClusterModel } from '../../cluster/cluster-model';
+import { VIRTUALBOX_HOST_ONLY_RANGE, rangeInVirtualBoxHostOnlyRange } from '../../cluster/ipv4';
+import { MachineKind } from '../../cluster/machine';
+import { CONTROL_PLANE_TAINT, NodeRole } from '../../cluster/node-role';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
-import { VIRTUALBOX_HOST_ONLY_RANGE, inVirtualBoxHostOnlyRange } from '../../cluster/ipv4';
-import type { VagrantCluster } from '../../vagrant/vagrant-cluster';
+import type { VagrantBox } from '../../vagrant/vagrant-box';
 
 /** One VM of a Flatcar cluster. */
 export interface FlatcarMachineFacts {
@@ -51,53 +46,57 @@ export const FLATCAR_ETCD_ROLE = 'etcd member';
 export const FLATCAR_CONTROL_PLANE_ROLE = 'control plane';
 export const FLATCAR_WORKER_ROLE = 'worker';
 
-/** Reads the facts of a validated Flatcar cluster. */
-export function readFlatcarFacts(cluster: VagrantCluster): FlatcarFacts {
-  const nodeTier = cluster.tiers.find((tier): tier is KubeNodeTier => tier instanceof KubeNodeTier);
-  if (!nodeTier || !nodeTier.master) {
-    throw new Error(`${cluster.node.path} has no Kubernetes nodes; validate the tree before rendering`);
-  }
-  const tiers = cluster.tiers.map(tier => ({
-    name: tier.node.id,
+/** What the Flatcar profile bound: the facts its runbook files are rendered from. */
+export interface FlatcarBinding {
+  readonly model: ClusterModel;
+  readonly box: VagrantBox;
+  /** The static pods of the control plane, by pod name. */
+  readonly staticPods: readonly string[];
+  /** How many CoreDNS pods run. */
+  readonly coreDnsReplicas: number;
+}
+
+/** The facts of a Flatcar cluster, from its model and what the profile bound. */
+export function readFlatcarFacts(binding: FlatcarBinding): FlatcarFacts {
+  const { model } = binding;
+  const tiers = model.tiers.map(tier => ({
+    name: tier.id,
     machines: tier.machines.map(machine => ({
       name: machine.hostname,
       ip: machine.ip,
       cpus: machine.cpus,
       memoryMb: machine.memoryMb,
-      role: tier instanceof EtcdPeerTier ? FLATCAR_ETCD_ROLE
-        : machine.labels.kube === KubeRole.MASTER ? FLATCAR_CONTROL_PLANE_ROLE : FLATCAR_WORKER_ROLE,
+      role: machine.kind === MachineKind.ETCD_PEER ? FLATCAR_ETCD_ROLE
+        : machine.role === NodeRole.CONTROL_PLANE ? FLATCAR_CONTROL_PLANE_ROLE : FLATCAR_WORKER_ROLE,
     })),
   }));
   const machines = tiers.flatMap(tier => tier.machines);
   const byName = new Map(machines.map(machine => [machine.name, machine]));
-  const hostNetwork = `${cluster.prefix}.0/24`;
-  const coreDns = cluster.node.findAll().filter(Addon.isAddon).find((addon): addon is CoreDnsAddon => addon instanceof CoreDnsAddon);
-  const deployment = coreDns?.manifests().find(manifest => manifest.kind === 'Deployment') as { spec?: { replicas?: number } } | undefined;
-  const controlPlane = byName.get(nodeTier.master.hostname)!;
+  const hostNetwork = model.networks.host.cidr;
   return {
-    box: cluster.box,
-    kubernetesVersion: cluster.kubernetesVersion,
+    box: binding.box,
+    kubernetesVersion: model.kubernetesVersion,
     hostNetwork,
-    podNetwork: cluster.ipRange,
-    serviceNetwork: cluster.serviceIpRange,
-    networksConfLine: inVirtualBoxHostOnlyRange(cluster.prefix) ? undefined : `* ${hostNetwork}`,
+    podNetwork: model.networks.pods.cidr,
+    serviceNetwork: model.networks.services.cidr,
+    networksConfLine: rangeInVirtualBoxHostOnlyRange(model.networks.host.range) ? undefined : `* ${hostNetwork}`,
     tiers,
     machines,
-    etcdMembers: nodeTier.etcd.peers.map(peer => byName.get(peer.hostname)!),
-    nodes: nodeTier.nodes.map(node => byName.get(node.hostname)!),
-    controlPlane,
-    apiServer: `https://${controlPlane.ip}:6443`,
-    staticPods: nodeTier.node.children.filter((child): child is StaticPod => child instanceof StaticPod).map(pod => pod.node.id),
-    coreDnsReplicas: coreDns ? deployment?.spec?.replicas ?? 1 : 0,
+    etcdMembers: model.etcdPeers.map(peer => byName.get(peer.hostname)!),
+    nodes: model.nodes.map(node => byName.get(node.hostname)!),
+    controlPlane: byName.get(model.controlPlanes[0].hostname)!,
+    apiServer: model.endpoints.apiServer,
+    staticPods: [...binding.staticPods],
+    coreDnsReplicas: binding.coreDnsReplicas,
   };
 }
 
-/** Reads a Flatcar cluster's facts and picture at synth time. */
+/** Reads a Flatcar cluster's facts and picture at render time, once the profile is bound. */
 export class FlatcarRunbookSource implements ITopologySource {
-  constructor(private readonly cluster: VagrantCluster) {}
+  constructor(private readonly binding: () => FlatcarBinding) {}
 
   public facts(): FlatcarFacts {
-    return readFlatcarFacts(this.cluster);
+    return readFlatcarFacts(this.binding());
   }
 
   public topology(): TopologyModel {

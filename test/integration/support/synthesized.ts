@@ -30,10 +30,10 @@ export function copyFolder(from: string, to: string): string {
 
 /** Every cloud-config construct of a tree. */
 export function cloudConfigs(cluster: VagrantCluster): CloudConfig[] {
-  return cluster.node.findAll().filter(CloudConfig.isCloudConfig);
+  return cluster.bind().node.findAll().filter(CloudConfig.isCloudConfig);
 }
 
 /** Every static pod construct of a tree. */
 export function hyperkubePods(cluster: VagrantCluster): HyperkubePod[] {
-  return cluster.node.findAll().filter(HyperkubePod.isHyperkubePod);
+  return cluster.bind().node.findAll().filter(HyperkubePod.isHyperkubePod);
 }

@@ -1,13 +1,12 @@
 import { expect } from 'chai';
-import { KubeRole, MachineRole, Testing, VagrantCluster, readClassicFacts } from '../../../lib';
+import { KubeRole, MachineRole, Runbook, Testing, VagrantCluster } from '../../../lib';
 import { defaultCluster } from '../../../examples/default';
 import { otherCluster } from '../../support/fixtures';
 import { sizedCluster } from '../../runbook/runbook-fixtures';
 
-/** The facts of a cluster, read after the tree is complete (as at synth time). */
+/** The facts of a cluster, as its runbook reads them once the profile is bound. */
 function factsOf(cluster: VagrantCluster) {
-  cluster.node.lock();
-  return readClassicFacts(cluster);
+  return (cluster.bind().node.findChild('runbook') as Runbook).source.clusterFacts();
 }
 
 describe('cluster facts (what the runbook files render from)', () => {

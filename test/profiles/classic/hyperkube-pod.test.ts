@@ -47,7 +47,7 @@ describe('HyperkubePod', () => {
   });
 
   it('gives the same object as cdk8s KubePod.manifest() of the same props', () => {
-    const pods = defaultCluster().node.findAll().filter(HyperkubePod.isHyperkubePod);
+    const pods = defaultCluster().bind().node.findAll().filter(HyperkubePod.isHyperkubePod);
     expect(pods.map(pod => pod.podName)).to.deep.equal(['kube-master', 'kube-minion']);
     for (const pod of pods) {
       const { apiVersion, kind, ...props } = pod.toManifest();

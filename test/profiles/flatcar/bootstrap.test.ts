@@ -21,7 +21,7 @@ import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, write
 /** node-01's cloud-config as built (the bootstrap files are key-free, so no PKI is needed). */
 function controlPlaneConfig(): any {
   const cluster = flatcarCluster('/nonexistent/out', '/nonexistent/pki');
-  return cluster.node.findAll().filter(CloudConfig.isCloudConfig).find(c => c.node.scope!.node.id === 'node-01')!.config;
+  return cluster.bind().node.findAll().filter(CloudConfig.isCloudConfig).find(c => c.node.scope!.node.id === 'node-01')!.config;
 }
 
 function unitOf(config: any, name: string): UnitUnderTest {

@@ -433,7 +433,7 @@ describe('Flatcar profile', function () {
 
   describe('cloud-config schema', () => {
     it('every cloud-config, as written, passes the cloud-config schema', () => {
-      const cloudConfigs = example().node.findAll().filter(CloudConfig.isCloudConfig);
+      const cloudConfigs = example().bind().node.findAll().filter(CloudConfig.isCloudConfig);
       expect(cloudConfigs).to.have.length(7);
       for (const cloudConfig of cloudConfigs) {
         const file = { path: cloudConfig.filePath, content: files[cloudConfig.filePath], mode: 0o600 };
@@ -442,7 +442,7 @@ describe('Flatcar profile', function () {
     });
 
     it('fails when a key file\'s permissions are written unquoted (YAML 1.1 reads 0600 as the number 384)', () => {
-      const [cloudConfig] = example().node.findAll().filter(CloudConfig.isCloudConfig);
+      const [cloudConfig] = example().bind().node.findAll().filter(CloudConfig.isCloudConfig);
       const content = files[cloudConfig.filePath].replace('permissions: "0600"', 'permissions: 0600');
       expect(content).to.not.equal(files[cloudConfig.filePath]);
       expect(cloudConfig.checkFile({ path: cloudConfig.filePath, content, mode: 0o600 }).join('\n')).to.contain('permissions');

@@ -1,0 +1,389 @@
+import { Construct, IConstruct } from 'constructs';
+import { isClusterAddon } from './cluster-addon';
+import { ClusterModel, TierModel } from './cluster-model';
+import { ClusterOutput } from './cluster-output';
+import type { IClusterScope } from './cluster-scope';
+import type { ClusterSettings } from './cluster-settings';
+import { EtcdPeerTier } from './etcd-peer-tier';
+import { Cidr, cidrsOverlap, formatIpv4, hasHostBits, parseCidr } from './ipv4';
+import { KubeNodeTier } from './kube-node-tier';
+import { Machine, PlannedMachine } from './machine';
+import { MachineTier } from './machine-tier';
+import { NodeRole } from './node-role';
+import type { IClusterProfile } from '../profiles/cluster-profile';
+import type { WriterHooks } from '../synth/atomic-writer';
+import type { SynthManifest } from '../synth/manifest';
+import {
+  IRenderable, IWarningSource, RenderedOutput, renderConstructs, synthesizeTree, throwIfAny, validationProblems, warningsOf,
+} from '../synth/synthesizer';
+
+/** Props every cluster takes, whatever its target. */
+export interface ClusterProps {
+  /**
+   * Folder the files are written to, relative to the working directory.
+   * @default 'dist.out'
+   */
+  readonly outdir?: string;
+  /**
+   * The pod network (the seed's IP_RANGE).
+   * @default - the profile's: '10.11.0.0/16' (classic, the seed's IP_RANGE), '10.244.0.0/16' (Flatcar)
+   */
+  readonly ipRange?: string;
+  /**
+   * The Kubernetes service range; must overlap neither ipRange nor the host network.
+   * @default - the profile's: '10.12.0.0/16' (classic; the seed reused IP_RANGE here, which breaks service routing), '10.96.0.0/16' (Flatcar)
+   */
+  readonly serviceIpRange?: string;
+  /**
+   * Kubernetes release, `MAJOR.MINOR.PATCH`.
+   * @default - the profile's: '1.1.7' (classic, the seed's), '1.35.1' (Flatcar)
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Registry and path the Kubernetes images are pulled from.
+   * @default - the profile's: 'gcr.io/google_containers' (classic, the seed's), 'registry.k8s.io' (Flatcar)
+   */
+  readonly imageRepository?: string;
+  /**
+   * A virtual IP on the host network that the control planes share (held by kube-vip),
+   * which the kubelets, kube-proxy, the add-ons and `admin.kubeconfig` use. A free
+   * address of the host network: not its network or broadcast address, not a machine's.
+   * Required with more than one control plane; the Flatcar profile only.
+   * @default - none: the API server is the control plane's own address
+   */
+  readonly controlPlaneEndpoint?: string;
+  /**
+   * Which design the files follow.
+   * @default - the target's: ClusterProfile.CLASSIC for a VagrantCluster
+   */
+  readonly profile?: IClusterProfile;
+}
+
+/** The cluster props whose use depends on the profile: each profile lists those it reads (`IClusterProfile.clusterProps`). */
+export const PROFILE_DEPENDENT_PROPS: readonly string[] = [
+  'imageRepository', 'controlPlaneEndpoint', 'apiServerImage', 'controllerManagerImage', 'schedulerImage', 'proxyImage',
+];
+
+/**
+ * The root of a cluster's tree, whatever its target: it records the props, holds
+ * the tiers and add-ons as children, and synthesizes. `synth()` validates the
+ * tree, reads the {@link ClusterModel}, lets the profile validate it, then binds the
+ * target and the profile once, which add the constructs that own the files;
+ * then it validates, prepares, renders, checks and writes them.
+ */
+export abstract class Cluster extends Construct implements IClusterScope, IRenderable, IWarningSource {
+  /** The folder `synth()` writes. */
+  public readonly outdir: string;
+  /** The profile the files follow. */
+  public readonly profile: IClusterProfile;
+  /** The props as given. */
+  protected readonly clusterProps: ClusterProps;
+  private readonly profileProblem?: string;
+
+  protected constructor(id: string, props: ClusterProps | undefined, defaultProfile: IClusterProfile) {
+    super(undefined as unknown as Construct, id);
+    this.clusterProps = props ?? {};
+    this.outdir = typeof this.clusterProps.outdir === 'string' && this.clusterProps.outdir !== '' ? this.clusterProps.outdir : 'dist.out';
+    const profile = this.clusterProps.profile;
+    if (profile !== undefined && !isClusterProfile(profile)) {
+      this.profileProblem = `profile is ${describe(profile)}; expected a profile such as ClusterProfile.CLASSIC, ClusterProfile.FLATCAR or ClusterProfile.flatcar({ ... })`;
+    }
+    this.profile = profile !== undefined && isClusterProfile(profile) ? profile : defaultProfile;
+    this.node.addValidation({ validate: () => this.validateCluster() });
+  }
+
+  public get ipRange(): string {
+    return this.clusterProps.ipRange ?? this.profile.defaults.ipRange;
+  }
+
+  public get serviceIpRange(): string {
+    return this.clusterProps.serviceIpRange ?? this.profile.defaults.serviceIpRange;
+  }
+
+  public get kubernetesVersion(): string {
+    return this.clusterProps.kubernetesVersion ?? this.profile.defaults.kubernetesVersion;
+  }
+
+  public get imageRepository(): string {
+    return this.clusterProps.imageRepository ?? this.profile.defaults.imageRepository;
+  }
+
+  /** The virtual IP of the control planes, if any. */
+  public get controlPlaneEndpoint(): string | undefined {
+    return this.clusterProps.controlPlaneEndpoint;
+  }
+
+  /** The tiers, in the order they were added. */
+  public get tiers(): MachineTier[] {
+    return this.node.children.filter(MachineTier.isMachineTier);
+  }
+
+  /** Every machine, tier by tier. */
+  public get machines(): Machine[] {
+    return this.tiers.flatMap(tier => this.machinesOf(tier));
+  }
+
+  /** The machines of a tier, placed by the target (none while the tier's props are invalid). */
+  public machinesOf(tier: IConstruct): Machine[] {
+    if (!MachineTier.isMachineTier(tier)) { return []; }
+    const nodeTier = tier instanceof KubeNodeTier ? tier : undefined;
+    return this.planTier(tier).map((planned, index) => Object.freeze({
+      ...planned,
+      kind: tier.kind,
+      role: nodeTier?.roleAt(index),
+      pool: tier.node.id,
+      tierPath: tier.node.path,
+      labels: Object.freeze(nodeTier?.labels ?? {}),
+      taints: Object.freeze(nodeTier?.taints ?? []),
+    }));
+  }
+
+  /**
+   * Validates the whole tree, renders every file, checks them, and writes them
+   * atomically into `outdir` with a manifest.json. Throws a ValidationError
+   * listing every problem (nothing is written then).
+   */
+  public synth(): SynthManifest {
+    return synthesizeTree(this, this.outdir);
+  }
+
+  /**
+   * Every phase but the write: validates the tree, reads the model, binds the
+   * target and the profile, then validates, prepares, renders and checks the files.
+   */
+  public render(): RenderedOutput {
+    const output = this.bind();
+    const userConstructs = this.node.findAll();
+    const generated = output.node.findAll();
+    return renderConstructs({ constructs: [...generated, ...userConstructs], unvalidated: generated, warnings: warningsOf(userConstructs), rootPath: this.node.path });
+  }
+
+  /**
+   * Validates the tree, reads the model and binds the target and the profile to it:
+   * the constructs that own the files, not rendered yet. Each call binds afresh.
+   */
+  public bind(): ClusterOutput {
+    this.node.lock();
+    const model = this.model();
+    const output = new ClusterOutput(model, this.outdir);
+    this.bindTarget(output, model);
+    this.profile.bind(output, model);
+    output.node.lock();
+    return output;
+  }
+
+  /** The settings as the profile sees them. */
+  public get settings(): ClusterSettings {
+    return {
+      kubernetesVersion: this.kubernetesVersion,
+      imageRepository: this.imageRepository,
+      ipRange: this.ipRange,
+      serviceIpRange: this.serviceIpRange,
+      controlPlaneEndpoint: this.controlPlaneEndpoint,
+      componentImages: this.componentImages,
+    };
+  }
+
+  public warnings(): string[] {
+    return [];
+  }
+
+  /** @internal synth with writer hooks, for crash tests. */
+  public _synthWithHooks(outdir: string, hooks: WriterHooks): SynthManifest {
+    return synthesizeTree(this, outdir, { hooks, printWarnings: false });
+  }
+
+  /** Per-component images the user pinned, by component (`apiserver`, `controller-manager`, `scheduler`, `proxy`). */
+  protected get componentImages(): Readonly<Record<string, string>> {
+    return {};
+  }
+
+  public tierProblems(_tier: IConstruct): string[] {
+    return [];
+  }
+
+  /** The host network as a CIDR, e.g. `10.10.10.0/24`; undefined while the props that make it are invalid. */
+  protected abstract get hostNetwork(): string | undefined;
+
+  /** The interface of every machine on the host network. */
+  protected abstract get nodeInterface(): string;
+
+  /** Names, addresses and sizes of a tier's machines; empty while the tier's props are invalid. */
+  protected abstract planTier(tier: MachineTier): PlannedMachine[];
+
+  /** Adds the target's own files (e.g. the Vagrantfile), which read what the profile hands each machine. */
+  protected abstract bindTarget(output: ClusterOutput, model: ClusterModel): void;
+
+  /** The props given, by name. */
+  protected abstract get givenProps(): Readonly<Record<string, unknown>>;
+
+  /**
+   * What the cluster is: validates the tree (throwing a ValidationError that lists
+   * every problem), then reads the model and lets the profile validate it.
+   */
+  public model(): ClusterModel {
+    throwIfAny(validationProblems(this.node.findAll()));
+    const model = this.readModel();
+    throwIfAny(this.profile.validate(model));
+    return model;
+  }
+
+  /** The model of the validated tree. */
+  private readModel(): ClusterModel {
+    const conventions = this.profile.defaults;
+    const tiers: TierModel[] = this.tiers.map(tier => {
+      const nodeTier = tier instanceof KubeNodeTier ? tier : undefined;
+      return {
+        id: tier.node.id,
+        path: tier.node.path,
+        kind: tier.kind,
+        role: nodeTier?.role,
+        machines: this.machinesOf(tier),
+        labels: nodeTier?.labels ?? {},
+        taints: nodeTier?.taints ?? [],
+      };
+    });
+    return ClusterModel.read({
+      name: this.node.id,
+      path: this.node.path,
+      profile: this.profile.name,
+      kubernetesVersion: this.kubernetesVersion,
+      imageRepository: this.imageRepository,
+      componentImages: this.componentImages,
+      hostNetwork: this.hostNetwork!,
+      nodeInterface: this.nodeInterface,
+      ipRange: this.ipRange,
+      serviceIpRange: this.serviceIpRange,
+      controlPlaneEndpoint: this.controlPlaneEndpoint,
+      endpoints: conventions.endpoints,
+      tiers,
+      addons: this.node.findAll().filter(isClusterAddon),
+    });
+  }
+
+  /** Rules across props and tiers that no single construct can check. */
+  private validateCluster(): string[] {
+    const problems: string[] = this.profileProblem ? [this.profileProblem] : [];
+    if (typeof this.kubernetesVersion === 'string') {
+      problems.push(...this.profile.validateSettings(this.settings));
+    }
+    const given = this.givenProps;
+    for (const prop of PROFILE_DEPENDENT_PROPS) {
+      if (given[prop] !== undefined && !this.profile.clusterProps.includes(prop)) {
+        problems.push(`${prop} is set, but the ${this.profile.name} profile does not use it; expected it unset `
+          + `(of the profile-dependent props, the ${this.profile.name} profile reads ${this.profile.clusterProps.join(', ')})`);
+      }
+    }
+    problems.push(...this.rangeProblems(), ...this.tierCountProblems(), ...this.machineProblems(), ...this.endpointProblems());
+    return problems;
+  }
+
+  /** Malformed values were reported by the props schema; only well-formed ones are compared here. */
+  private rangeProblems(): string[] {
+    const problems: string[] = [];
+    const ranges: Array<[string, Cidr]> = [];
+    const host = this.hostNetwork;
+    if (host) {
+      ranges.push([`host network ${host}`, parseCidr(host)!]);
+    }
+    for (const [name, text] of [['ipRange', this.ipRange], ['serviceIpRange', this.serviceIpRange]] as const) {
+      const cidr = typeof text === 'string' ? parseCidr(text) : undefined;
+      if (cidr) {
+        ranges.push([`${name} ${text}`, cidr]);
+      } else if (typeof text === 'string' && hasHostBits(text)) {
+        problems.push(`${name} ${text} has host bits set; expected the network address of the range (e.g. '10.11.0.0/16')`);
+      }
+    }
+    for (let i = 0; i < ranges.length; i++) {
+      for (let j = i + 1; j < ranges.length; j++) {
+        if (cidrsOverlap(ranges[i][1], ranges[j][1])) {
+          problems.push(`${ranges[i][0]} overlaps ${ranges[j][0]}; expected disjoint ranges`);
+        }
+      }
+    }
+    return problems;
+  }
+
+  private tierCountProblems(): string[] {
+    const tiers = this.tiers;
+    const etcdTiers = tiers.filter((t): t is EtcdPeerTier => t instanceof EtcdPeerTier);
+    const nodeTiers = tiers.filter((t): t is KubeNodeTier => t instanceof KubeNodeTier);
+    const problems: string[] = [];
+    if (etcdTiers.length === 0) { problems.push('has no EtcdPeerTier; expected at least one etcd peer'); }
+    if (nodeTiers.length === 0) { problems.push('has no KubeNodeTier; expected at least one node'); }
+    if (etcdTiers.length > 1) {
+      problems.push(`has ${etcdTiers.length} EtcdPeerTiers (${etcdTiers.map(t => t.node.id).join(', ')}); expected one: a cluster has one etcd`);
+    }
+    if (nodeTiers.length > 1 && nodeTiers.every(t => t.role !== undefined && t.machineCount > 0)) {
+      const roles = nodeTiers.flatMap(t => new Array<NodeRole>(t.machineCount).fill(t.role!));
+      if (!roles.includes(NodeRole.CONTROL_PLANE)) {
+        problems.push(`has no control plane; expected a KubeNodeTier with role NodeRole.CONTROL_PLANE`);
+      }
+      if (!roles.includes(NodeRole.WORKER)) {
+        problems.push(`has no worker; expected a KubeNodeTier with role NodeRole.WORKER (control planes are tainted against workloads)`);
+      }
+    }
+    if (nodeTiers.length === 1 && nodeTiers[0].role === NodeRole.CONTROL_PLANE) {
+      problems.push(`has no worker; expected a KubeNodeTier with role NodeRole.WORKER (control planes are tainted against workloads)`);
+    }
+    if (nodeTiers.length === 1 && nodeTiers[0].role === NodeRole.WORKER) {
+      problems.push(`has no control plane; expected a KubeNodeTier with role NodeRole.CONTROL_PLANE`);
+    }
+    return problems;
+  }
+
+  private machineProblems(): string[] {
+    const problems: string[] = [];
+    const byIp = new Map<string, string>();
+    const byName = new Map<string, string>();
+    for (const machine of this.machines) {
+      const path = `${machine.tierPath}/${machine.hostname}`;
+      const earlierIp = byIp.get(machine.ip);
+      if (earlierIp) {
+        problems.push(`${path} and ${earlierIp} both use ${machine.ip}; expected one address per VM`);
+      }
+      byIp.set(machine.ip, path);
+      const earlierName = byName.get(machine.hostname);
+      if (earlierName) {
+        problems.push(`${path} and ${earlierName} are both named ${machine.hostname}; expected unique machine names`);
+      }
+      byName.set(machine.hostname, path);
+    }
+    return problems;
+  }
+
+  /** The virtual IP must be a free host address of the host network. */
+  private endpointProblems(): string[] {
+    const endpoint = this.controlPlaneEndpoint;
+    const host = this.hostNetwork ? parseCidr(this.hostNetwork) : undefined;
+    const address = typeof endpoint === 'string' ? parseCidr(`${endpoint}/32`) : undefined;
+    if (endpoint === undefined || !host) { return []; }
+    if (!address) {
+      return [`controlPlaneEndpoint ${JSON.stringify(endpoint)} is not an IPv4 address; expected a free address of the host network ${this.hostNetwork}`];
+    }
+    const expected = `expected a free address of the host network ${this.hostNetwork}, such as ${formatIpv4(host.first + 20)}`;
+    if (!cidrsOverlap(address, host)) {
+      return [`controlPlaneEndpoint ${endpoint} is outside the host network ${this.hostNetwork}; ${expected}`];
+    }
+    if (address.first === host.first || address.first === host.last) {
+      return [`controlPlaneEndpoint ${endpoint} is the ${address.first === host.first ? 'network' : 'broadcast'} address of ${this.hostNetwork}; ${expected}`];
+    }
+    const holder = this.machines.find(machine => machine.ip === endpoint);
+    return holder ? [`controlPlaneEndpoint ${endpoint} is the address of ${holder.tierPath}/${holder.hostname}; ${expected}`] : [];
+  }
+}
+
+/** Whether a value looks like a profile (a user may pass anything). */
+function isClusterProfile(x: unknown): x is IClusterProfile {
+  const profile = x as Partial<IClusterProfile> | null;
+  return profile !== null && typeof profile === 'object' && typeof profile.name === 'string' && typeof profile.bind === 'function'
+    && typeof profile.validate === 'function' && typeof profile.validateSettings === 'function' && typeof profile.defaults === 'object';
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

@@ -1,0 +1,122 @@
+import {
+  ADDONS_DIR, ADMIN_KUBECONFIG, APPLY_ADDONS, APPLY_ADDONS_UNIT, CNI_PLUGINS_UNIT, INSTALL_CNI_PLUGINS, INSTALL_KUBECTL,
+  applyAddonsScript, applyAddonsUnit, cniPluginsUnit, installCniPluginsScript, installKubectlScript,
+} from './bootstrap';
+import {
+  CONTROLLER_MANAGER_KUBECONFIG, INSTALL_KUBELET, KUBELET_CONFIG, KUBELET_KUBECONFIG, PKI_DIR, SCHEDULER_KUBECONFIG,
+  STATIC_POD_DIR, flatcarKubeletUnit, installKubeletScript,
+} from './control-plane';
+import { ClusterPki, PKI_NAMES } from './pki';
+import { CNI_PLUGINS, FlatcarRelease } from './releases';
+import type { IClusterAddon } from '../../cluster/cluster-addon';
+import type { Machine } from '../../cluster/machine';
+import { CONTROL_PLANE_TAINT, NodeRole } from '../../cluster/node-role';
+import { CloudConfigData, CloudConfigUnit, WriteFile } from '../../formats/cloud-config-data';
+import { renderKubeconfig } from '../../formats/kubeconfig';
+import { renderKubeletConfiguration } from '../../formats/kubelet-configuration';
+
+/** Cluster name in kubeconfigs. */
+const CLUSTER_NAME = 'kubernetes';
+
+/** What every node's files are made of. */
+export interface NodeSettings {
+  readonly release: FlatcarRelease;
+  readonly clusterDns: string;
+  readonly kubectlSha256: string;
+}
+
+/**
+ * The key-free part of a node's cloud-config: the kubelet, its installer and its
+ * configuration, the CNI plugins, and on the control plane the unit that applies
+ * the add-ons (their manifests and the admin kubeconfig are added at render time).
+ */
+export function nodeCloudConfig(node: Machine, settings: NodeSettings): CloudConfigData {
+  const { release, clusterDns, kubectlSha256 } = settings;
+  const controlPlane = node.role === NodeRole.CONTROL_PLANE;
+  const script = (path: string, content: string): WriteFile => ({ path, permissions: '0755', owner: 'root', content });
+  const addonFiles = controlPlane ? [script(INSTALL_KUBECTL, installKubectlScript(release.version, kubectlSha256)), script(APPLY_ADDONS, applyAddonsScript())] : [];
+  // Listed last: coreos-cloudinit starts the units in order, and the add-ons need the kubelet's control plane.
+  const addonUnits: CloudConfigUnit[] = controlPlane ? [{ name: APPLY_ADDONS_UNIT, command: 'start', enable: true, content: applyAddonsUnit().render() }] : [];
+  return {
+    hostname: node.hostname,
+    write_files: [
+      { path: INSTALL_KUBELET, permissions: '0755', owner: 'root', content: installKubeletScript(release) },
+      script(INSTALL_CNI_PLUGINS, installCniPluginsScript(CNI_PLUGINS)),
+      ...addonFiles,
+      {
+        path: KUBELET_CONFIG, permissions: '0644', owner: 'root',
+        content: renderKubeletConfiguration({
+          clientCaFile: `${PKI_DIR}/ca.crt`, clusterDns, staticPodPath: STATIC_POD_DIR,
+          taint: controlPlane ? CONTROL_PLANE_TAINT : undefined,
+        }),
+      },
+    ],
+    coreos: {
+      update: { reboot_strategy: 'off' },
+      units: [
+        { name: CNI_PLUGINS_UNIT, command: 'start', enable: true, content: cniPluginsUnit(CNI_PLUGINS).render() },
+        { name: 'kubelet.service', command: 'start', enable: true, content: flatcarKubeletUnit(release, node.ip).render() },
+        ...addonUnits,
+      ],
+    },
+  };
+}
+
+/** Every add-on as a file of the control plane's add-on folder, by file name. */
+export function addonFiles(addons: readonly IClusterAddon[]): WriteFile[] {
+  return addons
+    .map(addon => ({ path: `${ADDONS_DIR}/${addon.addonName}.yaml`, permissions: '0644', owner: 'root', content: addon.renderFile().content }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A node's certificates, keys and kubeconfigs: everything of the control plane on a control plane, its own identity elsewhere. */
+export function nodeSecrets(node: Machine, pki: ClusterPki, server: string): WriteFile[] {
+  const material = pki.material;
+  const files: WriteFile[] = [
+    certificateFile(`${PKI_DIR}/ca.crt`, material.caCertificate(PKI_NAMES.kubernetesCa)),
+    keyFile(KUBELET_KUBECONFIG, kubeconfigFor(pki, server, `system:node:${node.hostname}`, PKI_NAMES.kubelet(node.hostname))),
+  ];
+  if (node.role !== NodeRole.CONTROL_PLANE) { return files; }
+  const pair = (file: string, name: string) => [
+    certificateFile(`${PKI_DIR}/${file}.crt`, material.certificate(name)),
+    keyFile(`${PKI_DIR}/${file}.key`, material.privateKey(name)),
+  ];
+  return [
+    ...files,
+    // apply-addons.service applies the add-ons with it.
+    keyFile(ADMIN_KUBECONFIG, kubeconfigFor(pki, server, 'kubernetes-admin', PKI_NAMES.admin)),
+    // The controller-manager signs kubelet CSRs with the Kubernetes CA.
+    keyFile(`${PKI_DIR}/ca.key`, material.privateKey(PKI_NAMES.kubernetesCa)),
+    ...pair('apiserver', PKI_NAMES.apiServer),
+    ...pair('apiserver-kubelet-client', PKI_NAMES.apiServerKubeletClient),
+    ...pair('apiserver-etcd-client', PKI_NAMES.apiServerEtcdClient),
+    certificateFile(`${PKI_DIR}/etcd-ca.crt`, material.caCertificate(PKI_NAMES.etcdCa)),
+    keyFile(`${PKI_DIR}/sa.key`, material.privateKey(PKI_NAMES.serviceAccount)),
+    certificateFile(`${PKI_DIR}/sa.pub`, material.publicKey(PKI_NAMES.serviceAccount)),
+    keyFile(CONTROLLER_MANAGER_KUBECONFIG, kubeconfigFor(pki, server, 'system:kube-controller-manager', PKI_NAMES.controllerManager)),
+    keyFile(SCHEDULER_KUBECONFIG, kubeconfigFor(pki, server, 'system:kube-scheduler', PKI_NAMES.scheduler)),
+  ];
+}
+
+/** A kubeconfig for one identity of the PKI, credentials embedded. */
+export function kubeconfigFor(pki: ClusterPki, server: string, user: string, certificate: string): string {
+  const material = pki.material;
+  return renderKubeconfig({
+    clusterName: CLUSTER_NAME,
+    server,
+    caPem: material.caCertificate(PKI_NAMES.kubernetesCa),
+    user,
+    certificatePem: material.certificate(certificate),
+    keyPem: material.privateKey(certificate),
+  });
+}
+
+/** A certificate in a cloud-config, 0644. */
+export function certificateFile(path: string, pem: string): WriteFile {
+  return { path, permissions: '0644', owner: 'root', content: pem };
+}
+
+/** A private key (or a file holding one) in a cloud-config, 0600. */
+export function keyFile(path: string, pem: string): WriteFile {
+  return { path, permissions: '0600', owner: 'root', content: pem };
+}
