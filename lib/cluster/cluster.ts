@@ -11,6 +11,8 @@ import { Machine, PlannedMachine } from './machine';
 import { MachineTier } from './machine-tier';
 import { NodeRole } from './node-role';
 import type { IClusterProfile } from '../profiles/cluster-profile';
+import type { ProfileRunbook, TargetRunbook } from '../runbook/runbook-contribution';
+import { addRunbookFiles } from '../runbook/runbook-files';
 import type { WriterHooks } from '../synth/atomic-writer';
 import type { SynthManifest } from '../synth/manifest';
 import {
@@ -166,8 +168,11 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     this.node.lock();
     const model = this.model();
     const output = new ClusterOutput(model, this.outdir);
-    this.bindTarget(output, model);
-    this.profile.bind(output, model);
+    const target = this.bindTarget(output, model);
+    // The runbook files come before the profile's in the output; they read its part when they render.
+    let profileRunbook: ProfileRunbook | undefined;
+    addRunbookFiles(output, { model, target, profile: () => profileRunbook! });
+    profileRunbook = this.profile.bind(output, model).runbook;
     output.node.lock();
     return output;
   }
@@ -211,8 +216,8 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
   /** Names, addresses and sizes of a tier's machines; empty while the tier's props are invalid. */
   protected abstract planTier(tier: MachineTier): PlannedMachine[];
 
-  /** Adds the target's own files (e.g. the Vagrantfile), which read what the profile hands each machine. */
-  protected abstract bindTarget(output: ClusterOutput, model: ClusterModel): void;
+  /** Adds the target's own files (e.g. the Vagrantfile), which read what the profile hands each machine; returns its part of the runbook. */
+  protected abstract bindTarget(output: ClusterOutput, model: ClusterModel): TargetRunbook;
 
   /** The props given, by name. */
   protected abstract get givenProps(): Readonly<Record<string, unknown>>;

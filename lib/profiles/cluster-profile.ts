@@ -2,6 +2,7 @@ import type { ClusterSettings } from '../cluster/cluster-settings';
 import type { ClusterModel } from '../cluster/cluster-model';
 import type { ClusterOutput } from '../cluster/cluster-output';
 import type { EndpointConventions } from '../cluster/endpoints';
+import type { ProfileRunbook } from '../runbook/runbook-contribution';
 import type { ValidationProblem } from '../synth/validation-error';
 import type { VagrantBox } from '../vagrant/vagrant-box';
 
@@ -42,6 +43,12 @@ export interface IClusterProfile {
   validateSettings(settings: ClusterSettings): string[];
   /** Problems with the cluster's shape for this profile (e.g. more control planes than it can run). */
   validate(model: ClusterModel): ValidationProblem[];
-  /** Adds the constructs that own the files: cloud-configs, units, static pods, add-ons, the runbook. */
-  bind(output: ClusterOutput, model: ClusterModel): void;
+  /** Adds the constructs that own the files (cloud-configs, units, static pods, add-ons); returns what it adds to the runbook. */
+  bind(output: ClusterOutput, model: ClusterModel): ProfileBinding;
+}
+
+/** What a bound profile contributes beyond its files. */
+export interface ProfileBinding {
+  /** Its part of the runbook, the topology and verify.sh. */
+  readonly runbook: ProfileRunbook;
 }

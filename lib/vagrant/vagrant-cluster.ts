@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import membersHeadSchema from './members-head.schema.json';
 import type { VagrantBox } from './vagrant-box';
 import propsSchema from './vagrant-cluster-props.schema.json';
+import { vagrantRunbook } from './vagrant-runbook';
 import { Vagrantfile } from './vagrantfile';
 import { Cluster, ClusterProps } from '../cluster/cluster';
 import type { ClusterModel } from '../cluster/cluster-model';
@@ -12,6 +13,7 @@ import { KubeNodeTier } from '../cluster/kube-node-tier';
 import { PlannedMachine, machineName } from '../cluster/machine';
 import { MachineTier } from '../cluster/machine-tier';
 import { ClusterProfile } from '../profiles';
+import type { TargetRunbook } from '../runbook/runbook-contribution';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 
 /** Props of a {@link VagrantCluster}. */
@@ -153,7 +155,8 @@ export class VagrantCluster extends Cluster {
     }));
   }
 
-  protected bindTarget(output: ClusterOutput, model: ClusterModel): void {
+  protected bindTarget(output: ClusterOutput, model: ClusterModel): TargetRunbook {
     new Vagrantfile(output, 'Vagrantfile', { model, box: this.box, output });
+    return vagrantRunbook(model, this.box);
   }
 }

@@ -134,12 +134,6 @@ export interface ClusterFacts {
   readonly podsByMachine: ReadonlyMap<string, StaticPodFacts[]>;
 }
 
-/** Something that can say what the running cluster should look like. */
-export interface IClusterFactsSource {
-  /** Called at render time, once the profile is bound. */
-  clusterFacts(): ClusterFacts;
-}
-
 /** What the classic profile bound: the facts its runbook files are rendered from. */
 export interface ClassicBinding {
   readonly model: ClusterModel;

@@ -7,20 +7,18 @@ import { HyperkubeContainer, HyperkubePod } from './hyperkube-pod';
 import { kubeletUnit, nodeCloudConfig } from './node';
 import optionsSchema from './options.schema.json';
 import { CLASSIC_DEFAULT_VERSION, classicRelease } from './releases';
-import { Runbook } from './runbook';
-import { ClassicRunbookSource } from './topology';
-import { VerifyScript } from './verify-script';
+import { readClassicFacts } from './facts';
+import { classicRunbook } from './runbook';
 import type { ClusterModel } from '../../cluster/cluster-model';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
 import type { Machine } from '../../cluster/machine';
 import { CloudConfig } from '../../formats/cloud-config';
 import { CloudConfigData } from '../../formats/cloud-config-data';
-import { TopologySvg, TopologyText } from '../../runbook';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import type { ValidationProblem } from '../../synth/validation-error';
 import type { VagrantBox } from '../../vagrant/vagrant-box';
-import type { IClusterProfile, ProfileDefaults } from '../cluster-profile';
+import type { IClusterProfile, ProfileBinding, ProfileDefaults } from '../cluster-profile';
 
 /** Options of the classic profile. */
 export interface ClassicProfileOptions {
@@ -119,19 +117,11 @@ export class ClassicProfile implements IClusterProfile {
     return problems;
   }
 
-  public bind(output: ClusterOutput, model: ClusterModel): void {
+  public bind(output: ClusterOutput, model: ClusterModel): ProfileBinding {
     const result = classicRelease(model.kubernetesVersion);
     if ('problem' in result) { throw new Error(result.problem); } // validateSettings rejected it already
     const master = model.controlPlanes[0];
     const settings: ClassicComponentSettings = { release: result.release, masterIp: master.ip, serviceIpRange: model.networks.services.cidr };
-
-    // The runbook files read what is bound below, at render time.
-    let binding: ClassicBinding | undefined;
-    const source = new ClassicRunbookSource(() => binding!);
-    new Runbook(output, 'runbook', { source });
-    new TopologyText(output, 'topology-text', { source });
-    new TopologySvg(output, 'topology-svg', { source });
-    new VerifyScript(output, 'verify-script', { source });
 
     for (const peer of model.etcdPeers) {
       attachUserData(output, peer, {
@@ -176,10 +166,11 @@ export class ClassicProfile implements IClusterProfile {
         folder: FLEET_UNIT_FOLDER,
       }),
     ];
-    binding = {
+    const binding: ClassicBinding = {
       model, box: this.vagrantBox, settings, fleetMachines, units,
       pods: [{ pod: masterPod, nodes: model.controlPlanes }, { pod: minionPod, nodes: model.workers }],
     };
+    return { runbook: classicRunbook(readClassicFacts(binding)) };
   }
 }
 

@@ -1,85 +1,54 @@
-import { Construct } from 'constructs';
-import { ClusterFacts, IClusterFactsSource, VIRTUALBOX_HOST_ONLY_RANGE } from './facts';
-import { code, columns, table } from '../../formats/markdown';
+import { ClusterFacts, MachineRole } from './facts';
+import { classicVerifyPlan } from './verify';
+import type { Machine } from '../../cluster/machine';
+import { code, columns } from '../../formats/markdown';
+import type { ProfileRunbook } from '../../runbook/runbook-contribution';
+import type { TopologyLayer } from '../../runbook/topology-layout';
 import { count, listOf } from '../../runbook/wording';
-import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
 
-/** Props of a {@link Runbook}. */
-export interface RunbookProps {
-  /** What the cluster should look like; read at synth time. */
-  readonly source: IClusterFactsSource;
-  /**
-   * Path of the runbook in the output folder.
-   * @default 'README.md'
-   */
-  readonly filePath?: string;
-  /**
-   * Path of the smoke test the runbook points to, relative to the output folder.
-   * @default 'verify.sh'
-   */
-  readonly verifyScript?: string;
-  /**
-   * Paths of the pictures the runbook links to, relative to the output folder.
-   * @default ['topology.txt', 'topology.svg']
-   */
-  readonly pictures?: string[];
+/** The classic profile's part of the runbook, with the facts it is made of. */
+export interface ClassicRunbook extends ProfileRunbook {
+  readonly facts: ClusterFacts;
 }
 
 /**
- * The output folder's `README.md`: how to bring this cluster up and check it,
- * with every address, name and count taken from the tree (the classic
- * profile's steps: Vagrant, fleet, kubectl).
+ * The classic profile's part of the runbook, the picture and verify.sh: fleet
+ * starts the kubelets, the API server answers on the insecure port, and the
+ * checks use curl, fleetctl and kubectl from the host.
  */
-export class Runbook extends Construct implements IFileOwner {
-  public readonly filePath: string;
-  public readonly source: IClusterFactsSource;
-  private readonly verifyScript: string;
-  private readonly pictures: string[];
-
-  constructor(scope: Construct, id: string, props: RunbookProps) {
-    super(scope, id);
-    this.source = props.source;
-    this.filePath = props.filePath ?? 'README.md';
-    this.verifyScript = props.verifyScript ?? 'verify.sh';
-    this.pictures = [...(props.pictures ?? ['topology.txt', 'topology.svg'])];
-  }
-
-  public renderFile(): SynthesizedFile {
-    const content = renderRunbook(this.source.clusterFacts(), { verifyScript: this.verifyScript, pictures: this.pictures });
-    return { path: this.filePath, content, mode: 0o644 };
-  }
+export function classicRunbook(facts: ClusterFacts): ClassicRunbook {
+  const byName = new Map(facts.machines.map(machine => [machine.name, machine]));
+  const factsOf = (machine: Machine) => byName.get(machine.hostname)!;
+  return {
+    facts,
+    titleSuffix: '',
+    roleOf: machine => factsOf(machine).role,
+    columns: [{ header: 'fleet metadata', value: machine => (factsOf(machine).fleetMetadata ? code(factsOf(machine).fleetMetadata) : '') }],
+    summary: summary(facts),
+    prerequisites: prerequisites(facts),
+    bringUp: [
+      `Vagrant creates the ${count(facts.machines.length, 'VM')} and uploads each one's \`user-data/<name>.yaml\` to `
+        + `\`${facts.box.userDataPath}\`; the nodes (${listOf(facts.kubeMachines.map(machine => machine.name))}) also get their `
+        + 'static pod manifests rsynced. coreos-cloudinit then starts etcd2 on the peers, and the etcd2 proxy, fleet, flannel and '
+        + 'docker on the nodes.',
+    ],
+    sections: [
+      { title: 'Start the kubelets with fleet', lines: startWithFleet(facts) },
+      { title: 'Wait', lines: wait(facts) },
+      { title: 'Check the cluster', lines: check(facts) },
+    ],
+    topologyNotes: [
+      `API server ${facts.apiServer}, etcd ${facts.etcdEndpoint}, fleet units ${facts.fleetUnitGlob}`,
+      `Pods ${facts.podNetwork} (flannel vxlan), services ${facts.serviceNetwork}`,
+    ],
+    layersOf: machine => layersOf(factsOf(machine).role, facts.podsByMachine.get(machine.hostname) ?? []),
+    verify: classicVerifyPlan(facts),
+  };
 }
 
-/** The files the runbook links to. */
-export interface RunbookLinks {
-  readonly verifyScript: string;
-  readonly pictures: string[];
-}
-
-/** The runbook of a cluster, as Markdown. */
-export function renderRunbook(facts: ClusterFacts, links: RunbookLinks = { verifyScript: 'verify.sh', pictures: ['topology.txt', 'topology.svg'] }): string {
+function summary(facts: ClusterFacts): string[] {
   const { master, etcdEndpoint, apiServer } = facts;
-  const minions = facts.kubeMachines.filter(machine => machine !== master);
-  const fleetctl = `fleetctl --endpoint ${etcdEndpoint}`;
-  const kubectl = `kubectl --server ${apiServer}`;
-  const cpus = facts.machines.reduce((sum, machine) => sum + machine.cpus, 0);
-  const memoryMb = facts.machines.reduce((sum, machine) => sum + machine.memoryMb, 0);
-  const version = `v${facts.kubernetesVersion}`;
-  const masterNode = facts.kubeNodes.find(node => node.machine === master.name);
-  const lines: string[] = [];
-  const add = (...more: string[]) => lines.push(...more);
-
-  add(
-    `# Kubernetes ${facts.kubernetesVersion} on Vagrant: runbook`,
-    '',
-    'Generated by cdk-vagrant-kubernetes from the construct tree that also wrote the Vagrantfile, so every '
-      + 'address, name and count below matches it. Do not edit: change the program and synthesize again.',
-    '',
-    table(['VM', 'eth1 address', 'Role', 'CPUs', 'Memory', 'fleet metadata'], facts.machines.map(machine => [
-      code(machine.name), machine.ip, machine.role, String(machine.cpus), `${machine.memoryMb} MiB`,
-      machine.fleetMetadata ? code(machine.fleetMetadata) : '',
-    ])),
-    '',
+  return [
     `- Profile ${code(facts.profile)}: ${facts.box.description}.`,
     facts.images.length === 1
       ? `- Kubernetes ${facts.kubernetesVersion}, every component from ${code(facts.images[0])}.`
@@ -87,63 +56,24 @@ export function renderRunbook(facts: ClusterFacts, links: RunbookLinks = { verif
     `- Networks: host-only ${facts.hostNetwork} on eth1, pods ${facts.podNetwork} (flannel vxlan), services ${facts.serviceNetwork}.`,
     `- etcd: ${count(facts.etcdPeers.length, 'peer')}; the host reaches it at ${etcdEndpoint} (${facts.etcdPeers[0].name}).`,
     `- API server: ${apiServer} on ${master.name}, the insecure port without authentication: keep the host-only network private.`,
-    `- Pictures: ${links.pictures.map(picture => `[${picture}](${picture})`).join(', ')}. Smoke test: [${links.verifyScript}](${links.verifyScript}).`,
-    '',
-    '## 1. Prerequisites',
-    '',
-    `- Vagrant ${facts.vagrantRequirement} (the Vagrantfile requires it).`,
-    `- VirtualBox, with room for ${count(facts.machines.length, 'VM')}: ${cpus} CPUs and ${memoryMb} MiB of memory in total.`,
+  ];
+}
+
+function prerequisites(facts: ClusterFacts): string[] {
+  const version = `v${facts.kubernetesVersion}`;
+  return [
     `- The box ${code(facts.box.name)}, which Vagrant downloads from <${facts.box.url}>. CoreOS Container Linux `
       + `reached its end of life in May 2020: if that URL no longer answers, add a copy of the box first with `
       + `${code(`vagrant box add ${facts.box.name} <file or URL>`)}.`,
     `- On the host, for the checks below: curl; fleetctl of the box's fleet release (0.11.x; `
-      + `${code(`vagrant ssh ${master.name} -c 'fleetctl version'`)} shows it); and kubectl ${version} `
+      + `${code(`vagrant ssh ${facts.master.name} -c 'fleetctl version'`)} shows it); and kubectl ${version} `
       + `(<https://dl.k8s.io/release/${version}/bin/linux/amd64/kubectl>), because a much newer kubectl may not talk to this API server.`,
-    '',
-    '### VirtualBox host-only range',
-    '',
-    `VirtualBox 6.1.28 and later, on Linux and macOS hosts, only accept host-only addresses in ${VIRTUALBOX_HOST_ONLY_RANGE} `
-      + 'unless `/etc/vbox/networks.conf` lists other ranges; the file then replaces that default.',
-  );
-  if (facts.networksConfLine) {
-    add(
-      `This cluster uses ${facts.hostNetwork}, so put this line into \`/etc/vbox/networks.conf\` (as root; create the file if it does not exist):`,
-      '',
-      '```',
-      facts.networksConfLine,
-      '```',
-      '',
-      `If other VMs of yours use addresses in ${VIRTUALBOX_HOST_ONLY_RANGE}, add \`* ${VIRTUALBOX_HOST_ONLY_RANGE}\` as well. `
-        + 'Older VirtualBox releases and Windows hosts need nothing.',
-    );
-  } else {
-    add(
-      `This cluster uses ${facts.hostNetwork}, inside that default range: nothing to do, unless \`/etc/vbox/networks.conf\` `
-        + 'exists; it must then list a range that holds the cluster, for example:',
-      '',
-      '```',
-      `* ${VIRTUALBOX_HOST_ONLY_RANGE}`,
-      '```',
-    );
-  }
+  ];
+}
 
-  add(
-    '',
-    '## 2. Bring the VMs up',
-    '',
-    'From this folder:',
-    '',
-    '```sh',
-    'vagrant up --provider virtualbox',
-    '```',
-    '',
-    `Vagrant creates the ${count(facts.machines.length, 'VM')} and uploads each one's \`user-data/<name>.yaml\` to `
-      + `\`${facts.box.userDataPath}\`; the nodes (${listOf(facts.kubeMachines.map(machine => machine.name))}) also get their `
-      + 'static pod manifests rsynced. coreos-cloudinit then starts etcd2 on the peers, and the etcd2 proxy, fleet, flannel and '
-      + 'docker on the nodes.',
-    '',
-    '## 3. Start the kubelets with fleet',
-    '',
+function startWithFleet(facts: ClusterFacts): string[] {
+  const fleetctl = `fleetctl --endpoint ${facts.etcdEndpoint}`;
+  return [
     `fleet should see every node with its metadata (${count(facts.kubeMachines.length, 'machine')}; the IDs differ on every `
       + 'bring-up, and fleetctl sorts by them):',
     '',
@@ -160,20 +90,31 @@ export function renderRunbook(facts: ClusterFacts, links: RunbookLinks = { verif
     '',
     ...facts.fleetUnits.map(unit => `- ${code(unit.name)} (${[...(unit.global ? ['global'] : []), ...unit.machineMetadata.map(pair => `\`MachineMetadata=${pair}\``)].join(', ')}) `
       + `runs on ${listOf(unit.machines)}.`),
-    '',
-    '## 4. Wait',
-    '',
+  ];
+}
+
+function wait(facts: ClusterFacts): string[] {
+  const { master, apiServer } = facts;
+  return [
     `Each kubelet first pulls ${listOf(facts.images.map(code))}; the minions' kubelets also wait until the API server `
       + `answers on ${master.ip}:${facts.apiPort}. Expect about 5 minutes until the API server is up, then a minute or two until `
       + 'every node is Ready. To watch:',
     '',
     '```sh',
-    `${fleetctl} list-units`,
+    `fleetctl --endpoint ${facts.etcdEndpoint} list-units`,
     `until curl -fsS ${apiServer}/healthz; do sleep 10; done; echo`,
     '```',
-    '',
-    '## 5. Check the cluster',
-    '',
+  ];
+}
+
+function check(facts: ClusterFacts): string[] {
+  const { master, apiServer } = facts;
+  const kubectl = `kubectl --server ${apiServer}`;
+  const version = `v${facts.kubernetesVersion}`;
+  const minions = facts.kubeMachines.filter(machine => machine !== master);
+  const masterNode = facts.kubeNodes.find(node => node.machine === master.name);
+  const onMaster = facts.staticPods.filter(pod => pod.machine === master.name);
+  return [
     '```',
     `$ ${kubectl} cluster-info`,
     `Kubernetes master is running at ${apiServer}`,
@@ -196,12 +137,12 @@ export function renderRunbook(facts: ClusterFacts, links: RunbookLinks = { verif
     ...columns([['NAME', 'READY', 'STATUS'], ...facts.staticPods.map(pod => [pod.mirrorName, pod.ready, 'Running'])]),
     '```',
     '',
-    `Each static pod shows as \`<pod>-<node name>\`: ${facts.staticPods.filter(pod => pod.machine === master.name).map(pod => code(pod.podName)).join(', ')} `
-      + `on ${master.name} with ${listOf(facts.staticPods.filter(pod => pod.machine === master.name).flatMap(pod => pod.containers))}, `
+    `Each static pod shows as \`<pod>-<node name>\`: ${onMaster.map(pod => code(pod.podName)).join(', ')} `
+      + `on ${master.name} with ${listOf(onMaster.flatMap(pod => pod.containers))}, `
       + `and ${listOf([...new Set(facts.staticPods.filter(pod => pod.machine !== master.name).map(pod => code(pod.podName)))])} `
       + `on each of the ${count(minions.length, 'minion')}. Other columns are left out above; they differ between kubectl releases.`,
     '',
-    `Or run every check at once: \`sh ${links.verifyScript}\`. It prints PASS or FAIL for each check with what it saw, and `
+    'Or run every check at once: `sh verify.sh`. It prints PASS or FAIL for each check with what it saw, and '
       + 'exits non-zero at the first FAIL:',
     '',
     `1. etcd is healthy through ${facts.etcdPeers[0].name} and lists ${listOf(facts.etcdPeers.map(peer => peer.name))};`,
@@ -209,19 +150,16 @@ export function renderRunbook(facts: ClusterFacts, links: RunbookLinks = { verif
     `3. ${apiServer}/healthz says ok and /version says ${version};`,
     `4. ${facts.kubeNodes.length === 1 ? 'the node is' : `all ${facts.kubeNodes.length} nodes are`} Ready;`,
     `5. ${facts.staticPods.length === 1 ? 'the static pod runs' : `all ${facts.staticPods.length} static pods run`} with every container ready.`,
-    '',
-    '## 6. Tear down',
-    '',
-    'From this folder:',
-    '',
-    '```sh',
-    'vagrant destroy --force',
-    '```',
-    '',
-    facts.networksConfLine
-      ? `Then remove the line \`${facts.networksConfLine}\` from \`/etc/vbox/networks.conf\` if you added it only for this cluster.`
-      : 'Nothing else on the host was changed for this cluster.',
-    '',
-  );
-  return lines.join('\n');
+  ];
+}
+
+/** What the picture shows on a machine: etcd2 on a peer; the static pods, kubelet, fleet and etcd2 proxy on a node. */
+function layersOf(role: MachineRole, pods: ReadonlyArray<{ podName: string; containers: string[] }>): TopologyLayer[] {
+  if (role === MachineRole.ETCD_PEER) {
+    return [{ title: 'etcd2 peer', items: [] }];
+  }
+  return [
+    ...pods.map(pod => ({ title: `pod ${pod.podName}`, items: pod.containers })),
+    { title: 'kubelet', items: [] }, { title: 'fleet', items: [] }, { title: 'etcd2 proxy', items: [] },
+  ];
 }

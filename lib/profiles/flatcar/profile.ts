@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { FlatcarBinding, FlatcarRunbook, FlatcarRunbookSource } from './runbook';
+import { flatcarRunbook } from './runbook';
 import { ETCD_ENV_FILE, ETCD_PKI_DIR, etcdMemberSettings, etcdMemberUnit, etcdTlsClientUrl } from './etcd';
 import {
   CONTROLLER_MANAGER_KUBECONFIG, PKI_DIR, SCHEDULER_KUBECONFIG, STATIC_POD_DIR, controlPlaneContainers,
@@ -10,7 +10,6 @@ import { ClusterPki, PKI_NAMES } from './pki';
 import {
   ETCD_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, FLATCAR_DEFAULT_VERSION, FlatcarRelease, coreDnsImage, flatcarRelease, kubeProxyImage,
 } from './releases';
-import { FlatcarVerifyScript } from './verify-script';
 import type { Addon } from '../../addons/addon';
 import { CoreDnsAddon } from '../../addons/coredns-addon';
 import { FlannelAddon } from '../../addons/flannel-addon';
@@ -23,12 +22,11 @@ import { CloudConfig } from '../../formats/cloud-config';
 import { CloudConfigData } from '../../formats/cloud-config-data';
 import { renderEtcdEnv } from '../../formats/etcd-env';
 import { StaticPod } from '../../formats/static-pod';
-import { TopologySvg, TopologyText } from '../../runbook';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
 import type { ValidationProblem } from '../../synth/validation-error';
 import type { VagrantBox } from '../../vagrant/vagrant-box';
-import type { IClusterProfile, ProfileDefaults } from '../cluster-profile';
+import type { IClusterProfile, ProfileBinding, ProfileDefaults } from '../cluster-profile';
 
 /** Options of the Flatcar profile. */
 export interface FlatcarProfileOptions {
@@ -137,20 +135,12 @@ export class FlatcarProfile implements IClusterProfile {
     return podNetworkProblems(model).map(message => ({ constructPath: model.path, message }));
   }
 
-  public bind(output: ClusterOutput, model: ClusterModel): void {
+  public bind(output: ClusterOutput, model: ClusterModel): ProfileBinding {
     const result = flatcarRelease(model.kubernetesVersion, this.options.kubeletSha256);
     const dns = this.coreDnsImage(model);
     if ('problem' in result || 'problem' in dns) { throw new Error('the settings were not validated'); }
     const controller = model.controlPlanes[0];
     const server = model.endpoints.apiServer;
-
-    // The runbook files read what is bound below, at render time.
-    let binding: FlatcarBinding | undefined;
-    const source = new FlatcarRunbookSource(() => binding!);
-    new FlatcarRunbook(output, 'runbook', source);
-    new TopologyText(output, 'topology-text', { source });
-    new TopologySvg(output, 'topology-svg', { source });
-    new FlatcarVerifyScript(output, 'verify-script', source);
 
     const pki = new ClusterPki(output, 'pki', model, { dir: this.options.pkiDir ?? `${output.outdir}.pki`, regenerate: this.options.regeneratePki });
     const etcdImage = this.options.etcdImage ?? ETCD_IMAGE;
@@ -235,7 +225,11 @@ export class FlatcarProfile implements IClusterProfile {
 
     const coreDns = builtIns.find((addon): addon is CoreDnsAddon => addon instanceof CoreDnsAddon)!;
     const replicas = (coreDns.manifests().find(manifest => manifest.kind === 'Deployment') as { spec?: { replicas?: number } } | undefined)?.spec?.replicas ?? 1;
-    binding = { model, box: this.vagrantBox, staticPods: pods.map(pod => pod.node.id), coreDnsReplicas: replicas };
+    return {
+      runbook: flatcarRunbook({
+        model, box: this.vagrantBox, nodes: model.nodes, controlPlane: controller, staticPods: pods.map(pod => pod.node.id), coreDnsReplicas: replicas,
+      }),
+    };
   }
 
   private kubectlSha256(release: FlatcarRelease): string | undefined {

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { KubeRole, MachineRole, Runbook, Testing, VagrantCluster } from '../../../lib';
+import { ClassicRunbook, KubeRole, MachineRole, Runbook, Testing, VagrantCluster } from '../../../lib';
 import { defaultCluster } from '../../../examples/default';
 import { otherCluster } from '../../support/fixtures';
 import { sizedCluster } from '../../runbook/runbook-fixtures';
 
 /** The facts of a cluster, as its runbook reads them once the profile is bound. */
 function factsOf(cluster: VagrantCluster) {
-  return (cluster.bind().node.findChild('runbook') as Runbook).source.clusterFacts();
+  return ((cluster.bind().node.findChild('runbook') as Runbook).source.profile() as ClassicRunbook).facts;
 }
 
 describe('cluster facts (what the runbook files render from)', () => {

@@ -58,12 +58,14 @@ describe('Flatcar runbook files', () => {
       expect(readme).to.contain('```\n* 10.9.8.0/24\n```');
       expect(readme).to.contain('vagrant up --provider virtualbox');
       expect(readme).to.contain("vagrant ssh worker-01 -c 'journalctl -u apply-addons -f'");
-      expect(readme).to.contain('vagrant destroy -f');
+      expect(readme).to.contain('vagrant destroy --force');
     });
 
-    it('leaves the host-only range note out inside 192.168.56.0/21', () => {
+    it('needs no networks.conf line inside 192.168.56.0/21, as the classic runbook says it (one runbook for both profiles)', () => {
       const readme = Testing.render(otherFlatcar(pkiDir, '192.168.57'))['README.md'];
-      expect(readme).to.not.contain('networks.conf');
+      expect(readme).to.contain('This cluster uses 192.168.57.0/24, inside that default range: nothing to do');
+      expect(readme).to.not.contain('put this line into');
+      expect(readme).to.contain('Nothing else on the host was changed for this cluster.');
       expect(readme).to.contain('| `kv-01` | 192.168.57.5 | etcd member | 1 | 768 MiB |');
     });
 

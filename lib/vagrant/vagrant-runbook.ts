@@ -1,0 +1,69 @@
+import type { VagrantBox } from './vagrant-box';
+import type { ClusterModel } from '../cluster/cluster-model';
+import { VIRTUALBOX_HOST_ONLY_RANGE, rangeInVirtualBoxHostOnlyRange } from '../cluster/ipv4';
+import type { TargetRunbook } from '../runbook/runbook-contribution';
+import { count } from '../runbook/wording';
+
+/**
+ * The line `/etc/vbox/networks.conf` needs for the host network, or undefined when it lies in
+ * VirtualBox's default host-only range (VirtualBox 6.1.28 and later, on Linux and macOS hosts).
+ * @see https://www.virtualbox.org/manual/ch06.html#network_hostonly
+ */
+export function networksConfLine(model: ClusterModel): string | undefined {
+  return rangeInVirtualBoxHostOnlyRange(model.networks.host.range) ? undefined : `* ${model.networks.host.cidr}`;
+}
+
+/** The Vagrant target's part of the runbook: Vagrant and VirtualBox, `vagrant up`, `vagrant destroy`. */
+export function vagrantRunbook(model: ClusterModel, box: VagrantBox): TargetRunbook {
+  const host = model.networks.host.cidr;
+  const line = networksConfLine(model);
+  const cpus = model.machines.reduce((sum, machine) => sum + machine.cpus, 0);
+  const memoryMb = model.machines.reduce((sum, machine) => sum + machine.memoryMb, 0);
+  const range = [
+    '',
+    '### VirtualBox host-only range',
+    '',
+    `VirtualBox 6.1.28 and later, on Linux and macOS hosts, only accept host-only addresses in ${VIRTUALBOX_HOST_ONLY_RANGE} `
+      + 'unless `/etc/vbox/networks.conf` lists other ranges; the file then replaces that default.',
+    ...line ? [
+      `This cluster uses ${host}, so put this line into \`/etc/vbox/networks.conf\` (as root; create the file if it does not exist):`,
+      '',
+      '```',
+      line,
+      '```',
+      '',
+      `If other VMs of yours use addresses in ${VIRTUALBOX_HOST_ONLY_RANGE}, add \`* ${VIRTUALBOX_HOST_ONLY_RANGE}\` as well. `
+        + 'Older VirtualBox releases and Windows hosts need nothing.',
+    ] : [
+      `This cluster uses ${host}, inside that default range: nothing to do, unless \`/etc/vbox/networks.conf\` `
+        + 'exists; it must then list a range that holds the cluster, for example:',
+      '',
+      '```',
+      `* ${VIRTUALBOX_HOST_ONLY_RANGE}`,
+      '```',
+    ],
+  ];
+  return {
+    name: 'Vagrant',
+    networkLabel: `host-only network ${host}`,
+    prerequisites: [
+      `- Vagrant >= ${box.minVagrantVersion} (the Vagrantfile requires it).`,
+      `- VirtualBox, with room for ${count(model.machines.length, 'VM')}: ${cpus} CPUs and ${memoryMb} MiB of memory in total.`,
+    ],
+    prerequisiteNotes: range,
+    bringUp: { title: 'Bring the VMs up', lines: ['From this folder:', '', '```sh', 'vagrant up --provider virtualbox', '```'] },
+    tearDown: {
+      title: 'Tear down',
+      lines: [
+        'From this folder:',
+        '',
+        '```sh',
+        'vagrant destroy --force',
+        '```',
+        '',
+        line ? `Then remove the line \`${line}\` from \`/etc/vbox/networks.conf\` if you added it only for this cluster.`
+          : 'Nothing else on the host was changed for this cluster.',
+      ],
+    },
+  };
+}
