@@ -9,8 +9,11 @@ export interface KubeletConfigurationProps {
   readonly clusterDns: string;
   /** Folder of static pod manifests. */
   readonly staticPodPath: string;
-  /** Taints the node registers with (the control plane's). */
-  readonly taint?: { readonly key: string; readonly value?: string; readonly effect: string };
+  /**
+   * Taints the node registers with (`registerWithTaints`, core/v1 Taint).
+   * @default - none
+   */
+  readonly taints?: ReadonlyArray<{ readonly key: string; readonly value?: string; readonly effect: string }>;
 }
 
 /**
@@ -38,6 +41,6 @@ export function renderKubeletConfiguration(props: KubeletConfigurationProps): st
     staticPodPath: props.staticPodPath,
     // /usr is read-only on Flatcar.
     volumePluginDir: '/opt/libexec/kubernetes/kubelet-plugins/volume/exec/',
-    registerWithTaints: props.taint ? [{ ...props.taint }] : undefined,
+    registerWithTaints: props.taints?.map(taint => ({ ...taint })),
   }), { lineWidth: 0 });
 }

@@ -16,13 +16,33 @@ export const POD_API_VERSION_KIND = { apiVersion: 'v1', kind: 'Pod' } as const;
 export interface HostMount {
   /** Volume name, a DNS-1123 label. */
   readonly name: string;
-  /** Path on the host, mounted at the same path in the containers. */
+  /** Path on the host. */
   readonly path: string;
   /**
    * The path is a file, not a folder.
    * @default false
    */
   readonly file?: boolean;
+  /**
+   * Where the containers see it.
+   * @default - the host path
+   */
+  readonly mountPath?: string;
+}
+
+/** An environment variable of a container: a value, or a field of the pod (the downward API). */
+export interface StaticPodEnv {
+  readonly name: string;
+  /**
+   * The value.
+   * @default - none; give `fieldPath` instead
+   */
+  readonly value?: string;
+  /**
+   * A field of the pod, e.g. `spec.nodeName`.
+   * @default - none; give `value` instead
+   */
+  readonly fieldPath?: string;
 }
 
 /** One container of a static pod. */
@@ -31,8 +51,26 @@ export interface StaticPodContainer {
   readonly name: string;
   /** Full image reference. */
   readonly image: string;
-  /** The command, program first, e.g. `['kube-apiserver', '--secure-port=6443']`. */
-  readonly command: string[];
+  /**
+   * The command, program first, e.g. `['kube-apiserver', '--secure-port=6443']`.
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+  /**
+   * Arguments to the command or entrypoint.
+   * @default - none
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables.
+   * @default - none
+   */
+  readonly env?: StaticPodEnv[];
+  /**
+   * Linux capabilities to add and drop.
+   * @default - the runtime's
+   */
+  readonly capabilities?: { readonly add?: string[]; readonly drop?: string[] };
 }
 
 /** Props of a {@link StaticPod}. */
@@ -51,6 +89,11 @@ export interface StaticPodProps {
    * @default 'kube-system'
    */
   readonly namespace?: string;
+  /**
+   * Entries added to the containers' /etc/hosts.
+   * @default - none
+   */
+  readonly hostAliases?: Array<{ readonly ip: string; readonly hostnames: string[] }>;
 }
 
 /**
@@ -76,11 +119,19 @@ export class StaticPod extends Construct implements IFileOwner {
       spec: {
         hostNetwork: true,
         priorityClassName: 'system-node-critical',
+        hostAliases: this.props.hostAliases?.map(alias => ({ ip: alias.ip, hostnames: [...alias.hostnames] })),
         containers: this.props.containers.map(container => ({
           name: container.name,
           image: container.image,
-          command: [...container.command],
-          volumeMounts: mounts.map(mount => ({ name: mount.name, mountPath: mount.path, readOnly: true })),
+          command: container.command ? [...container.command] : undefined,
+          args: container.args ? [...container.args] : undefined,
+          env: container.env?.map(env => (env.fieldPath !== undefined
+            ? { name: env.name, valueFrom: { fieldRef: { fieldPath: env.fieldPath } } }
+            : { name: env.name, value: env.value })),
+          securityContext: container.capabilities
+            ? { capabilities: { add: container.capabilities.add && [...container.capabilities.add], drop: container.capabilities.drop && [...container.capabilities.drop] } }
+            : undefined,
+          volumeMounts: mounts.map(mount => ({ name: mount.name, mountPath: mount.mountPath ?? mount.path, readOnly: true })),
         })),
         volumes: mounts.map(mount => ({ name: mount.name, hostPath: { path: mount.path, type: mount.file ? 'File' : 'DirectoryOrCreate' } })),
       },

@@ -105,7 +105,7 @@ describe('integration: etcd runs the Flatcar etcd members from their env files, 
       started[vm] = intoRoot(generated[vm], rootOf(vm));
     }
 
-    const pod = yaml11(synthesized.files['pods/control-plane/kube-apiserver.yaml']);
+    const pod = yaml11(synthesized.files['pods/node-01/kube-apiserver.yaml']);
     const flags = flagValues(pod.spec.containers[0].command);
     const inNode01 = (file: string) => path.join(rootOf('node-01'), file);
     apiServer = {

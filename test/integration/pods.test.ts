@@ -51,7 +51,7 @@ describe('integration: the static pods validate against the Kubernetes Pod schem
     const pods = flatcarTree().bind().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
     const manifests = pods.map(pod => [pod.filePath, yaml11(pod.renderFile().content)] as const);
     expect(manifests.map(([file]) => file)).to.deep.equal([
-      'pods/control-plane/kube-apiserver.yaml', 'pods/control-plane/kube-controller-manager.yaml', 'pods/control-plane/kube-scheduler.yaml',
+      'pods/node-01/kube-apiserver.yaml', 'pods/node-01/kube-controller-manager.yaml', 'pods/node-01/kube-scheduler.yaml',
     ]);
     for (const [file, manifest] of manifests) {
       expect(podProblem(manifest), file).to.equal(undefined);

@@ -179,7 +179,7 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
     // Each VM gets its own cloud-config/<vm>.yaml, and only node-01 the control-plane pods.
     expect(machines.map(m => m.provisioners[0].source)).to.deep.equal(machines.map(m => `cloud-config/${m.name}.yaml`));
     expect(machines.map(m => m.synced_folders.filter(f => !f.disabled).map(f => `${f.host} ${f.guest}`))).to.deep.equal([
-      [], [], [], ['pods/control-plane /etc/kubernetes/manifests'], [], [], [],
+      [], [], [], ['pods/node-01 /etc/kubernetes/manifests'], [], [], [],
     ]);
     expect(machines[0].provisioners[1].inline).to.equal('mv /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/vagrantfile-user-data');
   });

@@ -3,6 +3,7 @@ import { HyperkubeContainer } from './hyperkube-pod';
 import { LOCAL_ETCD_URL } from './etcd';
 import { KubeRole } from './fleet-metadata';
 import { httpUrl } from '../../cluster/endpoints';
+import { NodeTaint, formatTaint } from '../../cluster/node-role';
 import { ExecCommand } from '../../formats/systemd-unit';
 
 /** The API server's insecure port, which the classic design uses everywhere. */
@@ -28,11 +29,17 @@ export function insecureApiUrl(masterIp: string): string {
   return httpUrl(masterIp, INSECURE_API_PORT);
 }
 
+/** What a node pool's kubelets register with: its labels and taints. */
+export interface PoolRegistration {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly NodeTaint[];
+}
+
 /**
- * The kubelet command for a role. The address comes from `/etc/environment`
- * at run time, because one fleet unit serves every minion.
+ * The kubelet command for a role and a pool's labels and taints. The address comes from
+ * `/etc/environment` at run time, because one fleet unit serves every minion of a pool.
  */
-export function kubeletCommand(settings: ClassicComponentSettings, role: KubeRole): ExecCommand {
+export function kubeletCommand(settings: ClassicComponentSettings, role: KubeRole, pool: PoolRegistration = { labels: {}, taints: [] }): ExecCommand {
   const { release, masterIp } = settings;
   const apiServer = release.apiServerBy === 'kubeconfig'
     ? `--kubeconfig=${KUBELET_KUBECONFIG}`
@@ -40,12 +47,20 @@ export function kubeletCommand(settings: ClassicComponentSettings, role: KubeRol
   const registration = role === KubeRole.MASTER
     ? release.masterRegistration
     : ['--hostname-override=${COREOS_PUBLIC_IPV4}', '--register-node=true'];
+  const labels = Object.entries(pool.labels).map(([key, value]) => `${key}=${value}`).sort();
+  // `key=value:effect`, the flag's form; the master's own taint comes first.
+  const taints = pool.taints.map(taint => formatTaint({ ...taint, value: taint.value ?? '' }));
+  const TAINTS_FLAG = '--register-with-taints=';
+  const merged = registration.map(flag => (flag.startsWith(TAINTS_FLAG) && taints.length > 0 ? [flag, ...taints].join(',') : flag));
+  const addTaints = taints.length > 0 && !registration.some(flag => flag.startsWith(TAINTS_FLAG)) ? [`${TAINTS_FLAG}${taints.join(',')}`] : [];
   return ExecCommand.of(KUBELET,
     '--address=${COREOS_PUBLIC_IPV4}',
     apiServer,
     '--allow-privileged=true',
     `${release.manifestFlag}=${MANIFEST_DIR}`,
-    ...registration);
+    ...merged,
+    ...addTaints,
+    ...(labels.length > 0 ? [`--node-labels=${labels.join(',')}`] : []));
 }
 
 function component(release: ClassicRelease, name: string): string {

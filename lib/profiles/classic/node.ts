@@ -1,5 +1,5 @@
 import {
-  ClassicComponentSettings, INSECURE_API_PORT, KUBELET_KUBECONFIG, WAIT_FOR_PORT, insecureApiUrl, kubeletCommand,
+  ClassicComponentSettings, INSECURE_API_PORT, KUBELET_KUBECONFIG, PoolRegistration, WAIT_FOR_PORT, insecureApiUrl, kubeletCommand,
 } from './control-plane';
 import { LOCAL_ETCD_URL, etcd2ProxyConfig } from './etcd';
 import { KubeRole, fleetMachine, metadataText } from './fleet-metadata';
@@ -43,8 +43,8 @@ function nodeUnits(ipRange: string): CloudConfigUnit[] {
   ];
 }
 
-/** The kubelet fleet unit of a role. */
-export function kubeletUnit(settings: ClassicComponentSettings, role: KubeRole): SystemdUnit {
+/** The kubelet fleet unit of a role, for a pool's labels and taints. */
+export function kubeletUnit(settings: ClassicComponentSettings, role: KubeRole, pool?: PoolRegistration): SystemdUnit {
   const waitForApi: Array<[string, ExecCommand]> = role === KubeRole.MINION
     ? [['ExecStartPre', ExecCommand.of(WAIT_FOR_PORT, settings.masterIp, String(INSECURE_API_PORT))]]
     : [];
@@ -63,7 +63,7 @@ export function kubeletUnit(settings: ClassicComponentSettings, role: KubeRole):
       directives: [
         ['EnvironmentFile', '-/etc/environment'],
         ...waitForApi,
-        ['ExecStart', kubeletCommand(settings, role)],
+        ['ExecStart', kubeletCommand(settings, role, pool)],
         ['Restart', 'on-failure'],
         ['RestartSec', '10'],
       ],

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ClassicComponentSettings, MANIFEST_DIR, masterContainers, minionContainers } from './control-plane';
 import { etcd2PeerConfig } from './etcd';
 import type { ClassicBinding } from './facts';
@@ -6,13 +7,14 @@ import { FleetUnit } from './fleet-unit';
 import { HyperkubeContainer, HyperkubePod } from './hyperkube-pod';
 import { kubeletUnit, nodeCloudConfig } from './node';
 import optionsSchema from './options.schema.json';
-import { CLASSIC_DEFAULT_VERSION, classicRelease } from './releases';
+import { CLASSIC_DEFAULT_VERSION, ClassicRelease, classicRelease } from './releases';
 import { readClassicFacts } from './facts';
 import { classicRunbook } from './runbook';
 import type { ClusterModel } from '../../cluster/cluster-model';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
 import type { Machine } from '../../cluster/machine';
+import { NodeRole } from '../../cluster/node-role';
 import { CloudConfig } from '../../formats/cloud-config';
 import { CloudConfigData } from '../../formats/cloud-config-data';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
@@ -103,6 +105,18 @@ export class ClassicProfile implements IClusterProfile {
 
   public validate(model: ClusterModel): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
+    const result = classicRelease(model.kubernetesVersion);
+    for (const tier of model.nodeTiers.filter(() => 'release' in result)) {
+      const release = (result as { release: ClassicRelease }).release;
+      if (Object.keys(tier.labels).length > 0 && !release.nodeLabels) {
+        problems.push({ constructPath: tier.path, message: `labels need the kubelet's --node-labels, which Kubernetes 1.2 added (#17265), `
+          + `and the cluster runs ${model.kubernetesVersion}; expected kubernetesVersion 1.2.0 or later, or no labels` });
+      }
+      if (tier.taints.length > 0 && !release.registerWithTaints) {
+        problems.push({ constructPath: tier.path, message: `taints need the kubelet's --register-with-taints, which Kubernetes 1.6 added (#31647), `
+          + `and the cluster runs ${model.kubernetesVersion}; expected kubernetesVersion 1.6.0 or later, or no taints` });
+      }
+    }
     if (model.controlPlanes.length > 1) {
       const tiers = [...new Set(model.controlPlanes.map(node => node.tierPath))];
       for (const path of tiers) {
@@ -154,17 +168,17 @@ export class ClassicProfile implements IClusterProfile {
 
     const units = [
       new FleetUnit(masterScope, 'kubelet-master', {
-        unit: kubeletUnit(settings, KubeRole.MASTER),
+        unit: kubeletUnit(settings, KubeRole.MASTER, model.tierOf(master)),
         xFleet: { machineMetadata: [`kube=${KubeRole.MASTER}`] },
         machines: { fleetMachines },
         folder: FLEET_UNIT_FOLDER,
       }),
-      new FleetUnit(minionScope, 'kubelet-minion', {
-        unit: kubeletUnit(settings, KubeRole.MINION),
-        xFleet: { global: true, machineMetadata: [`kube=${KubeRole.MINION}`] },
+      ...minionUnits(output, model).map(({ scope, id, pool, metadata }) => new FleetUnit(scope, id, {
+        unit: kubeletUnit(settings, KubeRole.MINION, pool),
+        xFleet: { global: true, machineMetadata: metadata },
         machines: { fleetMachines },
         folder: FLEET_UNIT_FOLDER,
-      }),
+      })),
     ];
     const binding: ClassicBinding = {
       model, box: this.vagrantBox, settings, fleetMachines, units,
@@ -182,4 +196,20 @@ function podFolder(role: KubeRole): string {
 function attachUserData(output: ClusterOutput, machine: Machine, config: CloudConfigData): void {
   const cloudConfig = new CloudConfig(output.machineScope(machine), 'user-data', { filePath: `${USER_DATA_FOLDER}/${machine.hostname}.yaml`, config });
   output.deliverUserData(machine, cloudConfig);
+}
+
+/**
+ * The minions' kubelet units: one global unit for every minion when all worker pools register
+ * alike (the seed's `kubelet-minion`), else one per pool, `kubelet-minion-<pool>`, placed by the
+ * pool's fleet metadata `core=<pool>`, each with its pool's labels and taints.
+ */
+function minionUnits(output: ClusterOutput, model: ClusterModel) {
+  const pools = model.nodeTiers.filter(tier => tier.machines.some(machine => machine.role === NodeRole.WORKER));
+  const alike = pools.every(pool => isDeepStrictEqual([pool.labels, pool.taints], [pools[0].labels, pools[0].taints]));
+  if (alike) {
+    return [{ scope: output.tierScope(pools[0].id), id: 'kubelet-minion', pool: pools[0], metadata: [`kube=${KubeRole.MINION}`] }];
+  }
+  return pools.map(pool => ({
+    scope: output.tierScope(pool.id), id: `kubelet-minion-${pool.id}`, pool, metadata: [`core=${pool.id}`, `kube=${KubeRole.MINION}`],
+  }));
 }

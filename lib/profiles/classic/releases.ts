@@ -25,6 +25,10 @@ export interface ClassicRelease {
   readonly admissionFlags: string[];
   /** How the master kubelet registers, so that its static pods keep their mirror pods. */
   readonly masterRegistration: string[];
+  /** Whether the kubelet has `--node-labels`, for a node pool's labels. */
+  readonly nodeLabels: boolean;
+  /** Whether the kubelet has `--register-with-taints`, for a node pool's taints. */
+  readonly registerWithTaints: boolean;
 }
 
 /** The admission plugins of the seed: no ServiceAccount, because the design has no service-account keys. */
@@ -71,6 +75,11 @@ function row(minor: number, knownPatch: string): ClassicRelease {
     // #31647; --register-schedulable is ignored on 1.7, #49628).
     masterRegistration: minor >= 6 ? ['--register-node=true', `--register-with-taints=${MASTER_TAINT}`]
       : minor >= 5 ? ['--register-node=true', '--register-schedulable=false'] : ['--register-node=false'],
+    // "kubelet - node labels command line option" (#17265, reworked by #19498) merged in the 1.2 cycle; CHANGELOG-1.2.md
+    // lists the release as "Changes since v1.1.1" without the pull requests.
+    nodeLabels: minor >= 2,
+    // "add a configuration for kubelet to register as a node with taints" (#31647), under v1.6.0-alpha.1 in CHANGELOG-1.6.md.
+    registerWithTaints: minor >= 6,
   };
 }
 
@@ -105,14 +114,15 @@ export function classicRelease(text: string): { release: ClassicRelease; version
  */
 export function classicCompatibilityTable(): string {
   const header = [
-    '| Kubernetes | Tested patch | kubelet manifest flag | kubelet finds the API server by | hyperkube image | apiserver storage flags | admission flags | master kubelet registers |',
-    '|---|---|---|---|---|---|---|---|',
+    '| Kubernetes | Tested patch | kubelet manifest flag | kubelet finds the API server by | hyperkube image | apiserver storage flags | admission flags | master kubelet registers | node pool labels, taints |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   const code = (values: string[]) => (values.length ? values.map(v => `\`${v}\``).join(' ') : '-');
   const rows = CLASSIC_RELEASES.map(r => `| 1.${r.minor} | ${r.knownPatch} | \`${r.manifestFlag}\` | `
     + `${r.apiServerBy === 'kubeconfig' ? '`--kubeconfig` (written by the cloud-config)' : '`--api-servers`'} | `
     + `\`${r.hyperkubeImage}\`, \`/hyperkube ${r.componentNames === 'prefixed' ? 'kube-apiserver' : 'apiserver'}\` | `
-    + `${code(r.storageFlags)} | ${code(r.admissionFlags)} | ${code(r.masterRegistration)} |`);
-  const unsupported = `| 1.${CLASSIC_LAST_MINOR + 1}+ | - | ${BEYOND_LAST_REASON} | | | | | |`;
+    + `${code(r.storageFlags)} | ${code(r.admissionFlags)} | ${code(r.masterRegistration)} | `
+    + `${code([...(r.nodeLabels ? ['--node-labels'] : []), ...(r.registerWithTaints ? ['--register-with-taints'] : [])])} |`);
+  const unsupported = `| 1.${CLASSIC_LAST_MINOR + 1}+ | - | ${BEYOND_LAST_REASON} | | | | | | |`;
   return [...header, ...rows, unsupported].join('\n') + '\n';
 }

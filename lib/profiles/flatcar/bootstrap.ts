@@ -23,6 +23,16 @@ const API_ATTEMPTS = 240;
 const API_INTERVAL_SECONDS = 5;
 /** How often it applies before it gives up (and systemd restarts the unit). */
 const APPLY_ATTEMPTS = 12;
+/** How long it waits for the nodes to register before it labels them: 20 minutes, then systemd restarts it. */
+const LABEL_ATTEMPTS = 240;
+
+/** Labels the add-on bootstrap puts on a node through the API (the kubelet may not set them itself). */
+export interface NodeApiLabels {
+  /** The Node name: the machine's hostname. */
+  readonly node: string;
+  /** Label keys and values, e.g. `{ 'node-role.kubernetes.io/control-plane': '' }`. */
+  readonly labels: Readonly<Record<string, string>>;
+}
 
 /** The kubectl that applies the add-ons: the cluster's own release, pinned by sha256. */
 export function installKubectlScript(version: string, sha256: string): string {
@@ -34,9 +44,14 @@ export function installKubectlScript(version: string, sha256: string): string {
 /**
  * POSIX sh that waits until the API server answers `/readyz` with the admin
  * kubeconfig, then applies every manifest of the add-on folder (server-side,
- * so re-applying at every boot is idempotent), retrying a failed apply.
+ * so re-applying at every boot is idempotent), retrying a failed apply; then
+ * labels each node with what its kubelet may not set itself (`node-role.kubernetes.io/*`),
+ * as soon as the node has registered. Node names and labels are validated DNS
+ * names and label words, so they are written into the script as they are.
  */
-export function applyAddonsScript(): string {
+export function applyAddonsScript(nodeLabels: readonly NodeApiLabels[] = []): string {
+  const lines = nodeLabels.filter(entry => Object.keys(entry.labels).length > 0)
+    .map(entry => [entry.node, ...Object.entries(entry.labels).map(([key, value]) => `${key}=${value}`)].join(' '));
   return `#!/bin/sh
 # Applies the cluster add-ons in ${ADDONS_DIR} once the API server answers.
 # Written by cdk-vagrant-kubernetes; ${APPLY_ADDONS_UNIT} runs it on the control plane.
@@ -63,6 +78,36 @@ until "$kubectl" --kubeconfig="$kubeconfig" apply --server-side --force-conflict
   sleep ${API_INTERVAL_SECONDS}
 done
 echo "applied every add-on in $addons"
+${lines.length === 0 ? '' : labelNodesShell(lines)}`;
+}
+
+/** The part of apply-addons that labels the registered nodes, retrying until each is there. */
+function labelNodesShell(lines: string[]): string {
+  return `# One line per node: its name, then the labels only the API may set.
+node_labels="${lines.join('\n')}"
+attempt=0
+while :; do
+  pending=""
+  while read -r node pairs; do
+    # The label words are written unquoted on purpose: one argument per label.
+    # shellcheck disable=SC2086
+    if ! "$kubectl" --kubeconfig="$kubeconfig" --request-timeout=10s label --overwrite node "$node" $pairs >/dev/null 2>&1; then
+      pending="$pending $node"
+    fi
+  done <<LABELS
+$node_labels
+LABELS
+  if [ -z "$pending" ]; then
+    break
+  fi
+  attempt=$((attempt + 1))
+  if [ "$attempt" -ge ${LABEL_ATTEMPTS} ]; then
+    echo "nodes not labelled after ${LABEL_ATTEMPTS} attempts:$pending" >&2
+    exit 1
+  fi
+  sleep ${API_INTERVAL_SECONDS}
+done
+echo "labelled every node"
 `;
 }
 
@@ -76,7 +121,7 @@ export function applyAddonsUnit(): SystemdUnit {
     {
       name: 'Unit',
       directives: [
-        ['Description', 'Apply the cluster add-ons (pod network, kube-proxy, CoreDNS and your own)'],
+        ['Description', 'Apply the cluster add-ons (pod network, kube-proxy, CoreDNS and your own) and label the nodes'],
         ['Documentation', 'https://kubernetes.io/docs/reference/using-api/server-side-apply/'],
         ['Wants', 'network-online.target'],
         ['After', 'network-online.target kubelet.service'],
@@ -91,9 +136,10 @@ export function applyAddonsUnit(): SystemdUnit {
         ['ExecStart', ExecCommand.of(APPLY_ADDONS)],
         ['Restart', 'on-failure'],
         ['RestartSec', '30'],
-        // A oneshot has no start timeout by default. Bound it above the script's longest wait,
-        // 240 x (5 s + a 10 s request timeout) plus the applies; a timeout is a failure, and restarts it.
-        ['TimeoutStartSec', '90min'],
+        // A oneshot has no start timeout by default. Bound it above the script's longest waits,
+        // 240 x (5 s + a 10 s request timeout) for the API server and as much for the nodes to
+        // register, plus the applies; a timeout is a failure, and restarts it.
+        ['TimeoutStartSec', '150min'],
       ],
     },
     { name: 'Install', directives: [['WantedBy', 'multi-user.target']] },

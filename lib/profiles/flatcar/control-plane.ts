@@ -20,7 +20,10 @@ export const SECURE_PORT = 6443;
 export interface ControlPlaneSettings {
   readonly release: FlatcarRelease;
   readonly imageRepository: string;
-  readonly controllerIp: string;
+  /** The control plane's own address, which its API server advertises. */
+  readonly advertiseAddress: string;
+  /** Where its API server listens: its own address, or every address (0.0.0.0) when the control planes share a virtual IP. */
+  readonly bindAddress: string;
   readonly etcdServers: string[];
   readonly serviceIpRange: string;
   readonly podIpRange: string;
@@ -32,7 +35,8 @@ const pki = (file: string) => `${PKI_DIR}/${file}`;
  * The three control-plane containers, with the flag set kubeadm uses for a
  * secure-port-only API server (cmd/kubeadm/app/phases/controlplane/manifests.go):
  * Node,RBAC authorization, etcd over TLS, service-account signing keys. The API
- * server binds to the host-only address only.
+ * server binds to the host-only address only, or, behind a virtual IP, to every
+ * address of the node (the virtual IP and 127.0.0.1 among them).
  */
 export function controlPlaneContainers(settings: ControlPlaneSettings): { apiServer: StaticPodContainer; controllerManager: StaticPodContainer; scheduler: StaticPodContainer } {
   const image = (name: string) => `${settings.imageRepository}/${name}:v${settings.release.version}`;
@@ -41,8 +45,8 @@ export function controlPlaneContainers(settings: ControlPlaneSettings): { apiSer
       name: 'kube-apiserver',
       image: image('kube-apiserver'),
       command: ['kube-apiserver',
-        `--advertise-address=${settings.controllerIp}`,
-        `--bind-address=${settings.controllerIp}`,
+        `--advertise-address=${settings.advertiseAddress}`,
+        `--bind-address=${settings.bindAddress}`,
         `--secure-port=${SECURE_PORT}`,
         '--allow-privileged=true',
         '--authorization-mode=Node,RBAC',
@@ -97,8 +101,12 @@ export function controlPlaneContainers(settings: ControlPlaneSettings): { apiSer
   };
 }
 
-/** `kubelet.service`: installs the pinned binary first, then runs it on the node's host-only address. */
-export function flatcarKubeletUnit(release: FlatcarRelease, nodeIp: string): SystemdUnit {
+/**
+ * `kubelet.service`: installs the pinned binary first, then runs it on the node's host-only address,
+ * with the labels it may set itself (`--node-labels` has no KubeletConfiguration field).
+ */
+export function flatcarKubeletUnit(release: FlatcarRelease, nodeIp: string, nodeLabels: Readonly<Record<string, string>> = {}): SystemdUnit {
+  const labels = Object.entries(nodeLabels).map(([key, value]) => `${key}=${value}`).sort();
   return SystemdUnit.of(
     {
       name: 'Unit',
@@ -114,7 +122,8 @@ export function flatcarKubeletUnit(release: FlatcarRelease, nodeIp: string): Sys
       name: 'Service',
       directives: [
         ['ExecStartPre', ExecCommand.of(INSTALL_KUBELET)],
-        ['ExecStart', ExecCommand.of(KUBELET_BINARY, `--config=${KUBELET_CONFIG}`, `--kubeconfig=${KUBELET_KUBECONFIG}`, `--node-ip=${nodeIp}`)],
+        ['ExecStart', ExecCommand.of(KUBELET_BINARY, `--config=${KUBELET_CONFIG}`, `--kubeconfig=${KUBELET_KUBECONFIG}`, `--node-ip=${nodeIp}`,
+          ...(labels.length > 0 ? [`--node-labels=${labels.join(',')}`] : []))],
         ['Restart', 'always'],
         ['RestartSec', '10'],
       ],

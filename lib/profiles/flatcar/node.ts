@@ -1,16 +1,19 @@
 import {
-  ADDONS_DIR, ADMIN_KUBECONFIG, APPLY_ADDONS, APPLY_ADDONS_UNIT, CNI_PLUGINS_UNIT, INSTALL_CNI_PLUGINS, INSTALL_KUBECTL,
+  ADDONS_DIR, ADMIN_KUBECONFIG, APPLY_ADDONS, APPLY_ADDONS_UNIT, CNI_PLUGINS_UNIT, INSTALL_CNI_PLUGINS, INSTALL_KUBECTL, NodeApiLabels,
   applyAddonsScript, applyAddonsUnit, cniPluginsUnit, installCniPluginsScript, installKubectlScript,
 } from './bootstrap';
 import {
   CONTROLLER_MANAGER_KUBECONFIG, INSTALL_KUBELET, KUBELET_CONFIG, KUBELET_KUBECONFIG, PKI_DIR, SCHEDULER_KUBECONFIG,
   STATIC_POD_DIR, flatcarKubeletUnit, installKubeletScript,
 } from './control-plane';
+import { KUBE_VIP_KUBECONFIG } from './kube-vip';
+import { labelSetter } from './node-labels';
 import { ClusterPki, PKI_NAMES } from './pki';
 import { CNI_PLUGINS, FlatcarRelease } from './releases';
 import type { IClusterAddon } from '../../cluster/cluster-addon';
+import type { ClusterModel } from '../../cluster/cluster-model';
 import type { Machine } from '../../cluster/machine';
-import { CONTROL_PLANE_TAINT, NodeRole } from '../../cluster/node-role';
+import { CONTROL_PLANE_LABEL, CONTROL_PLANE_TAINT, NodeRole, NodeTaint } from '../../cluster/node-role';
 import { CloudConfigData, CloudConfigUnit, WriteFile } from '../../formats/cloud-config-data';
 import { renderKubeconfig } from '../../formats/kubeconfig';
 import { renderKubeletConfiguration } from '../../formats/kubelet-configuration';
@@ -23,18 +26,45 @@ export interface NodeSettings {
   readonly release: FlatcarRelease;
   readonly clusterDns: string;
   readonly kubectlSha256: string;
+  /** Labels the add-on bootstrap sets through the API, by node. */
+  readonly apiLabels: readonly NodeApiLabels[];
+}
+
+/** A node's labels that its kubelet sets itself (`--node-labels`). */
+export function kubeletLabels(node: Machine): Record<string, string> {
+  return Object.fromEntries(Object.entries(node.labels).filter(([key]) => labelSetter(key) === 'kubelet'));
+}
+
+/** The labels only the API may set, by node: the control-plane label, and the user's `node-role.kubernetes.io/*` labels. */
+export function apiLabels(model: ClusterModel): NodeApiLabels[] {
+  return model.nodes.map(node => ({
+    node: node.hostname,
+    labels: {
+      ...(node.role === NodeRole.CONTROL_PLANE ? { [CONTROL_PLANE_LABEL]: '' } : {}),
+      ...Object.fromEntries(Object.entries(node.labels).filter(([key]) => labelSetter(key) === 'api')),
+    },
+  }));
+}
+
+/** The taints a node registers with: a control plane's, then its tier's. */
+export function registerTaints(node: Machine): NodeTaint[] {
+  return [...(node.role === NodeRole.CONTROL_PLANE ? [CONTROL_PLANE_TAINT] : []), ...node.taints];
 }
 
 /**
  * The key-free part of a node's cloud-config: the kubelet, its installer and its
- * configuration, the CNI plugins, and on the control plane the unit that applies
- * the add-ons (their manifests and the admin kubeconfig are added at render time).
+ * configuration, the CNI plugins, and on every control plane the unit that applies
+ * the add-ons and labels the nodes (their manifests and the admin kubeconfig are
+ * added at render time).
  */
 export function nodeCloudConfig(node: Machine, settings: NodeSettings): CloudConfigData {
   const { release, clusterDns, kubectlSha256 } = settings;
   const controlPlane = node.role === NodeRole.CONTROL_PLANE;
   const script = (path: string, content: string): WriteFile => ({ path, permissions: '0755', owner: 'root', content });
-  const addonFiles = controlPlane ? [script(INSTALL_KUBECTL, installKubectlScript(release.version, kubectlSha256)), script(APPLY_ADDONS, applyAddonsScript())] : [];
+  const addonFiles = controlPlane
+    ? [script(INSTALL_KUBECTL, installKubectlScript(release.version, kubectlSha256)), script(APPLY_ADDONS, applyAddonsScript(settings.apiLabels))]
+    : [];
+  const taints = registerTaints(node);
   // Listed last: coreos-cloudinit starts the units in order, and the add-ons need the kubelet's control plane.
   const addonUnits: CloudConfigUnit[] = controlPlane ? [{ name: APPLY_ADDONS_UNIT, command: 'start', enable: true, content: applyAddonsUnit().render() }] : [];
   return {
@@ -47,7 +77,7 @@ export function nodeCloudConfig(node: Machine, settings: NodeSettings): CloudCon
         path: KUBELET_CONFIG, permissions: '0644', owner: 'root',
         content: renderKubeletConfiguration({
           clientCaFile: `${PKI_DIR}/ca.crt`, clusterDns, staticPodPath: STATIC_POD_DIR,
-          taint: controlPlane ? CONTROL_PLANE_TAINT : undefined,
+          taints: taints.length > 0 ? taints : undefined,
         }),
       },
     ],
@@ -55,7 +85,7 @@ export function nodeCloudConfig(node: Machine, settings: NodeSettings): CloudCon
       update: { reboot_strategy: 'off' },
       units: [
         { name: CNI_PLUGINS_UNIT, command: 'start', enable: true, content: cniPluginsUnit(CNI_PLUGINS).render() },
-        { name: 'kubelet.service', command: 'start', enable: true, content: flatcarKubeletUnit(release, node.ip).render() },
+        { name: 'kubelet.service', command: 'start', enable: true, content: flatcarKubeletUnit(release, node.ip, kubeletLabels(node)).render() },
         ...addonUnits,
       ],
     },
@@ -69,13 +99,27 @@ export function addonFiles(addons: readonly IClusterAddon[]): WriteFile[] {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** A node's certificates, keys and kubeconfigs: everything of the control plane on a control plane, its own identity elsewhere. */
-export function nodeSecrets(node: Machine, pki: ClusterPki, server: string): WriteFile[] {
+/** Where a node's components reach the API server. */
+export interface NodeServers {
+  /** The kubelet's: the endpoint. */
+  readonly kubelet: string;
+  /** A control plane's own components (controller-manager, scheduler, kube-vip, the add-on bootstrap). */
+  readonly local: string;
+  /** Whether the control planes run kube-vip for a virtual IP. */
+  readonly kubeVip: boolean;
+}
+
+/**
+ * A node's certificates, keys and kubeconfigs: its kubelet's identity, and on a control plane
+ * everything its components need, so that every control plane runs on its own.
+ */
+export function nodeSecrets(node: Machine, pki: ClusterPki, servers: NodeServers): WriteFile[] {
   const material = pki.material;
   const files: WriteFile[] = [
     certificateFile(`${PKI_DIR}/ca.crt`, material.caCertificate(PKI_NAMES.kubernetesCa)),
-    keyFile(KUBELET_KUBECONFIG, kubeconfigFor(pki, server, `system:node:${node.hostname}`, PKI_NAMES.kubelet(node.hostname))),
+    keyFile(KUBELET_KUBECONFIG, kubeconfigFor(pki, servers.kubelet, `system:node:${node.hostname}`, PKI_NAMES.kubelet(node.hostname))),
   ];
+  const server = servers.local;
   if (node.role !== NodeRole.CONTROL_PLANE) { return files; }
   const pair = (file: string, name: string) => [
     certificateFile(`${PKI_DIR}/${file}.crt`, material.certificate(name)),
@@ -95,6 +139,7 @@ export function nodeSecrets(node: Machine, pki: ClusterPki, server: string): Wri
     certificateFile(`${PKI_DIR}/sa.pub`, material.publicKey(PKI_NAMES.serviceAccount)),
     keyFile(CONTROLLER_MANAGER_KUBECONFIG, kubeconfigFor(pki, server, 'system:kube-controller-manager', PKI_NAMES.controllerManager)),
     keyFile(SCHEDULER_KUBECONFIG, kubeconfigFor(pki, server, 'system:kube-scheduler', PKI_NAMES.scheduler)),
+    ...(servers.kubeVip ? [keyFile(KUBE_VIP_KUBECONFIG, kubeconfigFor(pki, server, 'kube-vip', PKI_NAMES.kubeVip))] : []),
   ];
 }
 

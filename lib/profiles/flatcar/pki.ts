@@ -17,6 +17,7 @@ export const PKI_NAMES = {
   controllerManager: 'controller-manager',
   scheduler: 'scheduler',
   admin: 'admin',
+  kubeVip: 'kube-vip',
   serviceAccount: 'service-account',
   etcdServer: (hostname: string) => `etcd-${hostname}-server`,
   etcdPeer: (hostname: string) => `etcd-${hostname}-peer`,
@@ -83,7 +84,7 @@ export class ClusterPki extends Construct implements IPreparable {
 
 /** What the PKI of a cluster holds: two CAs, every component's certificate, the service-account key pair. */
 export function pkiSpec(model: ClusterModel): PkiSpec {
-  const controller = model.controlPlanes[0];
+  const endpoint = model.endpoints.controlPlaneEndpoint;
   const k8s = PKI_NAMES.kubernetesCa;
   const etcd = PKI_NAMES.etcdCa;
   return {
@@ -97,13 +98,17 @@ export function pkiSpec(model: ClusterModel): PkiSpec {
       {
         name: PKI_NAMES.apiServer, ca: k8s, commonName: 'kube-apiserver', usages: ['server'],
         dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local',
-          controller.hostname, 'localhost'],
-        ipAddresses: [controller.ip, model.networks.kubernetesServiceAddress, '127.0.0.1'],
+          ...model.controlPlanes.map(cp => cp.hostname), 'localhost'],
+        // The virtual IP, every control plane's own address (each API server advertises it), the
+        // `kubernetes` Service, and the loopback the local components and kube-vip use.
+        ipAddresses: [...(endpoint ? [endpoint] : []), ...model.controlPlanes.map(cp => cp.ip), model.networks.kubernetesServiceAddress, '127.0.0.1'],
       },
       { name: PKI_NAMES.apiServerKubeletClient, ca: k8s, commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: ['client'] },
       { name: PKI_NAMES.controllerManager, ca: k8s, commonName: 'system:kube-controller-manager', usages: ['client'] },
       { name: PKI_NAMES.scheduler, ca: k8s, commonName: 'system:kube-scheduler', usages: ['client'] },
       { name: PKI_NAMES.admin, ca: k8s, commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['client'] },
+      // kube-vip takes its lease in kube-system before any add-on RBAC exists: it is a cluster admin.
+      ...(endpoint ? [{ name: PKI_NAMES.kubeVip, ca: k8s, commonName: 'kube-vip', organizations: ['system:masters'], usages: ['client'] as Array<'server' | 'client'> }] : []),
       ...model.nodes.map(node => ({
         name: PKI_NAMES.kubelet(node.hostname), ca: k8s, commonName: `system:node:${node.hostname}`,
         organizations: ['system:nodes'], usages: ['client'] as Array<'server' | 'client'>,

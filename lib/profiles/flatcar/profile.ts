@@ -1,10 +1,14 @@
 import { Construct } from 'constructs';
-import { flatcarRunbook } from './runbook';
+import { flatcarRole, flatcarRunbook } from './runbook';
 import { ETCD_ENV_FILE, ETCD_PKI_DIR, etcdMemberSettings, etcdMemberUnit, etcdTlsClientUrl } from './etcd';
 import {
   CONTROLLER_MANAGER_KUBECONFIG, PKI_DIR, SCHEDULER_KUBECONFIG, STATIC_POD_DIR, controlPlaneContainers,
 } from './control-plane';
-import { NodeSettings, addonFiles, certificateFile, keyFile, kubeconfigFor, nodeCloudConfig, nodeSecrets } from './node';
+import { kubeVipPod } from './kube-vip';
+import {
+  NodeServers, NodeSettings, addonFiles, apiLabels, certificateFile, keyFile, kubeconfigFor, nodeCloudConfig, nodeSecrets,
+} from './node';
+import { API_LABEL_NAMESPACES, KUBELET_LABELS, KUBELET_LABEL_NAMESPACES, labelSetter } from './node-labels';
 import optionsSchema from './options.schema.json';
 import { ClusterPki, PKI_NAMES } from './pki';
 import {
@@ -18,6 +22,7 @@ import type { ClusterModel } from '../../cluster/cluster-model';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
 import type { Machine } from '../../cluster/machine';
+import { NodeRole, formatTaint } from '../../cluster/node-role';
 import { CloudConfig } from '../../formats/cloud-config';
 import { CloudConfigData } from '../../formats/cloud-config-data';
 import { renderEtcdEnv } from '../../formats/etcd-env';
@@ -74,8 +79,8 @@ export interface FlatcarProfileOptions {
   readonly flannelCniPluginImage?: string;
 }
 
-/** The output folder of the control-plane static pods, rsynced to the kubelet's staticPodPath. */
-const CONTROL_PLANE_PODS = 'pods/control-plane';
+/** The output folder of the static pods: `pods/<control plane>/` is rsynced to that machine's staticPodPath. */
+const POD_FOLDER = 'pods';
 /** Where the output folder keeps the per-VM cloud-configs: not `user-data`, which the box's own Vagrantfile uploads to every VM. */
 const CLOUD_CONFIG_FOLDER = 'cloud-config';
 /** The per-node pod range the controller-manager allocates (its --node-cidr-mask-size default for IPv4). */
@@ -98,7 +103,7 @@ export class FlatcarProfile implements IClusterProfile {
     imageRepository: 'registry.k8s.io',
     endpoints: { apiServerScheme: 'https', apiServerPort: 6443, etcdScheme: 'https' },
   };
-  public readonly clusterProps = ['imageRepository'];
+  public readonly clusterProps = ['imageRepository', 'controlPlaneEndpoint'];
   /** The control plane applies addons/*.yaml with apply-addons.service. */
   public readonly appliesAddons = true;
   public readonly vagrantBox: VagrantBox = {
@@ -132,15 +137,37 @@ export class FlatcarProfile implements IClusterProfile {
   }
 
   public validate(model: ClusterModel): ValidationProblem[] {
-    return podNetworkProblems(model).map(message => ({ constructPath: model.path, message }));
+    const problems: ValidationProblem[] = podNetworkProblems(model).map(message => ({ constructPath: model.path, message }));
+    if (model.controlPlanes.length > 1 && !model.hasControlPlaneEndpoint) {
+      problems.push({
+        constructPath: model.path,
+        message: `has ${model.controlPlanes.length} control planes (${model.controlPlanes.map(cp => cp.hostname).join(', ')}) but no `
+          + `controlPlaneEndpoint; expected a free address of the host network ${model.networks.host.cidr} as controlPlaneEndpoint, `
+          + 'the virtual IP that kube-vip keeps on one of them for the kubelets, kube-proxy and kubectl',
+      });
+    }
+    for (const tier of model.nodeTiers) {
+      for (const key of Object.keys(tier.labels).filter(label => labelSetter(label) === 'refused')) {
+        problems.push({
+          constructPath: tier.path,
+          message: `label ${key} is in the kubernetes.io or k8s.io namespace, where a kubelet may set only ${KUBELET_LABELS.join(', ')} `
+            + `and labels under ${KUBELET_LABEL_NAMESPACES.join(', ')}, and the add-on bootstrap sets labels under `
+            + `${API_LABEL_NAMESPACES.join(', ')}; expected one of those, or a label of your own namespace such as example.com/${key.split('/').pop()}`,
+        });
+      }
+    }
+    return problems;
   }
 
   public bind(output: ClusterOutput, model: ClusterModel): ProfileBinding {
     const result = flatcarRelease(model.kubernetesVersion, this.options.kubeletSha256);
     const dns = this.coreDnsImage(model);
     if ('problem' in result || 'problem' in dns) { throw new Error('the settings were not validated'); }
-    const controller = model.controlPlanes[0];
-    const server = model.endpoints.apiServer;
+    const endpoints = model.endpoints;
+    const kubeVip = model.hasControlPlaneEndpoint;
+    // Behind a virtual IP, a control plane's own components use its API server on 127.0.0.1: it listens
+    // on every address then, and no control plane depends on the one that holds the virtual IP.
+    const servers: NodeServers = { kubelet: endpoints.apiServer, local: kubeVip ? endpoints.localApiServer : endpoints.apiServer, kubeVip };
 
     const pki = new ClusterPki(output, 'pki', model, { dir: this.options.pkiDir ?? `${output.outdir}.pki`, regenerate: this.options.regeneratePki });
     const etcdImage = this.options.etcdImage ?? ETCD_IMAGE;
@@ -169,43 +196,26 @@ export class FlatcarProfile implements IClusterProfile {
     // Rendered late, so that every add-on, built in or the user's, is delivered.
     let builtIns: Addon[] = [];
     const nodeSettings: NodeSettings = {
-      release: result.release, clusterDns: model.networks.dnsServiceAddress, kubectlSha256: this.kubectlSha256(result.release) ?? '',
+      release: result.release,
+      clusterDns: model.networks.dnsServiceAddress,
+      kubectlSha256: this.kubectlSha256(result.release) ?? '',
+      apiLabels: apiLabels(model),
     };
+    const staticPods = new Map<string, string[]>();
     for (const node of model.nodes) {
       const cloudConfig = attachCloudConfig(output, node, nodeCloudConfig(node, nodeSettings));
-      cloudConfig.addWriteFiles(() => nodeSecrets(node, pki, server));
-      if (node === controller) {
-        cloudConfig.addWriteFiles(() => addonFiles([...builtIns, ...model.addons]));
-        output.deliverFolder(node, { source: CONTROL_PLANE_PODS, target: STATIC_POD_DIR });
-      }
-      output.describe(node, `core=${node.pool},kube=${node === controller ? 'master' : 'minion'}`);
+      cloudConfig.addWriteFiles(() => nodeSecrets(node, pki, servers));
+      output.describe(node, machineNote(node));
+      if (node.role !== NodeRole.CONTROL_PLANE) { continue; }
+      // Every control plane runs its own static pods and applies the add-ons.
+      cloudConfig.addWriteFiles(() => addonFiles([...builtIns, ...model.addons]));
+      const folder = `${POD_FOLDER}/${node.hostname}`;
+      output.deliverFolder(node, { source: folder, target: STATIC_POD_DIR });
+      const pods = this.controlPlanePods(output, model, node, result.release, folder);
+      staticPods.set(node.hostname, pods.map(pod => pod.node.id));
     }
 
-    const containers = controlPlaneContainers({
-      release: result.release,
-      imageRepository: model.imageRepository,
-      controllerIp: controller.ip,
-      etcdServers: model.etcdPeers.map(etcdTlsClientUrl),
-      serviceIpRange: model.networks.services.cidr,
-      podIpRange: model.networks.pods.cidr,
-    });
-    const pkiMount = { name: 'k8s-certs', path: PKI_DIR };
-    const podScope = output.tierScope(controller.pool);
-    const pods = [
-      new StaticPod(podScope, 'kube-apiserver', { folder: CONTROL_PLANE_PODS, containers: [containers.apiServer], hostMounts: [pkiMount] }),
-      new StaticPod(podScope, 'kube-controller-manager', {
-        folder: CONTROL_PLANE_PODS,
-        containers: [containers.controllerManager],
-        hostMounts: [pkiMount, { name: 'kubeconfig', path: CONTROLLER_MANAGER_KUBECONFIG, file: true }],
-      }),
-      new StaticPod(podScope, 'kube-scheduler', {
-        folder: CONTROL_PLANE_PODS,
-        containers: [containers.scheduler],
-        hostMounts: [{ name: 'kubeconfig', path: SCHEDULER_KUBECONFIG, file: true }],
-      }),
-    ];
-
-    // The built-in add-ons; the control plane applies them with every add-on of the user's.
+    // The built-in add-ons; the control planes apply them with every add-on of the user's.
     builtIns = [
       new FlannelAddon(output, 'flannel', {
         network: model.networks.pods.cidr,
@@ -214,22 +224,54 @@ export class FlatcarProfile implements IClusterProfile {
         cniPluginImage: this.options.flannelCniPluginImage ?? FLANNEL_CNI_PLUGIN_IMAGE,
       }),
       new KubeProxyAddon(output, 'kube-proxy', {
-        apiServerUrl: server, clusterCidr: model.networks.pods.cidr, image: kubeProxyImage(result.release.version, model.imageRepository),
+        apiServerUrl: endpoints.apiServer, clusterCidr: model.networks.pods.cidr, image: kubeProxyImage(result.release.version, model.imageRepository),
       }),
       new CoreDnsAddon(output, 'coredns', { clusterIp: model.networks.dnsServiceAddress, image: dns.image }),
     ];
-    
-    new SecretFile(output, 'admin-kubeconfig', 'admin.kubeconfig', () => kubeconfigFor(pki, server, 'kubernetes-admin', PKI_NAMES.admin));
+
+    new SecretFile(output, 'admin-kubeconfig', 'admin.kubeconfig', () => kubeconfigFor(pki, endpoints.apiServer, 'kubernetes-admin', PKI_NAMES.admin));
     // The output holds private keys: keep the whole folder out of git, wherever it is.
     new SecretFile(output, 'gitignore', '.gitignore', () => '# Holds private keys: never commit this folder.\n*\n', 0o644);
 
     const coreDns = builtIns.find((addon): addon is CoreDnsAddon => addon instanceof CoreDnsAddon)!;
     const replicas = (coreDns.manifests().find(manifest => manifest.kind === 'Deployment') as { spec?: { replicas?: number } } | undefined)?.spec?.replicas ?? 1;
-    return {
-      runbook: flatcarRunbook({
-        model, box: this.vagrantBox, nodes: model.nodes, controlPlane: controller, staticPods: pods.map(pod => pod.node.id), coreDnsReplicas: replicas,
+    return { runbook: flatcarRunbook({ model, box: this.vagrantBox, staticPods, coreDnsReplicas: replicas }) };
+  }
+
+  /** A control plane's static pods, `pods/<hostname>/*.yaml`: the API server, controller-manager and scheduler, and kube-vip behind a virtual IP. */
+  private controlPlanePods(output: ClusterOutput, model: ClusterModel, node: Machine, release: FlatcarRelease, folder: string): StaticPod[] {
+    const containers = controlPlaneContainers({
+      release,
+      imageRepository: model.imageRepository,
+      advertiseAddress: node.ip,
+      bindAddress: model.hasControlPlaneEndpoint ? '0.0.0.0' : node.ip,
+      etcdServers: model.etcdPeers.map(etcdTlsClientUrl),
+      serviceIpRange: model.networks.services.cidr,
+      podIpRange: model.networks.pods.cidr,
+    });
+    const scope = output.machineScope(node);
+    const pkiMount = { name: 'k8s-certs', path: PKI_DIR };
+    const pods = [
+      new StaticPod(scope, 'kube-apiserver', { folder, containers: [containers.apiServer], hostMounts: [pkiMount] }),
+      new StaticPod(scope, 'kube-controller-manager', {
+        folder,
+        containers: [containers.controllerManager],
+        hostMounts: [pkiMount, { name: 'kubeconfig', path: CONTROLLER_MANAGER_KUBECONFIG, file: true }],
       }),
-    };
+      new StaticPod(scope, 'kube-scheduler', {
+        folder,
+        containers: [containers.scheduler],
+        hostMounts: [{ name: 'kubeconfig', path: SCHEDULER_KUBECONFIG, file: true }],
+      }),
+    ];
+    const endpoint = model.endpoints.controlPlaneEndpoint;
+    if (endpoint) {
+      pods.push(new StaticPod(scope, 'kube-vip', {
+        folder,
+        ...kubeVipPod({ address: endpoint, interface: model.networks.nodeInterface, port: model.endpoints.apiServerPort }),
+      }));
+    }
+    return pods;
   }
 
   private kubectlSha256(release: FlatcarRelease): string | undefined {
@@ -269,4 +311,14 @@ function podNetworkProblems(model: ClusterModel): string[] {
   const capacity = range.bits > NODE_CIDR_BITS ? 0 : 2 ** (NODE_CIDR_BITS - range.bits);
   return capacity >= nodes ? [] : [`ipRange ${model.networks.pods.cidr} holds ${capacity} node pod range(s) of /${NODE_CIDR_BITS}, `
     + `but the cluster has ${nodes} nodes; expected a range of /${NODE_CIDR_BITS - Math.ceil(Math.log2(nodes))} or larger`];
+}
+
+/** What a node is, for the Vagrantfile's header: its role and pool, and its labels and taints. */
+function machineNote(node: Machine): string {
+  const labels = Object.entries(node.labels).map(([key, value]) => `${key}=${value}`);
+  return [
+    `${flatcarRole(node)}, pool ${node.pool}`,
+    ...(labels.length > 0 ? [`labels ${labels.join(',')}`] : []),
+    ...(node.taints.length > 0 ? [`taints ${node.taints.map(formatTaint).join(',')}`] : []),
+  ].join(', ');
 }

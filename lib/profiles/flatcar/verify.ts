@@ -1,4 +1,6 @@
+import { apiLabels, kubeletLabels, registerTaints } from './node';
 import type { FlatcarRunbookFacts } from './runbook';
+import { formatTaint } from '../../cluster/node-role';
 import { shellWords } from '../../formats/posix-shell';
 import type { VerifyPlan } from '../../runbook/runbook-contribution';
 
@@ -8,8 +10,13 @@ import type { VerifyPlan } from '../../runbook/runbook-contribution';
  */
 export function flatcarVerifyPlan(facts: FlatcarRunbookFacts): VerifyPlan {
   const call = (fn: string, ...args: string[]) => `  ${fn} ${shellWords(args)}`;
-  const control = facts.controlPlane.hostname;
-  const perNode = String(facts.nodes.length);
+  const { model } = facts;
+  const perNode = String(model.nodes.length);
+  const apiLabelsOf = new Map(apiLabels(model).map(entry => [entry.node, entry.labels]));
+  const labelsOf = (node: (typeof model.nodes)[number]) => Object.entries({ ...kubeletLabels(node), ...apiLabelsOf.get(node.hostname) })
+    .map(([key, value]) => `${key}=${value}`);
+  // `key=value:effect`, as the jsonpath below prints a taint: `key=:effect` when it has no value.
+  const taintsOf = (node: (typeof model.nodes)[number]) => registerTaints(node).map(taint => formatTaint({ ...taint, value: taint.value ?? '' }));
   return {
     stopNote: '',
     needs: [
@@ -38,18 +45,51 @@ export function flatcarVerifyPlan(facts: FlatcarRunbookFacts): VerifyPlan {
           '',
           'check_nodes() {',
           '  nodes=$(kubectl --kubeconfig "$KUBECONFIG_FILE" get nodes --no-headers 2>&1) || fail "kubectl get nodes: $nodes"',
-          ...facts.nodes.map(node => call('expect_node', node.hostname)),
+          ...model.nodes.map(node => call('expect_node', node.hostname)),
+          '}',
+        ],
+      },
+      {
+        description: ['every node has its labels and taints;'],
+        run: 'check_labels',
+        definition: [
+          '# 2. Labels (the LABELS column of --show-labels) and taints, as key=value and key=value:effect.',
+          'expect_label() { # NODE LABEL',
+          '  labels=$(kubectl --kubeconfig "$KUBECONFIG_FILE" get node "$1" --show-labels --no-headers 2>&1) ||',
+          '    fail "node $1: kubectl get node: $labels"',
+          '  labels=${labels##* }',
+          '  case ",$labels," in',
+          '    *",$2,"*) pass "node $1: label $2" ;;',
+          '    *) fail "node $1: expected the label $2, saw $labels" ;;',
+          '  esac',
+          '}',
+          '',
+          'expect_taint() { # NODE TAINT',
+          '  taints=$(kubectl --kubeconfig "$KUBECONFIG_FILE" get node "$1" \\',
+          '    -o \'jsonpath={range .spec.taints[*]}{.key}={.value}:{.effect}{","}{end}\' 2>&1) || fail "node $1: kubectl get node: $taints"',
+          '  case ",$taints" in',
+          '    *",$2,"*) pass "node $1: taint $2" ;;',
+          '    *) fail "node $1: expected the taint $2, saw ${taints:-none}" ;;',
+          '  esac',
+          '}',
+          '',
+          'check_labels() {',
+          ...model.nodes.flatMap(node => [
+            ...labelsOf(node).map(label => call('expect_label', node.hostname, label)),
+            ...taintsOf(node).map(taint => call('expect_taint', node.hostname, taint)),
+          ]),
+          '  :',
           '}',
         ],
       },
       {
         description: [
-          'the kube-system pods run: the static pods of the control plane with every container',
+          'the kube-system pods run: the static pods of each control plane with every container',
           'ready, a kube-flannel-ds and a kube-proxy pod per node, and the coredns pods.',
         ],
         run: 'check_pods',
         definition: [
-          '# 2. Pods: READY n/n and STATUS Running.',
+          '# 3. Pods: READY n/n and STATUS Running.',
           'expect_pod() { # POD',
           '  seen=$(printf \'%s\\n\' "$pods" | awk -v pod="$1" \'$1 == pod { print $2, $3; exit }\')',
           '  case $seen in',
@@ -76,7 +116,7 @@ export function flatcarVerifyPlan(facts: FlatcarRunbookFacts): VerifyPlan {
           'check_pods() {',
           '  pods=$(kubectl --kubeconfig "$KUBECONFIG_FILE" --namespace kube-system get pods --no-headers 2>&1) ||',
           '    fail "kubectl get pods -n kube-system: $pods"',
-          ...facts.staticPods.map(pod => call('expect_pod', `${pod}-${control}`)),
+          ...[...facts.staticPods].flatMap(([node, pods]) => pods.map(pod => call('expect_pod', `${pod}-${node}`))),
           call('expect_pods', 'kube-flannel-ds-', perNode),
           call('expect_pods', 'kube-proxy-', perNode),
           call('expect_pods', 'coredns-', String(facts.coreDnsReplicas)),

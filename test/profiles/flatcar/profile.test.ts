@@ -72,7 +72,7 @@ function kubeconfigPems(text: string) {
 
 /** A static pod's only container's flags as `{ name: value }`, and the pod. */
 function podFlags(files: Record<string, string>, name: string): { pod: any; command: string[]; flags: Record<string, string> } {
-  const pod = yaml11(files[`pods/control-plane/${name}.yaml`]);
+  const pod = yaml11(files[`pods/node-01/${name}.yaml`]);
   const command: string[] = pod.spec.containers[0].command;
   const flags = Object.fromEntries(command.slice(1).map(arg => {
     const match = /^--([a-z0-9-]+)=(.*)$/.exec(arg);
@@ -113,9 +113,9 @@ describe('Flatcar profile', function () {
       'admin.kubeconfig',
       ...[...ETCD, ...NODES].map(vm => `cloud-config/${vm}.yaml`),
       'manifest.json',
-      'pods/control-plane/kube-apiserver.yaml',
-      'pods/control-plane/kube-controller-manager.yaml',
-      'pods/control-plane/kube-scheduler.yaml',
+      'pods/node-01/kube-apiserver.yaml',
+      'pods/node-01/kube-controller-manager.yaml',
+      'pods/node-01/kube-scheduler.yaml',
       'topology.svg',
       'topology.txt',
       'verify.sh',
@@ -427,7 +427,7 @@ describe('Flatcar profile', function () {
       expect(vagrantfile).to.contain('inline: "mv /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/vagrantfile-user-data"');
       // The box's own Vagrantfile uploads a host path named user-data to every VM: we never name one so.
       expect(vagrantfile).to.not.match(/["'/]user-data\b/);
-      expect(vagrantfile).to.contain('{ host: "pods/control-plane", guest: "/etc/kubernetes/manifests" }');
+      expect(vagrantfile).to.contain('{ host: "pods/node-01", guest: "/etc/kubernetes/manifests" }');
     });
   });
 
@@ -477,7 +477,7 @@ describe('Flatcar profile', function () {
       const script = writeFilesOf(rendered['cloud-config/node-02.yaml'])['/opt/bin/install-kubelet'].content;
       expect(script).to.contain('url="https://dl.k8s.io/release/v1.34.9/bin/linux/amd64/kubelet"\n');
       expect(script).to.contain(`sha256="${sha256}"\n`);
-      expect(yaml11(rendered['pods/control-plane/kube-apiserver.yaml']).spec.containers[0].image).to.equal('registry.k8s.io/kube-apiserver:v1.34.9');
+      expect(yaml11(rendered['pods/node-01/kube-apiserver.yaml']).spec.containers[0].image).to.equal('registry.k8s.io/kube-apiserver:v1.34.9');
     });
   });
 

@@ -76,7 +76,8 @@ describe('Flatcar runbook files', () => {
         'NAME        STATUS', 'worker-01   Ready', 'worker-02   Ready', 'worker-03   Ready', '```',
       ]);
       expect(files['README.md']).to.contain(
-        'worker-01 is the control plane: it is tainted `node-role.kubernetes.io/control-plane:NoSchedule`, so ordinary workloads go to worker-02 and worker-03.');
+        'worker-01 is the control plane: it is tainted `node-role.kubernetes.io/control-plane:NoSchedule` and labelled '
+        + '`node-role.kubernetes.io/control-plane=`, so ordinary workloads go to worker-02 and worker-03.');
     });
 
     it('expects the static pods of the control plane, flannel and kube-proxy per node and 2 coredns pods in kube-system', () => {
@@ -137,8 +138,16 @@ describe('Flatcar runbook files', () => {
       'kube-flannel-ds-a1', 'kube-flannel-ds-b2', 'kube-flannel-ds-c3', 'kube-proxy-x1', 'kube-proxy-y2', 'kube-proxy-z3',
       'coredns-66-aa', 'coredns-66-bb'].map(name => POD(name)).join('');
 
-    /** Runs verify.sh from another folder, with a kubectl that prints `nodes` or `pods` and logs its arguments. */
-    function run(nodes: string, pods: string) {
+    /** What `kubectl get node NAME --show-labels` and the taints jsonpath print, by node. */
+    const LABELS: Record<string, string> = {
+      'worker-01': 'beta.kubernetes.io/arch=amd64,kubernetes.io/hostname=worker-01,node-role.kubernetes.io/control-plane=',
+      'worker-02': 'beta.kubernetes.io/arch=amd64,kubernetes.io/hostname=worker-02',
+      'worker-03': 'beta.kubernetes.io/arch=amd64,kubernetes.io/hostname=worker-03',
+    };
+    const TAINTS: Record<string, string> = { 'worker-01': 'node-role.kubernetes.io/control-plane=:NoSchedule,', 'worker-02': '', 'worker-03': '' };
+
+    /** Runs verify.sh from another folder, with a kubectl that prints `nodes`, `pods`, a node's labels or taints, and logs its arguments. */
+    function run(nodes: string, pods: string, labels = LABELS, taints = TAINTS) {
       const dir = tempFolder('flatcar-verify');
       try {
         fs.mkdirSync(path.join(dir, 'out'));
@@ -146,8 +155,13 @@ describe('Flatcar runbook files', () => {
         fs.writeFileSync(path.join(dir, 'out', 'verify.sh'), files['verify.sh']);
         fs.writeFileSync(path.join(dir, 'nodes'), nodes);
         fs.writeFileSync(path.join(dir, 'pods'), pods);
+        for (const [node, text] of Object.entries(labels)) {
+          fs.writeFileSync(path.join(dir, `labels-${node}`), `${node}   Ready   <none>   5m   v1.35.1   ${text}\n`);
+        }
+        for (const [node, text] of Object.entries(taints)) { fs.writeFileSync(path.join(dir, `taints-${node}`), text); }
         fs.writeFileSync(path.join(dir, 'bin', 'kubectl'), `#!/bin/sh\necho "$*" >> ${dir}/calls\n`
-          + `case "$*" in *'get nodes'*) cat ${dir}/nodes ;; *'get pods'*) cat ${dir}/pods ;; *) exit 1 ;; esac\n`, { mode: 0o755 });
+          + `case "$*" in *'get nodes'*) cat ${dir}/nodes ;; *'get pods'*) cat ${dir}/pods ;;\n`
+          + `  *'get node '*'--show-labels'*) cat ${dir}/labels-$5 ;; *'get node '*'jsonpath='*) cat ${dir}/taints-$5 ;; *) exit 1 ;; esac\n`, { mode: 0o755 });
         const result = spawnSync('sh', [path.join(dir, 'out', 'verify.sh')], {
           cwd: os.tmpdir(), encoding: 'utf-8', env: { ...process.env, PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin` },
         });
@@ -175,17 +189,18 @@ describe('Flatcar runbook files', () => {
       const result = run(NODES, PODS);
       expect(result.lines, result.lines.join('\n')).to.deep.equal([
         'PASS node worker-01: Ready', 'PASS node worker-02: Ready', 'PASS node worker-03: Ready',
+        'PASS node worker-01: label node-role.kubernetes.io/control-plane=', 'PASS node worker-01: taint node-role.kubernetes.io/control-plane=:NoSchedule',
         'PASS pod kube-apiserver-worker-01: 1/1 Running', 'PASS pod kube-controller-manager-worker-01: 1/1 Running',
         'PASS pod kube-scheduler-worker-01: 1/1 Running',
         'PASS pods kube-flannel-ds-*: 3 ready and Running', 'PASS pods kube-proxy-*: 3 ready and Running',
-        'PASS pods coredns-*: 2 ready and Running', 'verify.sh: all 9 checks passed',
+        'PASS pods coredns-*: 2 ready and Running', 'verify.sh: all 11 checks passed',
       ]);
       expect(result.status).to.equal(0);
       expect(result.calls.every(call => call.startsWith(`--kubeconfig ${result.dir}/out/admin.kubeconfig `))).to.equal(true);
-      expect(result.calls[1]).to.contain('--namespace kube-system get pods');
+      expect(result.calls[result.calls.length - 1]).to.contain('--namespace kube-system get pods');
     });
 
-    it('fails at a NotReady node, a missing static pod, an unready pod or a short daemonset', () => {
+    it('fails at a NotReady node, a missing label or taint, a missing static pod, an unready pod or a short daemonset', () => {
       const notReady = run(NODES.replace('worker-02   Ready', 'worker-02   NotReady'), PODS);
       expect(notReady.status).to.equal(1);
       expect(notReady.lines[notReady.lines.length - 1]).to.equal('FAIL node worker-02: expected Ready, saw NotReady');
@@ -193,6 +208,12 @@ describe('Flatcar runbook files', () => {
       expect(noScheduler.lines[noScheduler.lines.length - 1]).to.equal('FAIL pod kube-scheduler-worker-01: expected Running, saw no such pod');
       const unready = run(NODES, PODS.replace(POD('kube-apiserver-worker-01'), POD('kube-apiserver-worker-01', '0/1')));
       expect(unready.lines[unready.lines.length - 1]).to.equal('FAIL pod kube-apiserver-worker-01: expected every container ready, saw 0/1 Running');
+      const unlabelled = run(NODES, PODS, { ...LABELS, 'worker-01': 'kubernetes.io/hostname=worker-01' });
+      expect(unlabelled.lines[unlabelled.lines.length - 1]).to.equal(
+        'FAIL node worker-01: expected the label node-role.kubernetes.io/control-plane=, saw kubernetes.io/hostname=worker-01');
+      const untainted = run(NODES, PODS, LABELS, { ...TAINTS, 'worker-01': '' });
+      expect(untainted.lines[untainted.lines.length - 1]).to.equal(
+        'FAIL node worker-01: expected the taint node-role.kubernetes.io/control-plane=:NoSchedule, saw none');
       const short = run(NODES, PODS.replace(POD('kube-proxy-y2'), POD('kube-proxy-y2', '1/1', 'CrashLoopBackOff')));
       expect(short.status).to.equal(1);
       expect(short.lines[short.lines.length - 1]).to.equal('FAIL pods kube-proxy-*: expected 3 ready and Running, saw 2');
