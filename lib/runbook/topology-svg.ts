@@ -87,7 +87,7 @@ interface BoxText {
 
 /** The SVG document of a model. */
 export function renderTopologySvg(model: TopologyModel): string {
-  const boxWidths = model.tiers.map(tier => tierBoxWidth(tier.machines));
+  const boxWidths = model.tiers.map(tier => tierBoxWidth(tier.machines, model.interfaceName));
   const widthOf = (placed: PlacedMachine) => boxWidths[placed.tierIndex];
   const gap = (previous: PlacedMachine, next: PlacedMachine) =>
     (previous.tierIndex === next.tierIndex ? BOX_GAP : 2 * FRAME_PAD + TIER_GAP);
@@ -194,13 +194,13 @@ function textWidth(length: number, size: number): number {
 }
 
 /** One width for every box of a tier: the widest text (or the address label), within MIN_BOX..MAX_BOX. */
-function tierBoxWidth(machines: TopologyMachine[]): number {
+function tierBoxWidth(machines: TopologyMachine[], interfaceName: string): number {
   let widest = 0;
   for (const machine of machines) {
     widest = Math.max(widest,
       textWidth(machine.name.length, NAME.size),
       textWidth(machine.role.length, ROLE.size),
-      textWidth(pillLabel('eth1', machine).length, PILL.size) + 16 - 2 * BOX_PAD);
+      textWidth(pillLabel(interfaceName, machine).length, PILL.size) + 16 - 2 * BOX_PAD);
     for (const layer of machine.layers) {
       widest = Math.max(widest, textWidth(layer.title.length, TITLE.size),
         ...layer.items.map(item => ITEM_INDENT + textWidth(item.length, ITEM.size)));
