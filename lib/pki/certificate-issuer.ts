@@ -1,5 +1,9 @@
 import * as crypto from 'node:crypto';
-import * as forge from 'node-forge';
+import { isIP } from 'node:net';
+import {
+  Tlv, bitString, boolean, children, explicit, implicit, namedBits, nullValue, octetString, oid, readOid, readTlv, sequence, set, smallInteger,
+  time, unsignedInteger, utf8String,
+} from './der';
 import { CertificateUsage } from './pki-spec';
 
 /** Everything that goes into one new certificate, except who signs it. */
@@ -26,46 +30,62 @@ export interface CertificateRequest {
 
 /** Who signs a certificate: its key and, unless the certificate is self-signed, its own certificate. */
 export interface CertificateSigner {
-  /** The signing private key. */
+  /** The signing private key: ECDSA P-256 or RSA. */
   readonly key: crypto.KeyObject;
   /** PEM of the issuer's certificate; omit for a self-signed certificate. */
   readonly certificatePem?: string;
 }
 
-const ASN1 = forge.asn1;
-const OID_COMMON_NAME = '2.5.4.3';
-const OID_ORGANIZATION = '2.5.4.10';
+const OID = {
+  commonName: '2.5.4.3',
+  organization: '2.5.4.10',
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  subjectAltName: '2.5.29.17',
+  subjectKeyIdentifier: '2.5.29.14',
+  authorityKeyIdentifier: '2.5.29.35',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  // RFC 5758 3.2: ecdsa-with-SHA256, parameters absent.
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  // RFC 4055 5: sha256WithRSAEncryption, parameters NULL.
+  sha256WithRsa: '1.2.840.113549.1.1.11',
+} as const;
+
+/** keyUsage bit numbers (RFC 5280 4.2.1.3). */
+const KEY_USAGE = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5, cRLSign: 6 } as const;
 
 /**
- * Builds and signs an X.509 v3 certificate, and returns it as PEM (LF line endings).
- *
- * node-forge builds the ASN.1 structure (serial, validity, key, extensions),
- * the names are encoded here (UTF8String), and Node's native crypto signs it
- * (SHA-256 with RSA). The issuer name is copied byte for byte from the issuer
- * certificate's subject, because Go (kubectl, etcd, the kubelet) matches
- * issuer and subject as raw bytes when it builds a chain.
+ * Builds and signs an X.509 v3 certificate with Node's crypto and a small DER
+ * writer, and returns it as PEM (LF line endings). What kubeadm issues: a CA
+ * carries basicConstraints CA:TRUE and keyUsage keyCertSign, cRLSign and
+ * digitalSignature (both critical); a leaf CA:FALSE, keyUsage digitalSignature
+ * and keyEncipherment (critical), its extended key usages and subjectAltNames,
+ * and both key identifiers. The signature is ECDSA with SHA-256 from an ECDSA
+ * key, RSA PKCS#1 v1.5 with SHA-256 from an RSA key (an existing RSA CA keeps
+ * signing). The issuer name is copied byte for byte from the issuer certificate's
+ * subject, because Go (kubectl, etcd, the kubelet) matches names as raw bytes.
  */
 export function issueCertificate(request: CertificateRequest, signer: CertificateSigner): string {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(exportSpkiPem(request.subjectKey));
-  cert.serialNumber = randomSerialHex();
-  cert.validity.notBefore = request.notBefore;
-  cert.validity.notAfter = request.notAfter;
-  cert.setExtensions(request.ca ? caExtensions() : leafExtensions(request, signer));
-  cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
-  cert.signatureOid = forge.pki.oids.sha256WithRSAEncryption;
-
-  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
-  // TBSCertificate: [0] version, serialNumber, signature, issuer, validity, subject, ...
-  const fields = tbs.value as forge.asn1.Asn1[];
-  const subject = nameAsn1(request.commonName, request.organizations);
-  fields[3] = signer.certificatePem ? subjectNameAsn1(signer.certificatePem) : subject;
-  fields[5] = subject;
-  const tbsDer = Buffer.from(ASN1.toDer(tbs).getBytes(), 'binary');
-  cert.tbsCertificate = tbs;
-  cert.signature = crypto.sign('sha256', tbsDer, signer.key).toString('binary');
-  const der = ASN1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
-  return toPem('CERTIFICATE', Buffer.from(der, 'binary'));
+  const subjectKey = request.subjectKey.type === 'private' ? crypto.createPublicKey(request.subjectKey) : request.subjectKey;
+  const spki = subjectKey.export({ type: 'spki', format: 'der' });
+  const algorithm = signatureAlgorithm(signer.key);
+  const subject = nameDer(request.commonName, request.organizations);
+  const issuer = signer.certificatePem ? subjectNameDer(signer.certificatePem) : subject;
+  const extensions = request.ca ? caExtensions(spki) : leafExtensions(request, spki, signer);
+  const tbs = sequence(
+    explicit(0, smallInteger(2)), // v3
+    unsignedInteger(randomSerial()),
+    algorithm,
+    issuer,
+    sequence(time(request.notBefore), time(request.notAfter)),
+    subject,
+    spki,
+    explicit(3, sequence(...extensions)),
+  );
+  const signature = crypto.sign('sha256', tbs, signer.key);
+  return toPem('CERTIFICATE', sequence(tbs, algorithm, bitString(signature)));
 }
 
 /**
@@ -73,7 +93,7 @@ export function issueCertificate(request: CertificateRequest, signer: Certificat
  * `organizations` (hex), to compare with the issuer or subject of a stored certificate.
  */
 export function encodedNameHex(commonName: string, organizations: readonly string[]): string {
-  return Buffer.from(ASN1.toDer(nameAsn1(commonName, organizations)).getBytes(), 'binary').toString('hex');
+  return nameDer(commonName, organizations).toString('hex');
 }
 
 /** PEM with 64-character lines and LF endings, as OpenSSL writes it. */
@@ -83,80 +103,111 @@ export function toPem(label: string, der: Buffer): string {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
+/** The bytes of an IP address: 4 for IPv4, 16 for IPv6; undefined when `ip` is neither. */
+export function ipAddressBytes(ip: string): Buffer | undefined {
+  const family = isIP(ip);
+  if (family === 4) { return Buffer.from(ip.split('.').map(Number)); }
+  if (family !== 6) { return undefined; }
+  let text = ip;
+  let tail: number[] = [];
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const v4 = dotted[1].split('.').map(Number);
+    tail = [(v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]];
+    text = text.slice(0, -dotted[1].length) + '0:0';
+  }
+  const [head, rest] = text.split('::');
+  const groups = (part: string | undefined) => (part ? part.split(':').filter(g => g !== '').map(g => parseInt(g, 16)) : []);
+  const left = groups(head);
+  const right = rest === undefined ? [] : groups(rest);
+  const words = rest === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  if (tail.length > 0) { words.splice(6, 2, ...tail); }
+  const bytes = Buffer.alloc(16);
+  words.forEach((word, i) => bytes.writeUInt16BE(word, i * 2));
+  return bytes;
+}
+
 /**
  * 16 random bytes read as a positive integer: the top bit cleared (so it is
  * positive) and the next one set (so it is never zero and its DER encoding
  * never needs a leading zero byte, which strict parsers reject as non-minimal).
  */
-function randomSerialHex(): string {
+function randomSerial(): Buffer {
   const bytes = crypto.randomBytes(16);
   bytes[0] = (bytes[0] & 0x7f) | 0x40;
-  return bytes.toString('hex');
+  return bytes;
+}
+
+function signatureAlgorithm(key: crypto.KeyObject): Buffer {
+  return key.asymmetricKeyType === 'ec' ? sequence(oid(OID.ecdsaWithSha256)) : sequence(oid(OID.sha256WithRsa), nullValue());
 }
 
 /** O entries first, then CN, each in its own RDN, as UTF8String (RFC 5280 4.1.2.6). */
-function nameAsn1(commonName: string, organizations: readonly string[]): forge.asn1.Asn1 {
-  const rdn = (oid: string, value: string) => ASN1.create(ASN1.Class.UNIVERSAL, ASN1.Type.SET, true, [
-    ASN1.create(ASN1.Class.UNIVERSAL, ASN1.Type.SEQUENCE, true, [
-      ASN1.create(ASN1.Class.UNIVERSAL, ASN1.Type.OID, false, ASN1.oidToDer(oid).getBytes()),
-      ASN1.create(ASN1.Class.UNIVERSAL, ASN1.Type.UTF8, false, forge.util.encodeUtf8(value)),
-    ]),
-  ]);
-  return ASN1.create(ASN1.Class.UNIVERSAL, ASN1.Type.SEQUENCE, true, [
-    ...organizations.map(o => rdn(OID_ORGANIZATION, o)),
-    rdn(OID_COMMON_NAME, commonName),
-  ]);
+function nameDer(commonName: string, organizations: readonly string[]): Buffer {
+  const rdn = (type: string, value: string) => set(sequence(oid(type), utf8String(value)));
+  return sequence(...organizations.map(o => rdn(OID.organization, o)), rdn(OID.commonName, commonName));
 }
 
-function caExtensions(): object[] {
+function extension(id: string, critical: boolean, value: Buffer): Buffer {
+  return sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));
+}
+
+/** RFC 5280 4.2.1.2 method 1: the SHA-1 of the subjectPublicKey BIT STRING's bits. */
+function keyIdentifier(spki: Buffer): Buffer {
+  const [, subjectPublicKey] = children(readTlv(spki).content);
+  return crypto.createHash('sha1').update(subjectPublicKey.content.subarray(1)).digest();
+}
+
+function caExtensions(spki: Buffer): Buffer[] {
   return [
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyCertSign: true, cRLSign: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
+    extension(OID.basicConstraints, true, sequence(boolean(true))),
+    extension(OID.keyUsage, true, namedBits([KEY_USAGE.digitalSignature, KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign])),
+    extension(OID.subjectKeyIdentifier, false, octetString(keyIdentifier(spki))),
   ];
 }
 
-function leafExtensions(request: CertificateRequest, signer: CertificateSigner): object[] {
-  const extensions: object[] = [
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: request.usages.includes('server'), clientAuth: request.usages.includes('client') },
-  ];
+function leafExtensions(request: CertificateRequest, spki: Buffer, signer: CertificateSigner): Buffer[] {
+  const usages = [...(request.usages.includes('server') ? [OID.serverAuth] : []), ...(request.usages.includes('client') ? [OID.clientAuth] : [])];
   const altNames = [
-    ...request.dnsNames.map(value => ({ type: 2, value })),
-    ...request.ipAddresses.map(ip => ({ type: 7, ip })),
+    ...request.dnsNames.map(name => implicit(2, Buffer.from(name, 'ascii'))),
+    ...request.ipAddresses.map(ip => implicit(7, ipAddressBytes(ip)!)),
   ];
-  if (altNames.length > 0) {
-    extensions.push({ name: 'subjectAltName', altNames });
-  }
-  extensions.push({ name: 'subjectKeyIdentifier' });
-  if (signer.certificatePem) {
-    extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier: issuerKeyIdentifier(signer.certificatePem) });
-  }
-  return extensions;
+  return [
+    extension(OID.basicConstraints, true, sequence()),
+    extension(OID.keyUsage, true, namedBits([KEY_USAGE.digitalSignature, KEY_USAGE.keyEncipherment])),
+    extension(OID.extKeyUsage, false, sequence(...usages.map(oid))),
+    ...(altNames.length > 0 ? [extension(OID.subjectAltName, false, sequence(...altNames))] : []),
+    extension(OID.subjectKeyIdentifier, false, octetString(keyIdentifier(spki))),
+    ...(signer.certificatePem ? [extension(OID.authorityKeyIdentifier, false, sequence(implicit(0, issuerKeyIdentifier(signer.certificatePem))))] : []),
+  ];
 }
 
-/** The issuer's subjectKeyIdentifier, or (RFC 5280 4.2.1.2 method 1) the SHA-1 of its RSAPublicKey. */
-function issuerKeyIdentifier(issuerPem: string): string {
-  const issuer = forge.pki.certificateFromPem(issuerPem);
-  const ski = issuer.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | undefined;
-  if (ski?.subjectKeyIdentifier) {
-    return forge.util.hexToBytes(ski.subjectKeyIdentifier);
+/** The issuer's subjectKeyIdentifier, or the SHA-1 of its public key when it has none. */
+function issuerKeyIdentifier(issuerPem: string): Buffer {
+  const issuer = new crypto.X509Certificate(issuerPem);
+  const fields = tbsFields(issuer.raw);
+  const extensions = fields.find(field => field.tag === 0xa3);
+  if (extensions) {
+    for (const ext of children(readTlv(extensions.content).content)) {
+      const [id, ...rest] = children(ext.content);
+      if (readOid(id.content) === OID.subjectKeyIdentifier) {
+        return readTlv(rest[rest.length - 1].content).content;
+      }
+    }
   }
-  return issuer.generateSubjectKeyIdentifier().getBytes();
+  return keyIdentifier(issuer.publicKey.export({ type: 'spki', format: 'der' }));
 }
 
-/** The subject Name of a PEM certificate, as freshly parsed ASN.1 (its original bytes). */
-function subjectNameAsn1(certificatePem: string): forge.asn1.Asn1 {
-  const der = new crypto.X509Certificate(certificatePem).raw;
-  const certificate = ASN1.fromDer(der.toString('binary'));
-  const tbs = (certificate.value as forge.asn1.Asn1[])[0];
-  const fields = tbs.value as forge.asn1.Asn1[];
-  const offset = fields[0].tagClass === ASN1.Class.CONTEXT_SPECIFIC ? 1 : 0;
-  return fields[offset + 4];
+/** The fields of a certificate's TBSCertificate. */
+export function tbsFields(certificateDer: Buffer): Tlv[] {
+  const [tbs] = children(readTlv(certificateDer).content);
+  return children(tbs.content);
 }
 
-function exportSpkiPem(key: crypto.KeyObject): string {
-  const publicKey = key.type === 'private' ? crypto.createPublicKey(key) : key;
-  return publicKey.export({ type: 'spki', format: 'pem' }).toString();
+/** The subject Name of a PEM certificate, its original bytes. */
+function subjectNameDer(certificatePem: string): Buffer {
+  const fields = tbsFields(new crypto.X509Certificate(certificatePem).raw);
+  const offset = fields[0].tag === 0xa0 ? 1 : 0;
+  return fields[offset + 4].raw;
 }
+

@@ -1,7 +1,9 @@
 import * as crypto from 'node:crypto';
 
-/** RSA modulus of every generated key. */
+/** The smallest RSA modulus a stored key may have (RSA keys are no longer generated, only reused). */
 export const RSA_BITS = 2048;
+/** The curve of every generated key: NIST P-256, which Go's TLS, kubeadm (`encryptionAlgorithm: ECDSA-P256`) and the apiserver's ES256 service-account tokens use. */
+export const EC_CURVE = 'prime256v1';
 
 /** A private key as stored (PEM) and as parsed. */
 export interface PrivateKey {
@@ -12,28 +14,33 @@ export interface PrivateKey {
 }
 
 /**
- * A new RSA private key, PKCS#8 PEM. Node's native generator is used, not
- * node-forge's JavaScript one: it is about a hundred times faster.
+ * A new ECDSA P-256 private key, as kubeadm writes one: SEC1 PEM ("EC PRIVATE KEY").
+ * It takes under a millisecond, against about 0.2 s for RSA 2048.
  */
 export function generatePrivateKey(): PrivateKey {
-  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: RSA_BITS });
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: EC_CURVE });
+  const pem = privateKey.export({ type: 'sec1', format: 'pem' }).toString();
   return { pem, key: privateKey };
 }
 
 /**
  * Parses a stored private key. Returns the key, or why it can't be used: it
- * must be an unencrypted RSA key of at least 2048 bits (we sign with SHA-256 RSA).
+ * must be an unencrypted ECDSA P-256 key, or an RSA key of at least 2048 bits
+ * (a PKI folder made before ECDSA keeps working).
  */
 export function parsePrivateKey(pem: string): PrivateKey | { problem: string } {
   let key: crypto.KeyObject;
   try {
     key = crypto.createPrivateKey({ key: pem, format: 'pem' });
   } catch (error) {
-    return { problem: `is not a readable PEM private key (${firstLine(error)}); expected an unencrypted RSA private key` };
+    return { problem: `is not a readable PEM private key (${firstLine(error)}); expected an unencrypted ECDSA P-256 or RSA private key` };
+  }
+  if (key.asymmetricKeyType === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    return curve === EC_CURVE ? { pem, key } : { problem: `holds an ECDSA key on the curve ${curve}; expected P-256 (${EC_CURVE})` };
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    return { problem: `holds a key of type ${key.asymmetricKeyType}; expected an RSA key` };
+    return { problem: `holds a key of type ${key.asymmetricKeyType}; expected an ECDSA P-256 or RSA key` };
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < RSA_BITS) {

@@ -15,7 +15,7 @@ export interface PkiSpec {
    */
   readonly certificates?: CertificateSpec[];
   /**
-   * Names of plain RSA key pairs, stored as `<name>.key` and `<name>.pub`
+   * Names of plain key pairs (ECDSA P-256), stored as `<name>.key` and `<name>.pub`
    * (for example the service-account signing pair of kube-apiserver).
    * @default - none
    */

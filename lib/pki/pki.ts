@@ -81,7 +81,7 @@ interface CertificatePair {
  * `<name>.key` (0600); for each key pair `<name>.key` (0600) and `<name>.pub`
  * (0644). Loading is synchronous, like `synth()`.
  *
- * - A missing piece is generated: RSA 2048 keys, SHA-256 signatures.
+ * - A missing piece is generated: ECDSA P-256 keys, SHA-256 signatures (an RSA CA kept from an older folder signs with RSA).
  * - A stored piece is reused byte for byte.
  * - A stored piece that is expired, not yet valid, or no longer matches the
  *   spec is an error that lists every problem (`PkiError`), unless

@@ -71,7 +71,7 @@ describe('pki: issued certificates', () => {
     expect(result.output).to.contain('unsuitable certificate purpose');
   });
 
-  it('makes CAs with CA:TRUE (critical), keyCertSign and cRLSign (critical), a key identifier and no extendedKeyUsage', () => {
+  it('makes ECDSA P-256 CAs with CA:TRUE (critical), keyCertSign and cRLSign (critical), a key identifier and no extendedKeyUsage', () => {
     for (const ca of spec.cas!) {
       const out = text(`${ca.name}.crt`);
       expect(out).to.match(/X509v3 Basic Constraints: critical\s+CA:TRUE/);
@@ -80,7 +80,8 @@ describe('pki: issued certificates', () => {
       expect(out).not.to.contain('Extended Key Usage');
       expect(out).to.contain(`Subject: CN = ${ca.commonName}`);
       expect(out).to.contain(`Issuer: CN = ${ca.commonName}`);
-      expect(out).to.contain('Signature Algorithm: sha256WithRSAEncryption');
+      expect(out).to.contain('Signature Algorithm: ecdsa-with-SHA256');
+      expect(out).to.contain('ASN1 OID: prime256v1');
     }
   });
 
@@ -111,12 +112,12 @@ describe('pki: issued certificates', () => {
     expect(aki('etcd-02.crt')).to.equal(ski('etcd-ca.crt'));
   });
 
-  it('pairs every key with its certificate, and the service-account public key with its private key', () => {
+  it('pairs every ECDSA P-256 key with its certificate, and the service-account public key with its private key', () => {
     for (const name of [...spec.cas!.map(c => c.name), ...spec.certificates!.map(c => c.name)]) {
       const fromCert = openssl(['x509', '-in', `${name}.crt`, '-noout', '-pubkey'], dir).output;
       const fromKey = openssl(['pkey', '-in', `${name}.key`, '-pubout'], dir).output;
       expect(fromKey, name).to.equal(fromCert);
-      expect(openssl(['pkey', '-in', `${name}.key`, '-noout', '-text'], dir).output, name).to.contain('Private-Key: (2048 bit');
+      expect(openssl(['pkey', '-in', `${name}.key`, '-noout', '-text'], dir).output, name).to.match(/Private-Key: \(256 bit[\s\S]*ASN1 OID: prime256v1/);
     }
     const derived = openssl(['pkey', '-in', 'service-account.key', '-pubout'], dir).output;
     expect(fs.readFileSync(path.join(dir, 'service-account.pub'), 'utf-8')).to.equal(derived);
@@ -151,7 +152,7 @@ describe('pki: issued certificates', () => {
     expect(pki.caCertificate('etcd-ca')).to.equal(fs.readFileSync(path.join(dir, 'etcd-ca.crt'), 'utf-8'));
     expect(pki.certificate('admin')).to.equal(fs.readFileSync(path.join(dir, 'admin.crt'), 'utf-8'));
     expect(pki.privateKey('admin')).to.equal(fs.readFileSync(path.join(dir, 'admin.key'), 'utf-8'));
-    expect(pki.privateKey('etcd-ca')).to.match(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(pki.privateKey('etcd-ca')).to.match(/^-----BEGIN EC PRIVATE KEY-----\n/); // SEC1, as kubeadm writes ECDSA keys
     expect(pki.privateKey('service-account')).to.equal(fs.readFileSync(path.join(dir, 'service-account.key'), 'utf-8'));
   });
 

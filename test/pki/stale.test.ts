@@ -156,17 +156,20 @@ describe('pki: stale pieces', () => {
     expect(x509('admin.crt').checkPrivateKey(crypto.createPrivateKey(read('admin.key')))).to.equal(true);
   });
 
-  it('fails when a certificate file is not a certificate, or a key is weak or not RSA', () => {
+  it('fails when a certificate file is not a certificate, or a key is weak, on another curve or of another type', () => {
     fs.writeFileSync(at('admin.crt'), 'hello\n');
     fs.writeFileSync(at('apiserver.key'), crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    fs.writeFileSync(at('service-account.key'), crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    fs.writeFileSync(at('service-account.key'), crypto.generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    fs.writeFileSync(at('etcd-01.key'), crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const problems = problemsOf(spec);
-    expect(problems).to.have.length(3);
+    expect(problems).to.have.length(4);
+    // In spec order: the apiserver, then admin, then the etcd members, then the service-account pair.
     expect(problems[0]).to.equal(`${at('apiserver.key')}: holds an RSA key of 1024 bits; expected at least 2048 bits`);
     expect(problems[1]).to.match(new RegExp(`^${escape(at('admin.crt'))}: is not a readable PEM certificate \\(.+\\); expected one PEM "CERTIFICATE"$`));
-    expect(problems[2]).to.equal(`${at('service-account.key')}: holds a key of type ec; expected an RSA key`);
+    expect(problems[2]).to.equal(`${at('etcd-01.key')}: holds a key of type ed25519; expected an ECDSA P-256 or RSA key`);
+    expect(problems[3]).to.equal(`${at('service-account.key')}: holds an ECDSA key on the curve secp384r1; expected P-256 (prime256v1)`);
     const { changed } = regenerate(spec);
-    expect(changed).to.deep.equal(['admin.crt', 'apiserver.crt', 'apiserver.key', 'service-account.key', 'service-account.pub']);
+    expect(changed).to.deep.equal(['admin.crt', 'apiserver.crt', 'apiserver.key', 'etcd-01.crt', 'etcd-01.key', 'service-account.key', 'service-account.pub']);
   });
 
   it('fails when a public key lost its private key, or does not match it', () => {

@@ -1,5 +1,5 @@
 // Fixtures of the Flatcar profile: a PKI folder per test suite, without paying
-// for RSA key generation in every suite, and the write_files of a cloud-config.
+// for a PKI in every suite, and the write_files of a cloud-config.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,8 +43,8 @@ export function flatcarPkiSpec(prefix: string) {
  * A new folder holding a complete PKI for `flatcarCluster(outdir, <it>, prefix)`,
  * owned by the caller (who removes it), so a suite may change it freely.
  *
- * RSA key generation costs about half a second per key on a small machine, and
- * the cluster has 23 keys. So the keys are generated once per test run; the PKI
+ * Each suite gets a copy of one PKI folder made once per test run, so that suites
+ * compare against the same keys and never share a folder they change; the PKI
  * of another prefix is the first one with its address-bearing certificates
  * re-issued for the same keys (Pki's regenerate), which takes no key generation.
  */
