@@ -8,6 +8,7 @@ import { PkiError, PkiProblem } from './pki-error';
 import { KEY_MODE, PkiFolder, PUBLIC_MODE, StoredFile } from './pki-folder';
 import { PkiSpec } from './pki-spec';
 import { checkSpec } from './spec-check';
+import { stableJson } from '../formats/stable-json';
 
 /** Options of `Pki.loadOrCreate()`. */
 export interface PkiOptions {
@@ -31,6 +32,11 @@ export interface PkiOptions {
    */
   readonly validityDays?: number;
 }
+
+/** The file in the PKI folder that records what was verified, so that an unchanged PKI is not parsed again. */
+export const VERIFIED_RECORD = '.verified.json';
+/** A certificate this close to its end is checked in full at every load (and renewed by regeneratePki). */
+export const RENEWAL_WINDOW_DAYS = 30;
 
 /** Validity of a CA, in days (ten years). */
 export const CA_VALIDITY_DAYS = 3650;
@@ -66,11 +72,23 @@ interface CertificatePlan {
   readonly ca?: string;
 }
 
-/** A certificate and its key, as held after loading. */
+/** A certificate and its key, as held after loading. The parsed key is there only when it was read or made (a verified reuse needs only the text). */
 interface CertificatePair {
   readonly certificate: string;
-  readonly privateKey: PrivateKey;
+  readonly privateKey: { readonly pem: string; readonly key?: crypto.KeyObject };
+  readonly notBefore: Date;
   readonly notAfter: Date;
+}
+
+/** What {@link VERIFIED_RECORD} holds: the spec and options it was verified for, every file's hash, every certificate's validity. */
+interface VerifiedRecord {
+  readonly version: 1;
+  /** sha256 of the spec and the options that shape it. */
+  readonly spec: string;
+  /** sha256 of each file, by file name. */
+  readonly files: Record<string, string>;
+  /** Validity of each certificate (CAs and leaves), by name, as ISO times. */
+  readonly validity: Record<string, { readonly notBefore: string; readonly notAfter: string }>;
 }
 
 /**
@@ -98,13 +116,31 @@ interface CertificatePair {
  */
 export class Pki {
   /**
-   * Loads the pieces of `spec` from `dir`, generating what is missing. Writes
-   * only new or re-issued files, each atomically; creates `dir` (0700) when needed.
+   * Loads the pieces of `spec` from `dir`, generating what is missing, and
+   * writes what is new ({@link commit}). Writes only new or re-issued files,
+   * each atomically; creates `dir` (0700) when needed.
    *
    * @throws PkiError listing every problem with the spec or with a stored piece;
    *   nothing is written then.
    */
   public static loadOrCreate(dir: string, spec: PkiSpec, options: PkiOptions = {}): Pki {
+    const pki = Pki.prepare(dir, spec, options);
+    pki.commit();
+    return pki;
+  }
+
+  /**
+   * Plans the PKI in memory: reads what `dir` holds, decides what is reused,
+   * issued or stale, and makes the new keys and certificates, without writing
+   * anything. {@link commit} writes them, once everything that uses them passed.
+   *
+   * An unchanged PKI that was verified before (its {@link VERIFIED_RECORD} matches
+   * every file's hash and this spec, and no certificate is within
+   * {@link RENEWAL_WINDOW_DAYS} of its end) costs a hash per file, not a parse.
+   *
+   * @throws PkiError listing every problem with the spec or with a stored piece.
+   */
+  public static prepare(dir: string, spec: PkiSpec, options: PkiOptions = {}): Pki {
     const problems = checkSpec(spec);
     const now = options.now ?? new Date();
     if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
@@ -126,6 +162,13 @@ export class Pki {
   /** The folder the pieces are kept in. */
   public readonly dir: string;
   private readonly writtenFiles: string[] = [];
+  /** Files to write at commit, in order, and keys whose mode to tighten. */
+  private readonly pendingFiles: Array<{ file: string; content: string; mode: number }> = [];
+  private readonly keysToProtect: string[] = [];
+  private readonly specHash: string;
+  /** The record to write at commit: undefined when the stored one still holds. */
+  private record?: VerifiedRecord;
+  private committed = false;
 
   private readonly cas = new Map<string, CertificatePair>();
   private readonly leaves = new Map<string, CertificatePair>();
@@ -139,6 +182,10 @@ export class Pki {
     private readonly regenerate: boolean,
   ) {
     this.dir = folder.dir;
+    this.specHash = crypto.createHash('sha256').update(JSON.stringify([spec, validityDays])).digest('hex');
+    if (!regenerate && this.reuseVerified(spec)) {
+      return;
+    }
     const problems: PkiProblem[] = [];
 
     // Plan everything first: nothing is written when any piece is broken.
@@ -169,11 +216,36 @@ export class Pki {
     for (const plan of keyPairPlans) {
       this.keyPairs.set(plan.name, this.realizeKeyPair(plan));
     }
+    this.record = this.recordOf(spec);
   }
 
-  /** Files (relative to `dir`) that this load wrote, in the order written; empty when everything was reused. */
+  /** Files (relative to `dir`) that {@link commit} wrote, in the order written; empty when everything was reused. */
   public get written(): string[] {
     return [...this.writtenFiles];
+  }
+
+  /** Files (relative to `dir`) that {@link commit} will write: the new and re-issued pieces. */
+  public get pending(): string[] {
+    return this.committed ? [] : this.pendingFiles.map(entry => entry.file);
+  }
+
+  /**
+   * Writes the new and re-issued pieces, each atomically, tightens stored keys
+   * that others could read to 0600, and records what was verified. Idempotent.
+   */
+  public commit(): void {
+    if (this.committed) { return; }
+    this.committed = true;
+    for (const file of this.keysToProtect) {
+      this.folder.protectKey(file);
+    }
+    for (const { file, content, mode } of this.pendingFiles) {
+      this.folder.write(file, content, mode);
+      this.writtenFiles.push(file);
+    }
+    if (this.record) {
+      this.folder.write(VERIFIED_RECORD, stableJson(this.record), KEY_MODE);
+    }
   }
 
   /** PEM of a CA's certificate. */
@@ -294,17 +366,20 @@ export class Pki {
   private realize(plan: CertificatePlan, ca: CertificatePair | undefined): CertificatePair {
     let privateKey = plan.action === 'generate' ? undefined : plan.storedKey;
     if (privateKey) {
-      this.folder.protectKey(`${plan.name}.key`);
+      this.keysToProtect.push(`${plan.name}.key`);
     } else {
       privateKey = generatePrivateKey();
       this.writeFile(`${plan.name}.key`, privateKey.pem, KEY_MODE);
     }
     if (plan.action === 'reuse') {
-      return { certificate: plan.certificateText!, privateKey, notAfter: plan.facts!.notAfter };
+      return { certificate: plan.certificateText!, privateKey, notBefore: plan.facts!.notBefore, notAfter: plan.facts!.notAfter };
     }
+    // Whole seconds: what a certificate can hold, and what the record then says.
+    const seconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
     const days = plan.expected.ca ? CA_VALIDITY_DAYS : this.validityDays;
-    let notAfter = new Date(this.now.getTime() + days * DAY_MS);
+    let notAfter = seconds(this.now.getTime() + days * DAY_MS);
     if (ca && ca.notAfter < notAfter) { notAfter = ca.notAfter; }
+    const notBefore = seconds(this.now.getTime() - BACKDATE_MS);
     const certificate = issueCertificate({
       commonName: plan.expected.commonName,
       organizations: plan.expected.organizations,
@@ -313,11 +388,11 @@ export class Pki {
       usages: plan.expected.usages,
       dnsNames: plan.expected.dnsNames,
       ipAddresses: plan.expected.ipAddresses,
-      notBefore: new Date(this.now.getTime() - BACKDATE_MS),
+      notBefore,
       notAfter,
-    }, ca ? { key: ca.privateKey.key, certificatePem: ca.certificate } : { key: privateKey.key });
+    }, ca ? { key: ca.privateKey.key ?? parseStoredKey(ca.privateKey.pem), certificatePem: ca.certificate } : { key: privateKey.key });
     this.writeFile(`${plan.name}.crt`, certificate, PUBLIC_MODE);
-    return { certificate, privateKey, notAfter };
+    return { certificate, privateKey, notBefore, notAfter };
   }
 
   /** Reads a key pair and decides what to do with it. */
@@ -363,7 +438,7 @@ export class Pki {
   private realizeKeyPair(plan: { name: string; action: KeyPairAction; key?: PrivateKey; publicText?: string }): { privateKey: string; publicKey: string } {
     let key = plan.action === 'generate' ? undefined : plan.key;
     if (key) {
-      this.folder.protectKey(`${plan.name}.key`);
+      this.keysToProtect.push(`${plan.name}.key`);
     } else {
       key = generatePrivateKey();
       this.writeFile(`${plan.name}.key`, key.pem, KEY_MODE);
@@ -377,9 +452,85 @@ export class Pki {
   }
 
   private writeFile(file: string, content: string, mode: number): void {
-    this.folder.write(file, content, mode);
-    this.writtenFiles.push(file);
+    this.pendingFiles.push({ file, content, mode });
   }
+
+  /** The files of the spec's pieces, in spec order, with the certificates among them. */
+  private filesOf(spec: PkiSpec): { files: string[]; certificates: string[] } {
+    const certificates = [...(spec.cas ?? []).map(ca => ca.name), ...(spec.certificates ?? []).map(cert => cert.name)];
+    return {
+      certificates,
+      files: [...certificates.flatMap(name => [`${name}.crt`, `${name}.key`]), ...(spec.keyPairs ?? []).flatMap(name => [`${name}.key`, `${name}.pub`])],
+    };
+  }
+
+  /** The record of this PKI as it will be once committed. */
+  private recordOf(spec: PkiSpec): VerifiedRecord {
+    const { files, certificates } = this.filesOf(spec);
+    const pending = new Map(this.pendingFiles.map(entry => [entry.file, entry.content]));
+    const hashes: Record<string, string> = {};
+    for (const file of files) {
+      const text = pending.get(file) ?? this.folder.read(file);
+      hashes[file] = sha256(typeof text === 'string' ? text : 'text' in text ? text.text : '');
+    }
+    const validity: Record<string, { notBefore: string; notAfter: string }> = {};
+    for (const name of certificates) {
+      const pair = this.cas.get(name) ?? this.leaves.get(name)!;
+      validity[name] = { notBefore: pair.notBefore.toISOString(), notAfter: pair.notAfter.toISOString() };
+    }
+    return { version: 1, spec: this.specHash, files: hashes, validity };
+  }
+
+  /**
+   * Serves the stored PKI without parsing it when its record says it was verified
+   * for this spec, every file still has the recorded hash, and every certificate is
+   * valid now and outside its renewal window. False when anything differs.
+   */
+  private reuseVerified(spec: PkiSpec): boolean {
+    const stored = this.folder.read(VERIFIED_RECORD);
+    if (!('text' in stored)) { return false; }
+    let record: VerifiedRecord;
+    try {
+      record = JSON.parse(stored.text) as VerifiedRecord;
+    } catch {
+      return false;
+    }
+    if (record?.version !== 1 || record.spec !== this.specHash) { return false; }
+    const { files, certificates } = this.filesOf(spec);
+    const texts = new Map<string, string>();
+    for (const file of files) {
+      const text = this.folder.read(file);
+      if (!('text' in text) || record.files?.[file] !== sha256(text.text)) { return false; }
+      texts.set(file, text.text);
+    }
+    const renewal = this.now.getTime() + RENEWAL_WINDOW_DAYS * DAY_MS;
+    for (const name of certificates) {
+      const validity = record.validity?.[name];
+      if (!validity || Date.parse(validity.notBefore) > this.now.getTime() || Date.parse(validity.notAfter) < renewal) { return false; }
+    }
+    const pair = (name: string) => ({
+      certificate: texts.get(`${name}.crt`)!,
+      privateKey: { pem: texts.get(`${name}.key`)! },
+      notBefore: new Date(record.validity[name].notBefore),
+      notAfter: new Date(record.validity[name].notAfter),
+    });
+    for (const ca of spec.cas ?? []) { this.cas.set(ca.name, pair(ca.name)); }
+    for (const cert of spec.certificates ?? []) { this.leaves.set(cert.name, pair(cert.name)); }
+    for (const name of spec.keyPairs ?? []) {
+      this.keyPairs.set(name, { privateKey: texts.get(`${name}.key`)!, publicKey: texts.get(`${name}.pub`)! });
+    }
+    for (const file of files.filter(f => f.endsWith('.key'))) { this.keysToProtect.push(file); }
+    return true;
+  }
+}
+
+function sha256(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/** A stored key that was verified before, parsed only when it must sign. */
+function parseStoredKey(pem: string): crypto.KeyObject {
+  return crypto.createPrivateKey(pem);
 }
 
 /** The usable private key in a stored file, or undefined after reporting why there is none. */

@@ -27,10 +27,12 @@ export class OutdirError extends Error {
  * 3. `outdir` is swapped for the staging folder by two renames.
  *
  * Files listed by the previous manifest and not written again are thereby deleted.
+ * `beforeSwap` runs once every file is staged, just before the swap: for what must
+ * be written outside `outdir` only when the output will be (new key material).
  * On any error the previous `outdir` is restored exactly, and the error rethrown.
  * A folder that holds files but no manifest.json of ours is refused, never replaced.
  */
-export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks: WriterHooks = {}): void {
+export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks: WriterHooks = {}, beforeSwap: () => void = () => undefined): void {
   const target = path.resolve(outdir);
   const step = hooks.beforeStep ?? (() => undefined);
   const previous = readPreviousListing(target);
@@ -60,6 +62,9 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
         carried.push(relative);
       }
     }
+    // What must be written elsewhere once the output is certain (new key material) goes
+    // now: every file is staged and nothing is left to fail but the two renames.
+    beforeSwap();
     step('swap');
     if (previous) {
       backup = path.join(parent, `.${path.basename(target)}.previous-${path.basename(staging).split('-').pop()}`);

@@ -19,8 +19,13 @@ export interface IWarningSource extends IConstruct {
  * disk outside the output folder.
  */
 export interface IPreparable extends IConstruct {
-  /** Makes the construct ready to render; returns problems (messages without the path), empty when ready. */
+  /** Makes the construct ready to render, in memory only; returns problems (messages without the path), empty when ready. */
   prepare(): string[];
+  /**
+   * Writes what prepare made (e.g. new key material), once every file has rendered and passed its checks
+   * and the output is about to be swapped in. Never called by an in-memory render.
+   */
+  commit?(): void;
 }
 
 /** The root of a tree that renders itself: a cluster. */
@@ -42,6 +47,8 @@ export interface RenderedOutput {
   /** Every file, manifest.json last. */
   readonly files: SynthesizedFile[];
   readonly manifest: SynthManifest;
+  /** Writes what the prepare phase made in memory (new key material); call it only to write the output. */
+  readonly commit: () => void;
 }
 
 /** Every problem the constructs' validations report, in construct order. */
@@ -83,7 +90,8 @@ export function renderConstructs(input: RenderInput): RenderedOutput {
   const problems: ValidationProblem[] = validationProblems(input.unvalidated);
   throwIfAny(problems);
 
-  for (const construct of input.constructs.filter(isPreparable)) {
+  const preparables = input.constructs.filter(isPreparable);
+  for (const construct of preparables) {
     for (const message of construct.prepare()) {
       problems.push({ constructPath: construct.node.path, message });
     }
@@ -118,7 +126,11 @@ export function renderConstructs(input: RenderInput): RenderedOutput {
     problems.push({ constructPath: input.rootPath, message: `manifest.json: ${message}` });
   }
   throwIfAny(problems);
-  return { files: [...rendered.map(r => r.file), renderManifest(manifest)], manifest };
+  return {
+    files: [...rendered.map(r => r.file), renderManifest(manifest)],
+    manifest,
+    commit: () => preparables.forEach(construct => construct.commit?.()),
+  };
 }
 
 /** Options of {@link synthesizeTree}. */
@@ -134,13 +146,13 @@ export interface SynthesizeOptions {
 
 /** Every phase: render in memory, then write atomically into `outdir`. */
 export function synthesizeTree(root: IRenderable, outdir: string, options: SynthesizeOptions = {}): SynthManifest {
-  const { files, manifest } = root.render();
+  const { files, manifest, commit } = root.render();
   if (options.printWarnings ?? true) {
     for (const warning of manifest.warnings) {
       process.stderr.write(`warning: ${warning}\n`);
     }
   }
-  writeAtomically(outdir, files, options.hooks);
+  writeAtomically(outdir, files, options.hooks, commit);
   return manifest;
 }
 

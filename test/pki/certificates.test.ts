@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { expect } from 'chai';
-import { Pki } from '../../lib';
+import { Pki, VERIFIED_RECORD } from '../../lib';
 import { tempDir } from '../support/snapshot';
 import { clusterSpec, openssl, requireOpenssl } from './support';
 
@@ -32,12 +32,12 @@ describe('pki: issued certificates', () => {
       ...spec.certificates!.flatMap(c => [`${c.name}.crt`, `${c.name}.key`]),
       'service-account.key', 'service-account.pub',
     ].sort();
-    expect(fs.readdirSync(dir).sort()).to.deep.equal(expected);
+    expect(fs.readdirSync(dir).sort()).to.deep.equal([VERIFIED_RECORD, ...expected]);
     expect([...pki.written].sort()).to.deep.equal(expected);
     expect(fs.statSync(dir).mode & 0o777).to.equal(0o700);
-    for (const file of expected) {
+    for (const file of [...expected, VERIFIED_RECORD]) {
       const mode = fs.statSync(path.join(dir, file)).mode & 0o777;
-      expect(mode, file).to.equal(file.endsWith('.key') ? 0o600 : 0o644);
+      expect(mode, file).to.equal(file.endsWith('.key') || file === VERIFIED_RECORD ? 0o600 : 0o644);
     }
   });
 

@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { Pki, PkiError } from '../../lib';
+import { Pki, PkiError, VERIFIED_RECORD } from '../../lib';
 import { tempDir } from '../support/snapshot';
 import { changedFiles, folderState, smallSpec } from './support';
 
@@ -101,7 +101,7 @@ describe('pki: reuse', () => {
     const deep = path.join(parent, 'a', 'b', 'pki');
     Pki.loadOrCreate(deep, { keyPairs: ['sa'] });
     expect(fs.statSync(deep).mode & 0o777).to.equal(0o700);
-    expect(fs.readdirSync(deep).sort()).to.deep.equal(['sa.key', 'sa.pub']);
+    expect(fs.readdirSync(deep).sort()).to.deep.equal([VERIFIED_RECORD, 'sa.key', 'sa.pub']);
   });
 
   it('tightens a private key that others may read to 0600, without changing its content', () => {

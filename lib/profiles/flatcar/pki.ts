@@ -63,9 +63,10 @@ export class ClusterPki extends Construct implements IPreparable {
     return pkiSpec(this.model);
   }
 
+  /** Plans the PKI in memory: reads the folder, makes what is missing or stale, writes nothing. */
   public prepare(): string[] {
     try {
-      this.loaded = Pki.loadOrCreate(this.props.dir, this.spec(), { regenerate: this.props.regenerate });
+      this.loaded = Pki.prepare(this.props.dir, this.spec(), { regenerate: this.props.regenerate });
     } catch (error) {
       if (error instanceof PkiError) {
         const hint = this.props.regenerate ? '' : '; set regeneratePki to re-issue it';
@@ -73,12 +74,21 @@ export class ClusterPki extends Construct implements IPreparable {
       }
       throw error;
     }
-    // Keys must never be committed by accident, wherever the folder is.
-    const gitignore = path.join(this.props.dir, '.gitignore');
-    if (!fs.existsSync(gitignore)) {
-      fs.writeFileSync(gitignore, '# Private keys of a cdk-vagrant-kubernetes cluster: never commit them.\n*\n', { mode: 0o644 });
-    }
     return [];
+  }
+
+  /** Writes the new pieces, once the output that uses them is certain; the folder's .gitignore first. */
+  public commit(): void {
+    const pki = this.material;
+    if (pki.pending.length > 0 || !fs.existsSync(path.join(this.props.dir, '.gitignore'))) {
+      // Keys must never be committed by accident, wherever the folder is: the .gitignore comes before them.
+      fs.mkdirSync(this.props.dir, { recursive: true, mode: 0o700 });
+      const gitignore = path.join(this.props.dir, '.gitignore');
+      if (!fs.existsSync(gitignore)) {
+        fs.writeFileSync(gitignore, '# Private keys of a cdk-vagrant-kubernetes cluster: never commit them.\n*\n', { mode: 0o644 });
+      }
+    }
+    pki.commit();
   }
 }
 
