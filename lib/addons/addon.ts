@@ -1,13 +1,12 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { parseAllDocuments, stringify } from 'yaml';
 import { cdk8s } from './cdk8s-modules';
 import { IClusterAddon, markClusterAddon } from '../cluster/cluster-addon';
 import { ClusterOutput } from '../cluster/cluster-output';
 import type { IClusterProfile } from '../profiles/cluster-profile';
 import type { IWarningSource } from '../synth/synthesizer';
 import { SynthesizedFile } from '../synth/synthesized-file';
+import { renderYaml } from '../formats/yaml';
 
 /** The folder of the output that holds one multi-document YAML file per add-on. */
 export const ADDON_FOLDER = 'addons';
@@ -101,15 +100,6 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     return { path: this.filePath, content: renderManifests(this.manifests()), mode: 0o644 };
   }
 
-  /** Reads the file back as kubectl does (YAML 1.1, one object per document) and compares it with the chart. */
-  public checkFile(file: SynthesizedFile): string[] {
-    const documents = parseAllDocuments(file.content, { version: '1.1' });
-    const errors = documents.flatMap(document => document.errors.map(error => `${file.path}: YAML error: ${error.message}`));
-    if (errors.length > 0) { return errors; }
-    const readBack = documents.map(document => document.toJS());
-    return isDeepStrictEqual(readBack, this.manifests()) ? [] : [`${file.path}: a YAML 1.1 reader does not read back the chart's objects`];
-  }
-
   public warnings(): string[] {
     const profile = (this.node.root as { profile?: IClusterProfile }).profile;
     if (!profile || profile.appliesAddons) { return []; }
@@ -162,7 +152,7 @@ function newChart(id: string, props: ChartProps): Chart {
  * as `yes` or `0644` come out quoted.
  */
 export function renderManifests(manifests: ReadonlyArray<Record<string, unknown>>): string {
-  return manifests.map(manifest => stringify(manifest, { version: '1.1', lineWidth: 0 })).join('---\n');
+  return manifests.map(manifest => renderYaml(manifest)).join('---\n');
 }
 
 /** A deep copy with keys sorted at every depth, apiVersion, kind and metadata leading at the top. */

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { Addon } from './addon';
 import { cdk8sPlus } from './cdk8s-modules';
 import {
   KUBE_SYSTEM, bindClusterRole, hostPath, linuxOnly, requests, selectByLabels, setPriorityClass, systemServiceAccount,
 } from './system-workloads';
+import { renderYaml } from '../formats/yaml';
 
 /** Props of a {@link KubeProxyAddon}. */
 export interface KubeProxyAddonProps {
@@ -67,8 +67,8 @@ function defineKubeProxy(chart: Construct, props: KubeProxyAddonProps): void {
   const config = new kplus.ConfigMap(chart, 'config', {
     metadata: { name: 'kube-proxy', namespace: KUBE_SYSTEM, labels: { app: 'kube-proxy' } },
     data: {
-      'config.conf': stringify(KubeProxyAddon.configuration(props.clusterCidr), { lineWidth: 0 }),
-      'kubeconfig.conf': stringify(KubeProxyAddon.kubeconfig(props.apiServerUrl), { lineWidth: 0 }),
+      'config.conf': renderYaml(KubeProxyAddon.configuration(props.clusterCidr)),
+      'kubeconfig.conf': renderYaml(KubeProxyAddon.kubeconfig(props.apiServerUrl)),
     },
   });
   const configVolume = kplus.Volume.fromConfigMap(chart, 'kube-proxy-volume', config, { name: 'kube-proxy' });

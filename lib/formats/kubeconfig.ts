@@ -1,5 +1,4 @@
-import { stringify } from 'yaml';
-import { sortKeys } from './stable-json';
+import { renderYaml } from './yaml';
 
 /** What a kubeconfig for one identity holds. */
 export interface KubeconfigProps {
@@ -20,7 +19,7 @@ export interface KubeconfigProps {
 /** A kubeconfig with one cluster, one user and one context, credentials embedded. */
 export function renderKubeconfig(props: KubeconfigProps): string {
   const b64 = (pem: string) => Buffer.from(pem).toString('base64');
-  return stringify(sortKeys({
+  return renderYaml({
     'apiVersion': 'v1',
     'kind': 'Config',
     'clusters': [{ name: props.clusterName, cluster: { 'server': props.server, 'certificate-authority-data': b64(props.caPem) } }],
@@ -28,5 +27,5 @@ export function renderKubeconfig(props: KubeconfigProps): string {
     'contexts': [{ name: props.clusterName, context: { cluster: props.clusterName, user: props.user } }],
     'current-context': props.clusterName,
     'preferences': {},
-  }), { lineWidth: 0 });
+  }, { sortKeys: true });
 }

@@ -1,5 +1,4 @@
-import { stringify } from 'yaml';
-import { sortKeys } from './stable-json';
+import { renderYaml } from './yaml';
 
 /** What differs between the kubelets of a cluster. */
 export interface KubeletConfigurationProps {
@@ -24,7 +23,7 @@ export interface KubeletConfigurationProps {
  * @see https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/
  */
 export function renderKubeletConfiguration(props: KubeletConfigurationProps): string {
-  return stringify(sortKeys({
+  return renderYaml({
     apiVersion: 'kubelet.config.k8s.io/v1beta1',
     kind: 'KubeletConfiguration',
     authentication: {
@@ -42,5 +41,5 @@ export function renderKubeletConfiguration(props: KubeletConfigurationProps): st
     // /usr is read-only on Flatcar.
     volumePluginDir: '/opt/libexec/kubernetes/kubelet-plugins/volume/exec/',
     registerWithTaints: props.taints?.map(taint => ({ ...taint })),
-  }), { lineWidth: 0 });
+  }, { sortKeys: true });
 }

@@ -1,7 +1,6 @@
 import type { KubePodProps } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
-import { sortKeys } from './stable-json';
+import { renderYaml } from './yaml';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
 /**
@@ -140,6 +139,6 @@ export class StaticPod extends Construct implements IFileOwner {
   }
 
   public renderFile(): SynthesizedFile {
-    return { path: this.filePath, content: stringify(sortKeys(this.toManifest()), { lineWidth: 0 }), mode: 0o644 };
+    return { path: this.filePath, content: renderYaml(this.toManifest(), { sortKeys: true }), mode: 0o644 };
   }
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ExecCommand, SystemdUnit, escapeDirectiveValue, escapeExecArg } from '../../lib';
-import { parseUnit } from '../../lib/formats/unit-syntax';
+import { parseUnit } from '../support/unit-syntax';
 
 describe('systemd units', () => {
   it('doubles % so specifiers are not expanded', () => {

@@ -10,7 +10,7 @@ import { ProcessGroup, tail } from './support/processes';
 import { SynthesizedCluster, synthesizeInto } from './support/synthesized';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, skipOrFail } from './support/tools';
 import { EtcdPeerTier, KubeNodeTier, VagrantCluster } from '../../lib';
-import { parseUnit } from '../../lib/formats/unit-syntax';
+import { parseUnit } from '../support/unit-syntax';
 import { yaml11 } from '../support/fixtures';
 
 /** The local etcd proxy every node runs, and what its clients (fleet, flannel, etcdctl) use. */

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import propsSchema from './fleet-unit-props.schema.json';
 import { SystemdUnit } from '../../formats/systemd-unit';
-import { parseUnit } from '../../formats/unit-syntax';
 import { XFleetOptions, checkXFleet, metadataMatches, metadataRequirement, xFleetSection } from './x-fleet';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
@@ -76,13 +75,6 @@ export class FleetUnit extends Construct implements IFileOwner {
   public renderFile(): SynthesizedFile {
     return { path: this.filePath, content: this.systemdUnit.render(), mode: 0o644 };
   }
-
-  public checkFile(file: SynthesizedFile): string[] {
-    const parsed = parseUnit(file.content);
-    const xFleet = parsed.sections.filter(section => section.name === 'X-Fleet').flatMap(section => section.directives);
-    return [...parsed.problems.map(problem => `${file.path}: ${problem}`), ...checkXFleet(xFleet).map(problem => `${file.path}: ${problem}`)];
-  }
-
   private validatePlacement(machines: readonly FleetMachine[]): string[] {
     const metadata = (this.xFleet.machineMetadata ?? []).join(',') || '(none)';
     const matched = this.candidates(machines);

@@ -2,9 +2,8 @@ import type { KubePodProps } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import propsSchema from './hyperkube-pod-props.schema.json';
 import { POD_API_VERSION_KIND } from '../../formats/static-pod';
-import { stringify } from 'yaml';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
-import { sortKeys } from '../../formats/stable-json';
+import { renderYaml } from '../../formats/yaml';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
 
 /** One hyperkube container of a static pod. */
@@ -100,6 +99,6 @@ export class HyperkubePod extends Construct implements IFileOwner {
   }
 
   public renderFile(): SynthesizedFile {
-    return { path: this.filePath, content: stringify(sortKeys(this.toManifest()), { lineWidth: 0 }), mode: 0o644 };
+    return { path: this.filePath, content: renderYaml(this.toManifest(), { sortKeys: true }), mode: 0o644 };
   }
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseUnit } from '../../../lib/formats/unit-syntax';
+import { parseUnit } from '../../support/unit-syntax';
 import { otherCluster, seedFiles } from '../../support/fixtures';
 import { Testing } from '../../../lib';
 

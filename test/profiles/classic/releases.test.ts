@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CLASSIC_RELEASES, Testing, ValidationError } from '../../../lib';
 import { otherCluster, yaml11 } from '../../support/fixtures';
-import { parseUnit } from '../../../lib/formats/unit-syntax';
+import { parseUnit } from '../../support/unit-syntax';
 
 const ADMISSION = 'NamespaceLifecycle,LimitRanger,ResourceQuota';
 const TAINT = '--register-with-taints=node-role.kubernetes.io/master=:NoSchedule';

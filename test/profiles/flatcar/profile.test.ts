@@ -14,6 +14,7 @@ import {
 import { renderTree } from '../../../lib/synth/synthesizer';
 import { yaml11 } from '../../support/fixtures';
 import { FLATCAR_PREFIX, flatcarPkiCopy, tempFolder, writeFilesOf } from '../../support/flatcar';
+import { cloudConfigReadBackProblems } from '../../support/read-back';
 
 const ETCD = ['etcd-01', 'etcd-02', 'etcd-03'];
 const NODES = ['node-01', 'node-02', 'node-03', 'node-04'];
@@ -436,8 +437,7 @@ describe('Flatcar profile', function () {
       const cloudConfigs = example().bind().node.findAll().filter(CloudConfig.isCloudConfig);
       expect(cloudConfigs).to.have.length(7);
       for (const cloudConfig of cloudConfigs) {
-        const file = { path: cloudConfig.filePath, content: files[cloudConfig.filePath], mode: 0o600 };
-        expect(cloudConfig.checkFile(file), cloudConfig.filePath).to.deep.equal([]);
+        expect(cloudConfigReadBackProblems(cloudConfig.filePath, files[cloudConfig.filePath]), cloudConfig.filePath).to.deep.equal([]);
       }
     });
 
@@ -445,7 +445,7 @@ describe('Flatcar profile', function () {
       const [cloudConfig] = example().bind().node.findAll().filter(CloudConfig.isCloudConfig);
       const content = files[cloudConfig.filePath].replace('permissions: "0600"', 'permissions: 0600');
       expect(content).to.not.equal(files[cloudConfig.filePath]);
-      expect(cloudConfig.checkFile({ path: cloudConfig.filePath, content, mode: 0o600 }).join('\n')).to.contain('permissions');
+      expect(cloudConfigReadBackProblems(cloudConfig.filePath, content).join('\n')).to.contain('permissions');
     });
   });
 

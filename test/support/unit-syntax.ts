@@ -5,7 +5,7 @@ export interface ParsedUnit {
   readonly problems: string[];
 }
 
-import { UNIT_SECTIONS } from './systemd-unit';
+import { UNIT_SECTIONS } from '../../lib/formats/systemd-unit';
 
 const KNOWN_SECTIONS = new Set(UNIT_SECTIONS);
 
