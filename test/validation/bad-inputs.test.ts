@@ -180,6 +180,7 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'a ClusterProfile.classic option is misspelled', build: o => seed(o, { profile: ClusterProfile.classic({ apiserverImage: 'gcr.io/mirror/hyperkube:v1.1.7' } as object) }), problems: [['cluster', "profile option has unknown key 'apiserverImage'", 'apiServerImage']] },
   { name: 'regeneratePki is the string \'no\'', build: o => poolCluster(flatcarProps(o, { regeneratePki: 'no' as unknown as boolean }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option regeneratePki is "no"', 'true or false']] },
   { name: 'kubeletSha256 is a number', build: o => poolCluster(flatcarProps(o, { kubeletSha256: 5 as unknown as string }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'kubeletSha256', '5', '64 lowercase hex digits']] },
+  { name: 'kubectlSha256 is a number', build: o => poolCluster(flatcarProps(o, { kubectlSha256: 5 as unknown as string }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'kubectlSha256', '5', '64 lowercase hex digits']] },
   {
     name: 'an image is given both as a cluster prop and as a ClusterProfile.classic option',
     build: o => seed(o, { apiServerImage: 'gcr.io/mirror/hyperkube:v1.1.7', profile: ClusterProfile.classic({ apiServerImage: 'gcr.io/other/hyperkube:v1.1.7' }) }),
