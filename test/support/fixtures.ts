@@ -1,6 +1,8 @@
+import { expect } from 'chai';
 import { parse } from 'yaml';
 import { EtcdPeerTier, KubeNodeTier, Testing, ValidationError, VagrantCluster, VagrantClusterProps } from '../../lib';
 import { defaultCluster } from '../../examples/default';
+import { parseUnit } from '../../lib/formats/unit-syntax';
 
 /** The seed cluster rendered in memory: `{ path: content }`. */
 export function seedFiles(): Record<string, string> {
@@ -36,4 +38,24 @@ export function problemsOf(act: () => unknown): string[] {
     }
     throw error;
   }
+}
+
+/** The MACHINES rows of a Vagrantfile as objects (the Ruby hash syntax we emit is close enough to JSON5 to convert). */
+export function machineRows(vagrantfile: string): any[] {
+  const table = /^MACHINES = \[\n([\s\S]*?)\n\]\.freeze$/m.exec(vagrantfile)![1];
+  return table.split('\n').map(line => JSON.parse(line.trim().replace(/,$/, '')
+    .replace(/([{,]\s*)([a-z_]+): /g, '$1"$2": ')
+    .replace(/\bnil\b/g, 'null')));
+}
+
+/** The directives of a unit file's sections of this name, in order (the unit must parse without problems). */
+export function unitDirectives(text: string, section: string): Array<[string, string]> {
+  const parsed = parseUnit(text);
+  expect(parsed.problems).to.deep.equal([]);
+  return parsed.sections.filter(s => s.name === section).flatMap(s => s.directives);
+}
+
+/** The words of a unit's ExecStart: the program, then its arguments. */
+export function execStartWords(text: string): string[] {
+  return unitDirectives(text, 'Service').find(([key]) => key === 'ExecStart')![1].split(/\s+/);
 }

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { yaml11 } from './fixtures';
 import { flatcarCluster } from '../../examples/flatcar';
+import { flatcarHaCluster } from '../../examples/flatcar-ha';
 import { Pki, WriteFile, pkiSpec } from '../../lib';
 
 /** The prefix of examples/flatcar.ts. */
@@ -24,14 +25,21 @@ export function tempFolder(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `cdk-vagrant-kubernetes-${label}-`));
 }
 
+/** Where {@link flatcarTree} and {@link flatcarHaTree} point their output and PKI folders: never created. */
+export const UNUSED_FOLDER = path.join(os.tmpdir(), 'cdk-vagrant-kubernetes-tree-only');
+
 /**
  * The tree of examples/flatcar.ts, for reading what it holds before synthesis
  * (units, pods, the PKI spec): never synthesize it. Its folders are unused
  * paths in the temp folder, so that even a stray synth writes no key into the repository.
  */
 export function flatcarTree(prefix: string = FLATCAR_PREFIX) {
-  const unused = path.join(os.tmpdir(), 'cdk-vagrant-kubernetes-tree-only');
-  return flatcarCluster(path.join(unused, 'out'), path.join(unused, 'pki'), prefix);
+  return flatcarCluster(path.join(UNUSED_FOLDER, 'out'), path.join(UNUSED_FOLDER, 'pki'), prefix);
+}
+
+/** The tree of examples/flatcar-ha.ts, under the same terms as {@link flatcarTree}: bind it, never synthesize it. */
+export function flatcarHaTree() {
+  return flatcarHaCluster(path.join(UNUSED_FOLDER, 'ha-out'), path.join(UNUSED_FOLDER, 'ha-pki'));
 }
 
 /** The PKI spec of examples/flatcar.ts with this prefix, as its ClusterPki computes it. */

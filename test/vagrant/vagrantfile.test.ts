@@ -1,14 +1,6 @@
 import { expect } from 'chai';
-import { otherCluster, seedFiles } from '../support/fixtures';
+import { machineRows, otherCluster, seedFiles } from '../support/fixtures';
 import { Testing } from '../../lib';
-
-/** The MACHINES rows as objects (the Ruby hash syntax we emit is close enough to JSON5 to convert). */
-function machineRows(vagrantfile: string): any[] {
-  const table = /^MACHINES = \[\n([\s\S]*?)\n\]\.freeze$/m.exec(vagrantfile)![1];
-  return table.split('\n').map(line => JSON.parse(line.trim().replace(/,$/, '')
-    .replace(/([{,]\s*)([a-z_]+): /g, '$1"$2": ')
-    .replace(/\bnil\b/g, 'null')));
-}
 
 describe('Vagrantfile', () => {
   const vagrantfile = seedFiles().Vagrantfile;

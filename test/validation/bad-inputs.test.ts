@@ -3,9 +3,11 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { Construct } from 'constructs';
 import {
-  EtcdPeerTier, ExecCommand, FleetUnit, fleetMachine, HyperkubePod, KubeNodeTier, SystemdUnit, ValidationError, VagrantCluster, VagrantClusterProps,
+  ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, fleetMachine, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, SystemdUnit, ValidationError,
+  VagrantCluster, VagrantClusterProps,
 } from '../../lib';
 import { defaultCluster } from '../../examples/default';
+import { controlPlanePool, flatcarProps, pkiDirBeside, poolCluster, workerPool } from '../support/node-pools';
 import { snapshot, tempDir } from '../support/snapshot';
 
 /** Expected problem: the construct path, then words its message must contain. */
@@ -41,6 +43,21 @@ const unit = (description = 'x') => SystemdUnit.of(
 );
 const pod = { image: 'gcr.io/google_containers/hyperkube:v1.1.7', folder: 'pods/extra' };
 const container = { name: 'extra', component: 'proxy', flags: ['--master=http://127.0.0.1:8080'] };
+
+/** A classic cluster of a control plane and a worker pool with these labels (or taints) on the worker pool, on a release. */
+const classicPools = (o: string, kubernetesVersion: string, worker: object) =>
+  poolCluster({ outdir: o, kubernetesVersion }, [controlPlanePool(1), workerPool('worker', 2, worker)]);
+
+/** A Flatcar cluster (its PKI folder beside the output) of a control plane and a worker pool with these props. */
+const flatcarPools = (o: string, worker: object = {}, props: Partial<VagrantClusterProps> = {}) =>
+  poolCluster(flatcarProps(o, {}, props), [controlPlanePool(1), workerPool('worker', 2, worker)]);
+
+/** A Flatcar cluster of three control planes behind `endpoint` and two workers. */
+const flatcarHa = (o: string, endpoint?: unknown) =>
+  poolCluster(flatcarProps(o, {}, { controlPlaneEndpoint: endpoint as string }), [controlPlanePool(3), workerPool('worker')]);
+
+/** Taints of a pool. */
+const taints = (...list: object[]) => ({ taints: list as NodeTaint[] });
 
 const BAD_INPUTS: BadInput[] = [
   // cluster props
@@ -132,6 +149,155 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'a flag has a newline', build: o => seedWith(o, t => new HyperkubePod(t, 'p3', { ...pod, containers: [{ ...container, flags: ['--a=b\n--c'] }] })), problems: [['cluster/node/p3', 'containers[0].flags[0]', 'one line']] },
   { name: 'two containers share a name', build: o => seedWith(o, t => new HyperkubePod(t, 'p4', { ...pod, containers: [container, container] })), problems: [['cluster/node/p4', 'container name extra is used twice']] },
   { name: 'a pod id is not a DNS-1123 subdomain', build: o => seedWith(o, t => new HyperkubePod(t, 'Kube_Extra', { ...pod, containers: [container] })), problems: [['cluster/node/Kube_Extra', "id 'Kube_Extra'", 'DNS-1123 subdomain']] },
+  // node pools: roles
+  {
+    name: 'two KubeNodeTiers have no role',
+    build: o => poolCluster({ outdir: o }, [{ id: 'a', count: 2 }, { id: 'b', count: 2 }]),
+    problems: [
+      ['cluster/a', 'has no role', '2 KubeNodeTiers (a, b)', 'NodeRole.CONTROL_PLANE or NodeRole.WORKER on each'],
+      ['cluster/b', 'has no role', '2 KubeNodeTiers (a, b)', 'NodeRole.CONTROL_PLANE or NodeRole.WORKER on each'],
+    ],
+  },
+  { name: 'a role-less tier sits beside a control-plane tier', build: o => poolCluster({ outdir: o }, [controlPlanePool(1), { id: 'node', count: 2 }]), problems: [['cluster/node', 'has no role', '2 KubeNodeTiers (cp, node)']] },
+  { name: 'the classic control-plane tier has 3 VMs', build: o => poolCluster({ outdir: o }, [controlPlanePool(3), workerPool('worker')]), problems: [['cluster/cp', 'the classic profile runs one control plane', 'has 3 (cp-01, cp-02, cp-03)', 'expected one']] },
+  {
+    name: 'the classic cluster has two control-plane tiers of one VM',
+    build: o => poolCluster({ outdir: o }, [controlPlanePool(1), controlPlanePool(1, { id: 'cp2' }), workerPool('worker')]),
+    problems: [['cluster/cp', 'runs one control plane', '(cp-01, cp2-01)'], ['cluster/cp2', 'runs one control plane', '(cp-01, cp2-01)']],
+  },
+  { name: 'the only node tier is a worker tier', build: o => poolCluster({ outdir: o }, [workerPool('worker')]), problems: [['cluster', 'has no control plane', 'NodeRole.CONTROL_PLANE']] },
+  { name: 'every node tier is a worker tier', build: o => poolCluster({ outdir: o }, [workerPool('small'), workerPool('big', 1)]), problems: [['cluster', 'has no control plane', 'NodeRole.CONTROL_PLANE']] },
+  { name: 'the only node tier is a control-plane tier', build: o => poolCluster({ outdir: o }, [controlPlanePool(1)]), problems: [['cluster', 'has no worker', 'NodeRole.WORKER']] },
+  {
+    name: 'every node tier is a control-plane tier (Flatcar, behind a virtual IP)',
+    build: o => poolCluster(flatcarProps(o, {}, { controlPlaneEndpoint: '192.168.56.20' }), [controlPlanePool(1), controlPlanePool(2, { id: 'cp2' })]),
+    problems: [['cluster', 'has no worker', 'NodeRole.WORKER']],
+  },
+  // props and options the profile does not use, or that are wrong
+  { name: 'apiServerImage is set under the Flatcar profile', build: o => flatcarPools(o, {}, { apiServerImage: 'gcr.io/google_containers/hyperkube:v1.1.7' }), problems: [['cluster', 'apiServerImage is set, but the flatcar profile does not use it', 'expected it unset']] },
+  { name: 'controlPlaneEndpoint is set under the classic profile', build: o => seed(o, { controlPlaneEndpoint: '10.10.10.20' }), problems: [['cluster', 'controlPlaneEndpoint is set, but the classic profile does not use it', 'expected it unset']] },
+  { name: 'a ClusterProfile.flatcar option is misspelled', build: o => poolCluster(flatcarProps(o, { pkiDirectory: 'keys' } as object), [{ id: 'node', count: 2 }]), problems: [['cluster', "profile option has unknown key 'pkiDirectory'", 'pkiDir, regeneratePki']] },
+  { name: 'a ClusterProfile.classic option is misspelled', build: o => seed(o, { profile: ClusterProfile.classic({ apiserverImage: 'gcr.io/mirror/hyperkube:v1.1.7' } as object) }), problems: [['cluster', "profile option has unknown key 'apiserverImage'", 'apiServerImage']] },
+  { name: 'regeneratePki is the string \'no\'', build: o => poolCluster(flatcarProps(o, { regeneratePki: 'no' as unknown as boolean }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option regeneratePki is "no"', 'true or false']] },
+  { name: 'kubeletSha256 is a number', build: o => poolCluster(flatcarProps(o, { kubeletSha256: 5 as unknown as string }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'kubeletSha256', '5', '64 lowercase hex digits']] },
+  { name: 'kubectlSha256 is a number', build: o => poolCluster(flatcarProps(o, { kubectlSha256: 5 as unknown as string }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'kubectlSha256', '5', '64 lowercase hex digits']] },
+  {
+    name: 'an image is given both as a cluster prop and as a ClusterProfile.classic option',
+    build: o => seed(o, { apiServerImage: 'gcr.io/mirror/hyperkube:v1.1.7', profile: ClusterProfile.classic({ apiServerImage: 'gcr.io/other/hyperkube:v1.1.7' }) }),
+    problems: [['cluster', 'apiServerImage is set both on the cluster and in ClusterProfile.classic()', 'expected it once']],
+  },
+  { name: 'profile is an empty object', build: o => seed(o, { profile: {} as any }), problems: [['cluster', 'profile is {}', 'ClusterProfile.CLASSIC, ClusterProfile.FLATCAR']] },
+  { name: 'profile is the string \'flatcar\'', build: o => seed(o, { profile: 'flatcar' as any }), problems: [['cluster', 'profile is "flatcar"', 'ClusterProfile.FLATCAR']] },
+  // node labels
+  {
+    name: 'Flatcar node labels are in the kubernetes.io and k8s.io namespaces (next to four that are allowed)',
+    build: o => flatcarPools(o, {
+      labels: {
+        'kubernetes.io/role': 'db', 'example.k8s.io/x': 'y',
+        'node-role.kubernetes.io/db': '', 'node.kubernetes.io/instance-type': 'big', 'topology.kubernetes.io/zone': 'a', 'example.com/x': 'y',
+      },
+    }),
+    problems: [
+      ['cluster/worker', 'label kubernetes.io/role is in the kubernetes.io or k8s.io namespace', 'node-role.kubernetes.io', 'such as example.com/role'],
+      ['cluster/worker', 'label example.k8s.io/x is in the kubernetes.io or k8s.io namespace', 'such as example.com/x'],
+    ],
+  },
+  { name: 'a label key has a space', build: o => flatcarPools(o, { labels: { 'disk type': 'ssd' } }), problems: [['cluster/worker', "label key 'disk type'", "the name 'disk type'", 'qualified name']] },
+  { name: 'a label key prefix has capitals', build: o => flatcarPools(o, { labels: { 'Example.com/disktype': 'ssd' } }), problems: [['cluster/worker', "label key 'Example.com/disktype'", "prefix 'Example.com'", 'DNS subdomain']] },
+  { name: 'a label key has a prefix and no name', build: o => flatcarPools(o, { labels: { 'example.com/': 'ssd' } }), problems: [['cluster/worker', "label key 'example.com/'", "the name ''"]] },
+  { name: 'a label key name has 64 characters', build: o => flatcarPools(o, { labels: { ['d'.repeat(64)]: 'ssd' } }), problems: [['cluster/worker', `label key '${'d'.repeat(64)}'`, '1 to 63']] },
+  { name: 'a label value has a space', build: o => flatcarPools(o, { labels: { disktype: 'fast ssd' } }), problems: [['cluster/worker', 'label disktype has the value "fast ssd"', 'empty or 1 to 63']] },
+  { name: 'a label value ends with a dash', build: o => flatcarPools(o, { labels: { disktype: 'ssd-' } }), problems: [['cluster/worker', 'label disktype has the value "ssd-"', 'ending with a letter or digit']] },
+  { name: 'a label value has 64 characters', build: o => flatcarPools(o, { labels: { disktype: 's'.repeat(64) } }), problems: [['cluster/worker', 'label disktype has the value', '1 to 63']] },
+  { name: 'a label value is a number', build: o => flatcarPools(o, { labels: { replicas: 3 } }), problems: [['cluster/worker', 'label replicas has the value 3', 'not a string']] },
+  { name: 'labels is a list', build: o => flatcarPools(o, { labels: ['disktype=ssd'] }), problems: [['cluster/worker', 'labels is ["disktype=ssd"]', 'object of label keys and values']] },
+  { name: 'labels are set on a release without --node-labels (classic 1.1.7)', build: o => classicPools(o, '1.1.7', { labels: { disktype: 'ssd' } }), problems: [['cluster/worker', "labels need the kubelet's --node-labels", 'runs 1.1.7', '1.2.0 or later']] },
+  {
+    name: 'labels are set on the classic control-plane tier of 1.4.12, whose master kubelet does not register its node',
+    build: o => poolCluster({ outdir: o, kubernetesVersion: '1.4.12' }, [controlPlanePool(1, { labels: { disktype: 'ssd' } }), workerPool('worker')]),
+    problems: [['cluster/cp', 'labels', 'regist']],
+  },
+  // node taints
+  { name: 'a taint has a bad effect', build: o => flatcarPools(o, taints({ key: 'dedicated', value: 'db', effect: 'NoRun' })), problems: [['cluster/worker', 'taints[0].effect is "NoRun"', 'NoSchedule, PreferNoSchedule, NoExecute']] },
+  { name: 'a taint has no effect', build: o => flatcarPools(o, taints({ key: 'dedicated' })), problems: [['cluster/worker', 'taints[0].effect is undefined', 'NoSchedule']] },
+  { name: 'a taint has an unknown key', build: o => flatcarPools(o, taints({ key: 'dedicated', operator: 'Equal', effect: 'NoSchedule' })), problems: [['cluster/worker', "taints[0] has unknown key 'operator'", 'key, value, effect']] },
+  { name: 'a taint key is malformed', build: o => flatcarPools(o, taints({ key: 'dedicated pool', effect: 'NoSchedule' })), problems: [['cluster/worker', 'taints[0].key "dedicated pool"', 'qualified name']] },
+  { name: 'a taint value is malformed', build: o => flatcarPools(o, taints({ key: 'dedicated', value: 'd b', effect: 'NoSchedule' })), problems: [['cluster/worker', 'taints[0].value "d b"', 'empty or 1 to 63']] },
+  {
+    name: 'a taint repeats a key with the same effect',
+    build: o => flatcarPools(o, taints({ key: 'dedicated', value: 'db', effect: 'NoSchedule' }, { key: 'dedicated', value: 'web', effect: 'NoSchedule' })),
+    problems: [['cluster/worker', 'taints[1] repeats the key dedicated with the effect NoSchedule', 'each key and effect once']],
+  },
+  { name: 'taints is an object', build: o => flatcarPools(o, { taints: { key: 'dedicated', effect: 'NoSchedule' } }), problems: [['cluster/worker', 'taints is {', 'expected a list']] },
+  {
+    name: 'a Flatcar control-plane tier repeats the control-plane taint it registers with anyway',
+    build: o => poolCluster(flatcarProps(o), [controlPlanePool(1, taints({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' })), workerPool('worker')]),
+    problems: [['cluster/cp', 'node-role.kubernetes.io/control-plane', 'NoSchedule']],
+  },
+  {
+    name: 'a classic 1.6 control-plane tier repeats the master taint it registers with anyway',
+    build: o => poolCluster({ outdir: o, kubernetesVersion: '1.6.13' }, [controlPlanePool(1, taints({ key: 'node-role.kubernetes.io/master', value: '', effect: 'NoSchedule' })), workerPool('worker')]),
+    problems: [['cluster/cp', 'node-role.kubernetes.io/master', 'NoSchedule']],
+  },
+  { name: 'taints are set on a release without --register-with-taints (classic 1.5.8)', build: o => classicPools(o, '1.5.8', taints({ key: 'dedicated', value: 'db', effect: 'NoSchedule' })), problems: [['cluster/worker', "taints need the kubelet's --register-with-taints", 'runs 1.5.8', '1.6.0 or later']] },
+  // the control-plane endpoint (Flatcar)
+  { name: 'a Flatcar cluster of 3 control planes has no controlPlaneEndpoint', build: o => flatcarHa(o), problems: [['cluster', 'has 3 control planes (cp-01, cp-02, cp-03) but no controlPlaneEndpoint', '192.168.56.0/24', 'kube-vip']] },
+  { name: 'controlPlaneEndpoint is outside the host network', build: o => flatcarHa(o, '10.0.0.20'), problems: [['cluster', 'controlPlaneEndpoint 10.0.0.20 is outside the host network 192.168.56.0/24', 'such as 192.168.56.20']] },
+  { name: 'controlPlaneEndpoint is the network address', build: o => flatcarHa(o, '192.168.56.0'), problems: [['cluster', 'controlPlaneEndpoint 192.168.56.0 is the network address of 192.168.56.0/24', 'a free address']] },
+  { name: 'controlPlaneEndpoint is the broadcast address', build: o => flatcarHa(o, '192.168.56.255'), problems: [['cluster', 'controlPlaneEndpoint 192.168.56.255 is the broadcast address of 192.168.56.0/24', 'a free address']] },
+  { name: 'controlPlaneEndpoint is a control plane\'s address', build: o => flatcarHa(o, '192.168.56.22'), problems: [['cluster', 'controlPlaneEndpoint 192.168.56.22 is the address of cluster/cp/cp-02', 'a free address']] },
+  { name: 'controlPlaneEndpoint is an etcd peer\'s address', build: o => flatcarHa(o, '192.168.56.11'), problems: [['cluster', 'controlPlaneEndpoint 192.168.56.11 is the address of cluster/etcd/etcd-01']] },
+  { name: 'controlPlaneEndpoint is a host name', build: o => flatcarHa(o, 'vip.local'), problems: [['cluster', 'controlPlaneEndpoint', '"vip.local"', 'IPv4 address']] },
+  { name: 'controlPlaneEndpoint has an octet over 255', build: o => flatcarHa(o, '192.168.56.256'), problems: [['cluster', 'controlPlaneEndpoint', '192.168.56.256', 'IPv4 address']] },
+  // tiers in the wrong place
+  {
+    name: 'the cluster has two EtcdPeerTiers',
+    build: o => {
+      const c = new VagrantCluster({ outdir: o });
+      const etcd = new EtcdPeerTier(c, 'etcd');
+      new EtcdPeerTier(c, 'events', { firstIp: 21 });
+      new KubeNodeTier(c, 'node', { etcd });
+      return c;
+    },
+    problems: [['cluster', 'has 2 EtcdPeerTiers (etcd, events)', 'expected one']],
+  },
+  {
+    name: 'a Flatcar node pool uses the etcd tier of another cluster',
+    build: o => {
+      const other = new VagrantCluster(flatcarProps(`${o}-other`));
+      const c = poolCluster(flatcarProps(o), [controlPlanePool(1)]);
+      new KubeNodeTier(c, 'worker', { role: NodeRole.WORKER, count: 2, firstIp: 31, etcd: new EtcdPeerTier(other, 'etcd') });
+      return c;
+    },
+    problems: [['cluster/worker', 'belongs to another cluster', 'expected an EtcdPeerTier of cluster']],
+  },
+  {
+    name: 'a node pool is nested under a plain Construct instead of the cluster',
+    build: o => {
+      const c = poolCluster({ outdir: o }, [controlPlanePool(1), workerPool('worker')]);
+      new KubeNodeTier(new Construct(c, 'group') as any, 'extra', { role: NodeRole.WORKER, count: 1, firstIp: 50, etcd: c.node.findChild('etcd') as EtcdPeerTier });
+      return c;
+    },
+    problems: [['cluster/group/extra', 'is not a child of a cluster', "new KubeNodeTier(cluster, 'extra', ...)"]],
+  },
+  {
+    name: 'the only node tier is nested under a plain Construct',
+    build: o => {
+      const c = new VagrantCluster({ outdir: o });
+      new KubeNodeTier(new Construct(c, 'group') as any, 'node', { etcd: new EtcdPeerTier(c, 'etcd') });
+      return c;
+    },
+    problems: [['cluster', 'has no KubeNodeTier'], ['cluster/group/node', 'is not a child of a cluster']],
+  },
+  {
+    name: 'the etcd tier is nested under a plain Construct',
+    build: o => {
+      const c = new VagrantCluster({ outdir: o });
+      new KubeNodeTier(c, 'node', { etcd: new EtcdPeerTier(new Construct(c, 'group') as any, 'etcd') });
+      return c;
+    },
+    problems: [['cluster', 'has no EtcdPeerTier'], ['cluster/group/etcd', 'is not a child of a cluster', "new EtcdPeerTier(cluster, 'etcd', ...)"]],
+  },
   // several at once
   {
     name: 'several props are wrong at once',
@@ -141,22 +307,35 @@ const BAD_INPUTS: BadInput[] = [
 ];
 
 describe('bad inputs', () => {
-  let outdir: string;
+  /** The output of the seed, with Vagrant's state folder in it: every case starts from a copy. */
+  let template: string;
   let original: Record<string, string>;
   let parent: string;
+  let outdir: string;
 
   before(() => {
+    template = tempDir();
+    defaultCluster(template).synth();
+    fs.mkdirSync(path.join(template, '.vagrant'));
+    fs.writeFileSync(path.join(template, '.vagrant', 'state'), 'machine state\n');
+    original = snapshot(template);
+  });
+  after(() => fs.rmSync(template, { recursive: true, force: true }));
+
+  // A fresh copy per case, so that a case that wrongly synthesizes does not change the next one's folder.
+  beforeEach(() => {
     parent = tempDir();
     outdir = path.join(parent, 'out');
-    defaultCluster(outdir).synth();
-    fs.mkdirSync(path.join(outdir, '.vagrant'));
-    fs.writeFileSync(path.join(outdir, '.vagrant', 'state'), 'machine state\n');
-    original = snapshot(outdir);
+    fs.cpSync(template, outdir, { recursive: true });
   });
-  after(() => fs.rmSync(parent, { recursive: true, force: true }));
+  afterEach(() => fs.rmSync(parent, { recursive: true, force: true }));
 
   it('has at least 40 cases', () => {
     expect(BAD_INPUTS.length).to.be.at.least(40);
+  });
+
+  it('starts every case from a copy of the previous output, byte for byte and mode for mode', () => {
+    expect(snapshot(outdir)).to.deep.equal(original);
   });
 
   for (const input of BAD_INPUTS) {
@@ -171,13 +350,18 @@ describe('bad inputs', () => {
       expect(error, 'synth must throw').to.be.instanceOf(ValidationError);
       const problems = (error as ValidationError).problems;
       const lines = problems.map(p => `[${p.constructPath}] ${p.message}`);
+      // Each expected problem matches a problem of its own.
+      const unmatched = [...problems];
       for (const [constructPath, ...words] of input.problems) {
-        const match = problems.find(p => p.constructPath === constructPath && words.every(w => p.message.includes(w)));
-        expect(match, `expected a problem at [${constructPath}] with ${JSON.stringify(words)}; got:\n${lines.join('\n')}`).to.not.equal(undefined);
+        const index = unmatched.findIndex(p => p.constructPath === constructPath && words.every(w => p.message.includes(w)));
+        expect(index, `expected a problem at [${constructPath}] with ${JSON.stringify(words)}; got:\n${lines.join('\n')}`).to.not.equal(-1);
+        unmatched.splice(index, 1);
       }
-      expect(lines, 'every problem of the input, and only those').to.have.length(input.problems.length);
+      expect(lines, `every problem of the input, and only those; got:\n${lines.join('\n')}\n`).to.have.length(input.problems.length);
       expect((error as Error).message).to.contain(lines.join('\n'));
       expect(snapshot(outdir), 'the previous output must stay byte for byte').to.deep.equal(original);
+      expect(fs.existsSync(pkiDirBeside(outdir)), 'validation fails before any PKI is created').to.equal(false);
+      expect(fs.readdirSync(parent), 'nothing is written beside the output folder').to.deep.equal(['out']);
     });
   }
 });
