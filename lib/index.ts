@@ -31,6 +31,7 @@ export * from './profiles/classic/facts';
 export * from './profiles/classic/runbook';
 export * from './profiles/classic/verify';
 export * from './profiles/flatcar/verify';
+export * from './profiles/flatcar/facts';
 export * from './profiles/flatcar/runbook';
 export * from './synth/validation-error';
 export * from './synth/synthesized-file';

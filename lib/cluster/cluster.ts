@@ -362,10 +362,8 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     const endpoint = this.controlPlaneEndpoint;
     const host = this.hostNetwork ? parseCidr(this.hostNetwork) : undefined;
     const address = typeof endpoint === 'string' ? parseCidr(`${endpoint}/32`) : undefined;
-    if (endpoint === undefined || !host) { return []; }
-    if (!address) {
-      return [`controlPlaneEndpoint ${JSON.stringify(endpoint)} is not an IPv4 address; expected a free address of the host network ${this.hostNetwork}`];
-    }
+    // A malformed value is the props schema's to report.
+    if (endpoint === undefined || !host || !address) { return []; }
     const expected = `expected a free address of the host network ${this.hostNetwork}, such as ${formatIpv4(host.first + 20)}`;
     if (!cidrsOverlap(address, host)) {
       return [`controlPlaneEndpoint ${endpoint} is outside the host network ${this.hostNetwork}; ${expected}`];

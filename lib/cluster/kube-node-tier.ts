@@ -115,7 +115,7 @@ export class KubeNodeTier extends MachineTier {
     }
     if (!(this.etcd instanceof EtcdPeerTier)) {
       problems.push(`etcd is ${this.etcd === undefined ? 'missing' : 'not an EtcdPeerTier'}; expected the EtcdPeerTier of the cluster`);
-    } else if (this.cluster && this.etcd.node.scope !== this.cluster) {
+    } else if (this.cluster && this.etcd.cluster && this.etcd.cluster !== this.cluster) {
       problems.push(`etcd ${this.etcd.node.path} belongs to another cluster; expected an EtcdPeerTier of ${this.cluster.node.path}`);
     }
     return problems;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import { EtcdPeerTier, KubeNodeTier, Testing, ValidationError, VagrantCluster, VagrantClusterProps } from '../../lib';
 import { defaultCluster } from '../../examples/default';
-import { parseUnit } from '../../lib/formats/unit-syntax';
+import { parseUnit } from './unit-syntax';
 
 /** The seed cluster rendered in memory: `{ path: content }`. */
 export function seedFiles(): Record<string, string> {

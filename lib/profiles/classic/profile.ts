@@ -14,7 +14,7 @@ import type { ClusterModel } from '../../cluster/cluster-model';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
 import type { Machine } from '../../cluster/machine';
-import { NodeRole } from '../../cluster/node-role';
+import { NodeRole, formatTaint } from '../../cluster/node-role';
 import { CloudConfig } from '../../formats/cloud-config';
 import { CloudConfigData } from '../../formats/cloud-config-data';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
@@ -108,6 +108,18 @@ export class ClassicProfile implements IClusterProfile {
     const result = classicRelease(model.kubernetesVersion);
     for (const tier of model.nodeTiers.filter(() => 'release' in result)) {
       const release = (result as { release: ClassicRelease }).release;
+      const holdsMaster = tier.machines.some(node => node.role === NodeRole.CONTROL_PLANE);
+      const masterRegisters = !release.masterRegistration.includes('--register-node=false');
+      if (holdsMaster && !masterRegisters && (Object.keys(tier.labels).length > 0 || tier.taints.length > 0)) {
+        problems.push({ constructPath: tier.path, message: `labels and taints of the master's tier need the master's kubelet to register its node, which it `
+          + `does from Kubernetes 1.5 (before, it runs --register-node=false), and the cluster runs ${model.kubernetesVersion}; `
+          + 'expected kubernetesVersion 1.5.0 or later, or the labels and taints on a worker tier' });
+      }
+      const masterTaint = release.masterRegistration.find(flag => flag.startsWith('--register-with-taints='))?.slice('--register-with-taints='.length);
+      if (holdsMaster && masterTaint && tier.taints.some(taint => formatTaint({ ...taint, value: taint.value ?? '' }) === masterTaint)) {
+        problems.push({ constructPath: tier.path, message: `taints repeat ${masterTaint}, which the master registers with anyway; expected it left out `
+          + '(a node whose taints repeat a key and effect is refused)' });
+      }
       if (Object.keys(tier.labels).length > 0 && !release.nodeLabels) {
         problems.push({ constructPath: tier.path, message: `labels need the kubelet's --node-labels, which Kubernetes 1.2 added (#17265), `
           + `and the cluster runs ${model.kubernetesVersion}; expected kubernetesVersion 1.2.0 or later, or no labels` });

@@ -38,7 +38,7 @@ export function labelSetter(key: string): LabelSetter {
   if (!within('kubernetes.io') && !within('k8s.io')) {
     return 'kubelet';
   }
-  if (API_LABEL_NAMESPACES.includes(namespace)) {
+  if (API_LABEL_NAMESPACES.some(within)) {
     return 'api';
   }
   return KUBELET_LABELS.includes(key) || KUBELET_LABEL_NAMESPACES.some(within) ? 'kubelet' : 'refused';

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { flatcarRole, flatcarRunbook } from './runbook';
+import { flatcarRole } from './facts';
+import { flatcarRunbook } from './runbook';
 import { ETCD_ENV_FILE, ETCD_PKI_DIR, etcdMemberSettings, etcdMemberUnit, etcdTlsClientUrl } from './etcd';
 import {
   CONTROLLER_MANAGER_KUBECONFIG, PKI_DIR, SCHEDULER_KUBECONFIG, STATIC_POD_DIR, controlPlaneContainers,
@@ -22,7 +23,7 @@ import type { ClusterModel } from '../../cluster/cluster-model';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
 import type { Machine } from '../../cluster/machine';
-import { NodeRole, formatTaint } from '../../cluster/node-role';
+import { CONTROL_PLANE_TAINT, NodeRole, formatTaint } from '../../cluster/node-role';
 import { CloudConfig } from '../../formats/cloud-config';
 import { CloudConfigData } from '../../formats/cloud-config-data';
 import { renderEtcdEnv } from '../../formats/etcd-env';
@@ -123,13 +124,18 @@ export class FlatcarProfile implements IClusterProfile {
 
   public validateSettings(settings: ClusterSettings): string[] {
     const problems = schemaProblems(optionsSchema, this.options, ProblemStyle.PROPERTY).map(problem => `profile option ${problem}`);
-    const result = flatcarRelease(settings.kubernetesVersion, this.options.kubeletSha256);
+    // A checksum of the wrong type is the schema's to report; the checks below take strings only.
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    const result = flatcarRelease(settings.kubernetesVersion, text(this.options.kubeletSha256));
     if ('problem' in result) { return [...problems, result.problem]; }
-    if (this.kubectlSha256(result.release) === undefined) {
-      problems.push(`kubernetesVersion ${settings.kubernetesVersion} has no pinned kubectl checksum; set kubectlSha256 to the sha256 published at `
-        + `https://dl.k8s.io/release/v${settings.kubernetesVersion}/bin/linux/amd64/kubectl.sha256`);
-    } else if (!/^[0-9a-f]{64}$/.test(this.kubectlSha256(result.release)!)) {
-      problems.push(`kubectlSha256 '${this.options.kubectlSha256}' is not a sha256; expected 64 lowercase hex digits`);
+    const kubectlSha256 = this.kubectlSha256(result.release);
+    if (this.options.kubectlSha256 === undefined || text(this.options.kubectlSha256) !== undefined) {
+      if (kubectlSha256 === undefined) {
+        problems.push(`kubernetesVersion ${settings.kubernetesVersion} has no pinned kubectl checksum; set kubectlSha256 to the sha256 published at `
+          + `https://dl.k8s.io/release/v${settings.kubernetesVersion}/bin/linux/amd64/kubectl.sha256`);
+      } else if (!/^[0-9a-f]{64}$/.test(kubectlSha256)) {
+        problems.push(`kubectlSha256 '${this.options.kubectlSha256}' is not a sha256; expected 64 lowercase hex digits`);
+      }
     }
     const dns = this.coreDnsImage(settings);
     if ('problem' in dns) { problems.push(dns.problem); }
@@ -147,6 +153,14 @@ export class FlatcarProfile implements IClusterProfile {
       });
     }
     for (const tier of model.nodeTiers) {
+      if (tier.machines.some(node => node.role === NodeRole.CONTROL_PLANE)
+        && tier.taints.some(taint => taint.key === CONTROL_PLANE_TAINT.key && taint.effect === CONTROL_PLANE_TAINT.effect)) {
+        problems.push({
+          constructPath: tier.path,
+          message: `taints repeat ${formatTaint(CONTROL_PLANE_TAINT)}, which every control plane registers with anyway; expected it left out `
+            + '(a node whose taints repeat a key and effect is refused)',
+        });
+      }
       for (const key of Object.keys(tier.labels).filter(label => labelSetter(label) === 'refused')) {
         problems.push({
           constructPath: tier.path,

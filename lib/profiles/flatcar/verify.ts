@@ -1,5 +1,5 @@
 import { apiLabels, kubeletLabels, registerTaints } from './node';
-import type { FlatcarRunbookFacts } from './runbook';
+import type { FlatcarRunbookFacts } from './facts';
 import { formatTaint } from '../../cluster/node-role';
 import { shellWords } from '../../formats/posix-shell';
 import type { VerifyPlan } from '../../runbook/runbook-contribution';
