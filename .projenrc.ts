@@ -41,7 +41,7 @@ const project = new typescript.TypeScriptProject({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
   },
 
-  deps: ['constructs@^10.4.2', 'cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'yaml@^2.8.0', 'ajv@^8.17.0', 'node-forge@^1.3'],
+  deps: ['constructs@^10.4.2', 'cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'yaml@^2.8.0', 'ajv@^8.17.0'],
   peerDeps: [],
   devDeps: [
     '@types/node@^20',
@@ -53,7 +53,6 @@ const project = new typescript.TypeScriptProject({
     'fast-check@^4',
     'kubernetes-models@4.5.1',
     'fast-xml-parser@^5.12.1',
-    '@types/node-forge@^1.3',
     // ts-node's transpiler for the main command: 0.5 to 1.2 s faster than TypeScript's transpileModule (BENCHMARKS.md).
     '@swc/wasm@^1.16.0',
     // test/structure.test.ts: no import cycle in lib/.
