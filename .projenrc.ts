@@ -79,9 +79,12 @@ const project = new typescript.TypeScriptProject({
 // optional dependencies, which npm ci on this registry can't lock) instead of TypeScript's transpileModule, which
 // spent about 1 s of CPU of the main command on the 34 source files (BENCHMARKS.md).
 // preferTsExts: a compiled lib/*.js (after `npm pack`) must never shadow the sources.
+// require: serves lib/**/*.ts as JavaScript compiled once into node_modules/.cache (scripts/lib-compile-cache.js),
+// so the main command transpiles only the example, and an edit under lib/ still shows on the next run.
 const tsNodeOptions = { transpileOnly: true, swc: true, preferTsExts: true };
-project.tsconfigDev.file.addOverride('ts-node', tsNodeOptions);
-project.tsconfig?.file.addOverride('ts-node', tsNodeOptions);
+// "require" is resolved from the folder of each tsconfig.
+project.tsconfigDev.file.addOverride('ts-node', { ...tsNodeOptions, require: ['../scripts/lib-compile-cache.js'] });
+project.tsconfig?.file.addOverride('ts-node', { ...tsNodeOptions, require: ['./scripts/lib-compile-cache.js'] });
 
 // Publish compiled JS, declarations and the JSON schemas, not the TypeScript sources.
 project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/dist.*/', '/.ci/', '/bench/', '/scripts/', '/BENCHMARKS.md', '/.mocharc.json', '/.madgerc');

@@ -1,4 +1,4 @@
-import { Document, Scalar, visit } from 'yaml';
+import { Document, Scalar, stringify, visit } from 'yaml';
 import { sortKeys } from './stable-json';
 
 /**
@@ -26,7 +26,10 @@ function needsDoubleQuotes(text: string): boolean {
  * yamllint over random values. No line is folded.
  */
 export function renderYaml(value: unknown, options: { readonly sortKeys?: boolean } = {}): string {
-  assertExact(value, '');
+  if (!assertExact(value, '')) {
+    // Nothing needs more than the 1.1 rules (the usual case): no visit of the document.
+    return stringify(options.sortKeys ? sortKeys(value) : value, { version: '1.1', lineWidth: 0 });
+  }
   // Without the 1.1 merge tag, a '<<' key is a string like any other (quoted below), never written as a merge key.
   const document = new Document(options.sortKeys ? sortKeys(value) : value, {
     version: '1.1',
@@ -47,17 +50,24 @@ export function renderYaml(value: unknown, options: { readonly sortKeys?: boolea
 }
 
 /**
- * Numbers must be safe integers: a YAML 1.1 float needs a dot (`1e3` is a string there) and
+ * Whether any string of `value` needs more quoting than the 1.1 rules give. Numbers must be safe integers: a YAML 1.1 float needs a dot (`1e3` is a string there) and
  * readers disagree on the rest, and no file of ours holds a fraction. A violation is a bug, not
  * a user mistake, so it throws.
  */
-function assertExact(value: unknown, at: string): void {
+function assertExact(value: unknown, at: string): boolean {
   if (typeof value === 'number' && !Number.isSafeInteger(value)) {
     throw new Error(`${value} at ${at || '(top)'} is not a safe integer; the YAML writer holds only integers`);
   }
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => assertExact(item, `${at}[${i}]`));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) { assertExact(item, at ? `${at}.${key}` : key); }
+  if (typeof value === 'string') {
+    return needsDoubleQuotes(value);
   }
+  let quotes = false;
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => { quotes = assertExact(item, `${at}[${i}]`) || quotes; });
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      quotes = assertExact(item, at ? `${at}.${key}` : key) || needsDoubleQuotes(key) || quotes;
+    }
+  }
+  return quotes;
 }

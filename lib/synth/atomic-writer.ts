@@ -46,12 +46,21 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
   let backup: string | undefined;
   let swapped = false;
   try {
+    // The umask may strip bits of a file's mode: only then is a chmod needed after the write.
+    const umask = process.umask();
+    const folders = new Set<string>([staging]);
     for (const file of files) {
       step(`write:${file.path}`);
       const destination = resolveInside(staging, file.path);
-      fs.mkdirSync(path.dirname(destination), { recursive: true });
+      const folder = path.dirname(destination);
+      if (!folders.has(folder)) {
+        fs.mkdirSync(folder, { recursive: true });
+        folders.add(folder);
+      }
       fs.writeFileSync(destination, file.content, { mode: file.mode });
-      fs.chmodSync(destination, file.mode); // the umask must not change the mode
+      if ((file.mode & umask) !== 0) {
+        fs.chmodSync(destination, file.mode);
+      }
     }
     if (previous) {
       for (const relative of foreignEntries(target, previous, newPaths)) {

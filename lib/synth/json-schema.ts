@@ -1,12 +1,42 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 
-// `expected` is our annotation: what a valid value looks like, in words, for error messages.
-// validateSchema and code.optimize off: each costs ~35 ms CPU of the first compile in every
-// process (most of the main command's ajv time, BENCHMARKS.md). The schemas are static files,
-// checked against the meta-schema by test/cloud-config/schema-files.test.ts.
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, validateSchema: false, code: { optimize: false } });
-ajv.addVocabulary(['expected']);
+/**
+ * Validators compiled to JavaScript (ajv's standalone code) are kept here, by the hash of
+ * their schema, so that a process loads a validator instead of loading ajv's compiler and
+ * compiling the schema again. Inside the package folder, so that it goes with the package.
+ */
+const SCHEMA_CACHE = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'cdk-vagrant-kubernetes', 'schemas');
+/** Part of every cache key: bump when the compiler options change. */
+const COMPILER = 'ajv8 allErrors strict verbose expected standalone 1';
 const compiled = new WeakMap<object, ValidateFunction>();
+
+/** The validator of a schema: from the cache, else compiled (and cached when the folder is writable). */
+function validatorFor(schema: object): ValidateFunction {
+  const key = createHash('sha256').update(COMPILER).update(JSON.stringify(schema)).digest('hex');
+  const file = path.join(SCHEMA_CACHE, `${key}.js`);
+  if (fs.existsSync(file)) {
+    return require(file) as ValidateFunction;
+  }
+  // `expected` is our annotation: what a valid value looks like, in words, for error messages.
+  // validateSchema off: the schemas are static files, checked against the meta-schema by test/formats/schema-files.test.ts.
+  const { default: Ajv } = require('ajv') as typeof import('ajv');
+  const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+  const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, validateSchema: false, code: { source: true } });
+  ajv.addVocabulary(['expected']);
+  const validate = ajv.compile(schema);
+  try {
+    fs.mkdirSync(SCHEMA_CACHE, { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, standaloneCode(ajv, validate));
+    fs.renameSync(temp, file);
+  } catch {
+    // A read-only package folder still validates, compiling in every process.
+  }
+  return validate;
+}
 
 /** How a problem names the place of a bad value. */
 export enum ProblemStyle {
@@ -24,7 +54,7 @@ export enum ProblemStyle {
 export function schemaProblems(schema: object, value: unknown, style: ProblemStyle = ProblemStyle.POINTER): string[] {
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = validatorFor(schema);
     compiled.set(schema, validate);
   }
   if (validate(value)) { return []; }
