@@ -37,3 +37,18 @@ export async function psychLoad(files: string[]): Promise<Record<string, unknown
   expect(result.code, output(result)).to.equal(0);
   return JSON.parse(result.stdout) as Record<string, unknown>;
 }
+
+/**
+ * {@link psychLoad} with Ruby's one extension to YAML 1.1 undone: Psych reads a plain scalar
+ * that starts with a colon, such as kube-vip's `prometheus_server` value `:2112`, as a Ruby
+ * Symbol, where YAML 1.1 and the go-yaml of the kubelet read the string `:2112`. Here such a
+ * Symbol becomes that string again; every other value is read as psychLoad reads it.
+ */
+export async function psychLoadPlainScalars(files: string[]): Promise<Record<string, unknown>> {
+  const script = 'require "yaml"; require "json"; '
+    + 'plain = ->(v) { case v when Symbol then ":#{v}" when Hash then v.to_h { |k, x| [plain.(k), plain.(x)] } when Array then v.map(&plain) else v end }; '
+    + '$stdout.write(JSON.generate(ARGV.to_h { |f| [f, plain.(YAML.safe_load(File.read(f), permitted_classes: [Symbol], aliases: false))] }))';
+  const result = await run('ruby', ['-e', script, ...files]);
+  expect(result.code, output(result)).to.equal(0);
+  return JSON.parse(result.stdout) as Record<string, unknown>;
+}
