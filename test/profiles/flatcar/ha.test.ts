@@ -132,6 +132,25 @@ describe('Flatcar HA example (examples/flatcar-ha.ts)', function () {
       }
     });
 
+    it('every file a control-plane flag or kube-vip\'s volume names is written on each control plane and mounted into its pod', () => {
+      for (const cp of CONTROL_PLANES) {
+        for (const name of STATIC_PODS) {
+          const { spec } = pod(cp, name);
+          const [container] = spec.containers;
+          const hostPaths: string[] = spec.volumes.map((v: any) => v.hostPath.path);
+          const named = name === 'kube-vip' ? hostPaths : Object.values(flagsOf(container.command)).filter(value => value.startsWith('/'));
+          expect(named, `${cp} ${name}`).to.not.be.empty;
+          for (const file of named) {
+            const folder = hostPaths.find(p => file === p || file.startsWith(`${p}/`));
+            expect(folder, `${cp} ${name}: ${file} is mounted`).to.not.equal(undefined);
+            expect(written[cp], `${cp} ${name}: ${file}`).to.have.property(file);
+          }
+          // Each volume is mounted read-only into the container.
+          expect(container.volumeMounts.map((m: any) => [m.name, m.readOnly]), `${cp} ${name}`).to.deep.equal(spec.volumes.map((v: any) => [v.name, true]));
+        }
+      }
+    });
+
     it('the control planes run the same pods but for the API server\'s advertised address', () => {
       for (const cp of CONTROL_PLANES.slice(1)) {
         for (const name of STATIC_PODS) {
