@@ -91,6 +91,18 @@ describe('Flatcar HA example (examples/flatcar-ha.ts)', function () {
     expect(Object.values(ADDRESSES)).to.not.include(ENDPOINT);
   });
 
+  it('writes the key-bearing files (the cloud-configs, admin.kubeconfig) with mode 0600 and keeps every private key out of the other files', () => {
+    for (const file of Object.keys(files)) {
+      const mode = fs.statSync(path.join(synthesized.outdir, file)).mode & 0o777;
+      const secret = file.startsWith('cloud-config/') || file === 'admin.kubeconfig';
+      expect(mode, file).to.equal(secret ? 0o600 : file === 'verify.sh' ? 0o755 : 0o644);
+      expect(/PRIVATE KEY|client-key-data/.test(files[file]), file).to.equal(secret);
+    }
+    // kube-vip's key is on the control planes only, embedded in their kube-vip.conf.
+    const kubeVipKey = Buffer.from(fs.readFileSync(path.join(pkiDir, 'kube-vip.key'))).toString('base64');
+    expect(Object.keys(files).filter(file => files[file].includes(kubeVipKey))).to.deep.equal(CONTROL_PLANES.map(cp => `cloud-config/${cp}.yaml`));
+  });
+
   describe('static pods', () => {
     const pod = (cp: string, name: string) => yaml11(files[`pods/${cp}/${name}.yaml`]);
 
