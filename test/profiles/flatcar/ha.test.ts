@@ -8,6 +8,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
+import { XMLParser } from 'fast-xml-parser';
 import { parseAllDocuments } from 'yaml';
 import { flatcarHaCluster } from '../../../examples/flatcar-ha';
 import { CloudConfig, NodeRole, StaticPod, VagrantCluster } from '../../../lib';
@@ -462,6 +463,20 @@ esac
       expect(text.match(/│ {2}dedicated=db:NoSchedule +│/g)).to.have.length(1);
       const long = lines(text).filter(line => [...line].length > 120);
       expect(long, long.join('\n')).to.deep.equal([]);
+    });
+
+    it('topology.txt draws each pool\'s boxes alike and apart from the next pool\'s, and topology.svg groups the VMs by pool', () => {
+      const text = files['topology.txt'];
+      // A box's name line, `│ cp-01        │`, is as wide as its box.
+      const width = (vm: string) => [...new RegExp(`│ ${vm} +│`).exec(text)![0]].length;
+      const widths = (vms: string[]) => [...new Set(vms.map(width))];
+      expect(widths(CONTROL_PLANES)).to.have.length(1);
+      expect(widths(WORKERS)).to.have.length(1);
+      expect(widths(BIG)[0]).to.be.greaterThan(widths(WORKERS)[0]); // big-01's box holds its label and taint
+      const svg = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: name => name === 'g' }).parse(files['topology.svg']).svg;
+      const pools = (svg.g as any[]).filter(g => g['@class'] === 'tier')
+        .map(tier => [tier['@data-tier'], ...(tier.g as any[]).filter(g => g['@class'] === 'vm').map(vm => vm['@data-name'])]);
+      expect(pools).to.deep.equal([['etcd', ...ETCD], ['cp', ...CONTROL_PLANES], ['worker', ...WORKERS], ['big', ...BIG]]);
     });
 
     it('verify.sh expects every node Ready, the control-plane label and taint on cp-01..03, big-01\'s label and taint, and the four static pods of each control plane', () => {
