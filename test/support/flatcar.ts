@@ -11,7 +11,7 @@ import { yaml11 } from './fixtures';
 import { flatcarCluster } from '../../examples/flatcar';
 import { flatcarHaCluster } from '../../examples/flatcar-ha';
 import {
-  ClusterProfile, EtcdPeerTier, KubeNodeTier, NodeRole, Pki, PkiSpec, VagrantCluster, WriteFile, pkiSpec,
+  ClusterProfile, EtcdPeerTier, KubeNodeTier, NodeRole, NodeTaint, Pki, PkiSpec, VagrantCluster, WriteFile, pkiSpec,
 } from '../../lib';
 
 /** The prefix of examples/flatcar.ts and examples/flatcar-ha.ts. */
@@ -48,15 +48,19 @@ export function flatcarHaTree(prefix: string = FLATCAR_PREFIX) {
   return flatcarHaCluster(path.join(UNUSED, 'out'), path.join(UNUSED, 'pki'), prefix);
 }
 
+/** The taint of the `big` pool of examples/flatcar-ha.ts. */
+export const FLATCAR_HA_BIG_TAINT: NodeTaint = { key: 'dedicated', value: 'db', effect: 'NoSchedule' };
+
 /**
- * The tiers of examples/flatcar-ha.ts with another controlPlaneEndpoint, or none,
- * for the validation of the endpoint; for reading only, as {@link flatcarTree}.
+ * The tiers of examples/flatcar-ha.ts with another controlPlaneEndpoint (or none) and
+ * other taints on its `big` pool, for validation and rendering tests; for reading only,
+ * as {@link flatcarTree}. A test proves the example's values give the example's files.
  */
-export function flatcarHaWithEndpoint(controlPlaneEndpoint: string | undefined, prefix: string = FLATCAR_PREFIX): VagrantCluster {
+export function flatcarHaVariant(controlPlaneEndpoint: string | undefined, bigTaints: NodeTaint[] = [FLATCAR_HA_BIG_TAINT]): VagrantCluster {
   const cluster = new VagrantCluster({
     outdir: path.join(UNUSED, 'out'),
     profile: ClusterProfile.flatcar({ pkiDir: path.join(UNUSED, 'pki') }),
-    prefix,
+    prefix: FLATCAR_PREFIX,
     controlPlaneEndpoint,
   });
   const etcd = new EtcdPeerTier(cluster, 'etcd', { count: 3, cpus: 1, memoryMb: 1024, firstIp: 11 });
@@ -65,7 +69,7 @@ export function flatcarHaWithEndpoint(controlPlaneEndpoint: string | undefined, 
   new KubeNodeTier(cluster, 'big', {
     role: NodeRole.WORKER, count: 1, cpus: 4, memoryMb: 8192, firstIp: 41, etcd,
     labels: { disktype: 'ssd' },
-    taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }],
+    taints: bigTaints,
   });
   return cluster;
 }

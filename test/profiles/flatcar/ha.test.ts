@@ -12,11 +12,11 @@ import { XMLParser } from 'fast-xml-parser';
 import { parseAllDocuments } from 'yaml';
 import { flatcarHaCluster } from '../../../examples/flatcar-ha';
 import { CloudConfig, NodeRole, StaticPod, VagrantCluster } from '../../../lib';
-import { SynthesizedCluster, synthesizeInto } from '../../integration/support/synthesized';
+import { SynthesizedCluster, cloudConfigs, synthesizeInto } from '../../integration/support/synthesized';
 import { RunResult, output, requireTools, run, writeScript } from '../../integration/support/tools';
 import { problemsOf, yaml11 } from '../../support/fixtures';
 import {
-  FakeKubectlAnswers, flatcarHaPkiCopy, flatcarHaTree, flatcarHaWithEndpoint, kubeconfigParts, materialize, runVerifyWithFakeKubectl, tempFolder, writeFilesOf,
+  FakeKubectlAnswers, flatcarHaPkiCopy, flatcarHaTree, flatcarHaVariant, kubeconfigParts, materialize, runVerifyWithFakeKubectl, tempFolder, writeFilesOf,
 } from '../../support/flatcar';
 
 const ENDPOINT = '192.168.56.20';
@@ -351,6 +351,16 @@ describe('Flatcar HA example (examples/flatcar-ha.ts)', function () {
       }
     });
 
+    it('a pool\'s taint value reaches its kubelet as the string it is, even a word YAML 1.1 reads as a boolean or a number (yes, off, 1_000)', () => {
+      // Each is a valid taint value; the kubelet reads kubelet-config.yaml with go-yaml's YAML 1.1 rules.
+      for (const value of ['yes', 'off', '1_000']) {
+        const taint = { key: 'dedicated', value, effect: 'NoSchedule' as const };
+        const config = cloudConfigs(flatcarHaVariant(ENDPOINT, [taint])).find(c => c.filePath === 'cloud-config/big-01.yaml')!.config;
+        const kubeletConfig = config.write_files!.find(file => file.path === '/etc/kubernetes/kubelet-config.yaml')!.content;
+        expect(yaml11(kubeletConfig).registerWithTaints, `${value}:\n${kubeletConfig}`).to.deep.equal([taint]);
+      }
+    });
+
     it('apply-addons on every control plane labels cp-01, cp-02 and cp-03 node-role.kubernetes.io/control-plane= (a kubelet may not), and nothing else', () => {
       for (const cp of CONTROL_PLANES) {
         const script = written[cp]['/opt/bin/apply-addons'];
@@ -541,27 +551,27 @@ esac
   describe('validation of the endpoint', () => {
     it('the example\'s tiers with its own endpoint are accepted, and bind to the example\'s key-free files', () => {
       expect(problemsOf(() => flatcarHaTree().model())).to.deep.equal([]);
-      expect(problemsOf(() => flatcarHaWithEndpoint(ENDPOINT).model())).to.deep.equal([]);
+      expect(problemsOf(() => flatcarHaVariant(ENDPOINT).model())).to.deep.equal([]);
       const keyFree = (cluster: VagrantCluster) => cluster.bind().node.findAll()
         .flatMap(c => (CloudConfig.isCloudConfig(c) ? [[c.filePath, c.config]] : c instanceof StaticPod ? [[c.filePath, c.renderFile().content]] : []));
-      expect(keyFree(flatcarHaWithEndpoint(ENDPOINT))).to.deep.equal(keyFree(flatcarHaTree())).and.to.have.length(9 + 12);
+      expect(keyFree(flatcarHaVariant(ENDPOINT))).to.deep.equal(keyFree(flatcarHaTree())).and.to.have.length(9 + 12);
     });
 
     it('fails when 3 control planes have no controlPlaneEndpoint', () => {
-      expect(problemsOf(() => flatcarHaWithEndpoint(undefined).model())).to.deep.equal([
+      expect(problemsOf(() => flatcarHaVariant(undefined).model())).to.deep.equal([
         'has 3 control planes (cp-01, cp-02, cp-03) but no controlPlaneEndpoint; expected a free address of the host network 192.168.56.0/24 '
           + 'as controlPlaneEndpoint, the virtual IP that kube-vip keeps on one of them for the kubelets, kube-proxy and kubectl',
       ]);
     });
 
     it('fails when the controlPlaneEndpoint is a control plane\'s own address', () => {
-      expect(problemsOf(() => flatcarHaWithEndpoint(ADDRESSES['cp-01']).model())).to.deep.equal([
+      expect(problemsOf(() => flatcarHaVariant(ADDRESSES['cp-01']).model())).to.deep.equal([
         `controlPlaneEndpoint ${ADDRESSES['cp-01']} is the address of cluster/cp/cp-01; expected a free address of the host network 192.168.56.0/24, such as 192.168.56.20`,
       ]);
     });
 
     it('fails when the controlPlaneEndpoint is outside the host network', () => {
-      expect(problemsOf(() => flatcarHaWithEndpoint('192.168.57.20').model())).to.deep.equal([
+      expect(problemsOf(() => flatcarHaVariant('192.168.57.20').model())).to.deep.equal([
         'controlPlaneEndpoint 192.168.57.20 is outside the host network 192.168.56.0/24; expected a free address of the host network 192.168.56.0/24, such as 192.168.56.20',
       ]);
     });
