@@ -135,7 +135,7 @@ function keepOnly(folder: string, spec: PkiSpec): void {
   const keyPairs = new Set(spec.keyPairs ?? []);
   for (const file of fs.readdirSync(folder)) {
     const extension = path.extname(file);
-    const base = file.slice(0, -extension.length);
+    const base = path.basename(file, extension);
     const kept = (names.has(base) && ['.crt', '.key'].includes(extension)) || (keyPairs.has(base) && ['.key', '.pub'].includes(extension));
     if (!kept) { fs.rmSync(path.join(folder, file)); }
   }
