@@ -2,20 +2,22 @@
 // pinned 3.6) runs the Flatcar profile's etcd members: each member starts from
 // exactly the env file its cloud-config writes, with TLS and client-certificate
 // auth for clients and peers, and the API server's etcd client certificate, at
-// the paths the kube-apiserver flags name, is the one that gets in. Every
-// address is loopback (prefix 127.0.30); nothing is sent anywhere else.
+// the paths the kube-apiserver flags name, is the one that gets in. The HA
+// example's members have the same env files and unit, and its control planes the
+// same etcd flags, so these members are its members too. Every address is
+// loopback (prefix 127.0.30); nothing is sent anywhere else.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { assertLoopback, portBusy, urlsIn, waitFor } from './support/etcd';
 import { ProcessGroup, tail } from './support/processes';
-import { SynthesizedCluster, synthesizeInto } from './support/synthesized';
+import { SynthesizedCluster, cloudConfigs, synthesizeInto } from './support/synthesized';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, skipOrFail } from './support/tools';
 import { flatcarCluster } from '../../examples/flatcar';
-import { EtcdPeerTier, parseEtcdEnv } from '../../lib';
+import { EtcdPeerTier, StaticPod, parseEtcdEnv } from '../../lib';
 import { yaml11 } from '../support/fixtures';
-import { flatcarPkiCopy, materialize } from '../support/flatcar';
+import { flatcarHaTree, flatcarPkiCopy, materialize, writeFilesOf } from '../support/flatcar';
 
 const PREFIX = '127.0.30';
 const ETCD_ENV_FILE = '/etc/etcd/etcd.env';
@@ -66,6 +68,8 @@ describe('integration: etcd runs the Flatcar etcd members from their env files, 
   /** Each member's env file as generated, and as etcd gets it. */
   const generated: Record<string, Record<string, string>> = {};
   const started: Record<string, Record<string, string>> = {};
+  /** The etcd flags of node-01's API server, as generated. */
+  let etcdFlags: Record<string, string>;
   /** The API server's etcd client: endpoints and TLS files, from its flags, mapped into node-01's root. */
   let apiServer: { endpoints: string; cacert: string; cert: string; key: string };
   /** admin's client certificate and key (Kubernetes CA), from admin.kubeconfig. */
@@ -107,6 +111,7 @@ describe('integration: etcd runs the Flatcar etcd members from their env files, 
 
     const pod = yaml11(synthesized.files['pods/node-01/kube-apiserver.yaml']);
     const flags = flagValues(pod.spec.containers[0].command);
+    etcdFlags = Object.fromEntries(Object.entries(flags).filter(([flag]) => flag.startsWith('etcd-')));
     const inNode01 = (file: string) => path.join(rootOf('node-01'), file);
     apiServer = {
       endpoints: flags['etcd-servers'],
@@ -168,6 +173,27 @@ describe('integration: etcd runs the Flatcar etcd members from their env files, 
         await logLine(vm, new RegExp(`recognized and used environment variable ${key}=`));
       }
       expect(fs.readFileSync(processes.get(vm)!.logFile, 'utf-8'), vm).to.not.contain('unrecognized environment variable');
+    }
+  });
+
+  it('the HA example\'s members get these env files and this unit, and each of its control planes\' API servers these etcd flags', () => {
+    const ha = flatcarHaTree(PREFIX);
+    const written = Object.fromEntries(cloudConfigs(ha).map(cloudConfig => [cloudConfig.filePath, cloudConfig.config]));
+    for (const vm of members) {
+      const config = written[`cloud-config/${vm}.yaml`];
+      expect(config, vm).to.not.equal(undefined);
+      const env = config.write_files!.find(file => file.path === ETCD_ENV_FILE)!;
+      // Byte for byte: the same file as the member this suite started.
+      expect(env.content, vm).to.equal(writeFilesOf(synthesized.files[`cloud-config/${vm}.yaml`])[ETCD_ENV_FILE].content);
+      expect(parseEtcdEnv(env.content), vm).to.deep.equal(generated[vm]);
+      expect(config.coreos!.units, vm).to.deep.equal(yaml11(synthesized.files[`cloud-config/${vm}.yaml`]).coreos.units);
+    }
+    const apiServers = ha.bind().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod && c.node.id === 'kube-apiserver');
+    expect(apiServers.map(pod => pod.filePath)).to.deep.equal(['cp-01', 'cp-02', 'cp-03'].map(cp => `pods/${cp}/kube-apiserver.yaml`));
+    expect(Object.keys(etcdFlags)).to.deep.equal(['etcd-servers', 'etcd-cafile', 'etcd-certfile', 'etcd-keyfile']);
+    for (const pod of apiServers) {
+      const flags = flagValues(yaml11(pod.renderFile().content).spec.containers[0].command);
+      expect(Object.fromEntries(Object.entries(flags).filter(([flag]) => flag.startsWith('etcd-'))), pod.filePath).to.deep.equal(etcdFlags);
     }
   });
 

@@ -1,12 +1,13 @@
 // Every static pod manifest validates against the Kubernetes Pod schema at
 // runtime (kubernetes-models), not only against cdk8s's compile-time types:
-// the classic profile's two and the Flatcar profile's three.
+// the classic profile's two, the Flatcar example's three and the Flatcar HA
+// example's twelve (four on each of its three control planes, kube-vip among them).
 import { expect } from 'chai';
 import { Pod } from 'kubernetes-models/v1';
 import { defaultCluster } from '../../examples/default';
 import { CLASSIC_RELEASES, StaticPod, Testing, VagrantCluster } from '../../lib';
 import { otherCluster, yaml11 } from '../support/fixtures';
-import { flatcarTree } from '../support/flatcar';
+import { flatcarHaTree, flatcarTree } from '../support/flatcar';
 
 /** The static pod manifests of a tree, as written and read back by a YAML 1.1 reader (the kubelet's). */
 function podManifests(cluster: VagrantCluster): Array<[string, any]> {
@@ -68,6 +69,42 @@ describe('integration: the static pods validate against the Kubernetes Pod schem
     const manifest = yaml11(apiServer.renderFile().content);
     manifest.spec.volumes[0].hostPath.type = 'Folder';
     expect(podProblem(manifest)).to.contain('hostPath/type must be equal to one of the allowed values');
+  });
+
+  it('validates the 12 static pods of the Flatcar HA example, as written: the control-plane pods and kube-vip on each of cp-01..03', () => {
+    const pods = flatcarHaTree().bind().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
+    const manifests = pods.map(pod => [pod.filePath, yaml11(pod.renderFile().content)] as const);
+    expect(manifests.map(([file]) => file)).to.deep.equal(['cp-01', 'cp-02', 'cp-03'].flatMap(cp =>
+      ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-vip'].map(name => `pods/${cp}/${name}.yaml`)));
+    for (const [file, manifest] of manifests) {
+      expect(podProblem(manifest), file).to.equal(undefined);
+      expect([manifest.apiVersion, manifest.kind, manifest.metadata.namespace, manifest.spec.hostNetwork], file).to.deep.equal(['v1', 'Pod', 'kube-system', true]);
+    }
+    const kubeVip = manifests[3][1];
+    expect(kubeVip.spec.hostAliases).to.deep.equal([{ ip: '127.0.0.1', hostnames: ['kubernetes'] }]);
+    expect(kubeVip.spec.volumes.map((v: any) => `${v.hostPath.path} ${v.hostPath.type}`)).to.deep.equal(['/etc/kubernetes/kube-vip.conf File']);
+    expect(kubeVip.spec.containers[0].env.find((e: any) => e.name === 'vip_nodename').valueFrom).to.deep.equal({ fieldRef: { fieldPath: 'spec.nodeName' } });
+  });
+
+  describe('fails when the HA example\'s kube-vip pod is broken', () => {
+    const [, , , kubeVip] = flatcarHaTree().bind().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod);
+    const broken = (change: (pod: any) => void) => {
+      const manifest = yaml11(kubeVip.renderFile().content);
+      change(manifest);
+      return podProblem(manifest);
+    };
+
+    it('fails when an env value is the boolean a bare true would read as, not a string', () => {
+      expect(broken(pod => { pod.spec.containers[0].env.find((e: any) => e.name === 'vip_arp').value = true; })).to.contain('value must be string');
+    });
+
+    it('fails when a host alias\'s hostnames is a string, not a list', () => {
+      expect(broken(pod => { pod.spec.hostAliases[0].hostnames = 'kubernetes'; })).to.contain('hostnames must be array');
+    });
+
+    it('fails when a capability list is a string', () => {
+      expect(broken(pod => { pod.spec.containers[0].securityContext.capabilities.add = 'NET_ADMIN'; })).to.contain('add must be array');
+    });
   });
 
   describe('fails when a manifest is broken', () => {

@@ -1,6 +1,7 @@
 // Every piece of shell we ship passes shellcheck: the provision inline command
 // of the Vagrantfile (as Ruby evaluates it) and every write_files script with a
-// #! line in the cloud-configs, of both profiles.
+// #! line in the cloud-configs, of both profiles, and the Flatcar HA example's
+// verify.sh.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
@@ -9,9 +10,10 @@ import { cloudConfigs } from './support/synthesized';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, run } from './support/tools';
 import { defaultCluster } from '../../examples/default';
 import { flatcarCluster } from '../../examples/flatcar';
+import { flatcarHaCluster } from '../../examples/flatcar-ha';
 import { CLASSIC_RELEASES, Testing, VagrantCluster } from '../../lib';
 import { otherCluster } from '../support/fixtures';
-import { flatcarPkiCopy } from '../support/flatcar';
+import { flatcarHaPkiCopy, flatcarPkiCopy } from '../support/flatcar';
 
 /** The Ruby string literals passed as `inline:` in a Vagrantfile. */
 function inlineLiterals(vagrantfile: string): string[] {
@@ -51,10 +53,10 @@ describe('integration: shellcheck passes every shell snippet we ship', function 
    * an inline command through the guest's login shell, and `sh` is the strictest
    * dialect it could be (CoreOS's is bash).
    */
-  function shellcheck(content: string, shell?: 'sh'): Promise<RunResult> {
+  function shellcheck(content: string, shell?: 'sh', ...options: string[]): Promise<RunResult> {
     const file = path.join(work!, `snippet-${++count}.sh`);
     fs.writeFileSync(file, content);
-    return run('shellcheck', ['--format=gcc', ...(shell ? [`--shell=${shell}`] : []), file]);
+    return run('shellcheck', ['--format=gcc', ...(shell ? [`--shell=${shell}`] : []), ...options, file]);
   }
 
   it('passes the provision inline command of every Vagrantfile, as Ruby evaluates it', async function () {
@@ -103,6 +105,62 @@ describe('integration: shellcheck passes every shell snippet we ship', function 
     } finally {
       removeTempDir(pkiDir);
     }
+  });
+
+  describe('the Flatcar HA example', () => {
+    let pkiDir: string | undefined;
+    let files: Record<string, string>;
+    let all: Array<[string, string]>;
+
+    before(() => {
+      pkiDir = flatcarHaPkiCopy();
+      const cluster = flatcarHaCluster(path.join(work!, 'flatcar-ha'), pkiDir);
+      files = Testing.render(cluster);
+      all = scripts(cluster);
+    });
+
+    after(() => removeTempDir(pkiDir));
+
+    it('passes the Vagrantfile\'s inline command and every script of the cloud-configs, the add-on bootstrap with its node-labelling loop among them', async function () {
+      requireTools(this, 'ruby');
+      const literals = [...new Set(inlineLiterals(files.Vagrantfile))];
+      expect(literals).to.deep.equal(['"mv /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/vagrantfile-user-data"']);
+      const [command] = await evaluateRubyLiterals(work!, literals) as string[];
+      const inline = await shellcheck(`${command}\n`, 'sh');
+      expect(inline.code, `${command}\n${output(inline)}`).to.equal(0);
+
+      const everyNode = ['/opt/bin/install-kubelet', '/opt/bin/install-cni-plugins'];
+      expect(all.map(([label]) => label)).to.deep.equal([
+        ...['cp-01', 'cp-02', 'cp-03'].flatMap(cp => [...everyNode, '/opt/bin/install-kubectl', '/opt/bin/apply-addons'].map(p => `cloud-config/${cp}.yaml ${p}`)),
+        ...['worker-01', 'worker-02', 'big-01'].flatMap(vm => everyNode.map(p => `cloud-config/${vm}.yaml ${p}`)),
+      ]);
+      expect(distinct(all)).to.have.length(4); // each script is the same text on every node
+      const [, applyAddons] = distinct(all).find(([label]) => label.endsWith(' /opt/bin/apply-addons'))!;
+      expect(applyAddons).to.contain('node_labels="cp-01 node-role.kubernetes.io/control-plane=\ncp-02 node-role.kubernetes.io/control-plane=\n'
+        + 'cp-03 node-role.kubernetes.io/control-plane="\n');
+      expect(applyAddons).to.contain(' label --overwrite node "$node" $pairs ');
+      for (const [label, content] of distinct(all)) {
+        expect(content.split('\n')[0], label).to.equal('#!/bin/sh');
+        const result = await shellcheck(content);
+        expect(result.code, `${label}\n${output(result)}`).to.equal(0);
+      }
+    });
+
+    it('passes verify.sh as POSIX sh, style warnings included', async () => {
+      expect(files['verify.sh']).to.contain('\n  expect_taint big-01 dedicated=db:NoSchedule\n');
+      const result = await shellcheck(files['verify.sh'], 'sh', '--severity=style');
+      expect(result.code, output(result)).to.equal(0);
+      expect(result.stdout).to.equal('');
+    });
+
+    it('fails when the node-labelling loop splits its label words without the directive that allows it', async () => {
+      const [, applyAddons] = all.find(([label]) => label === 'cloud-config/cp-01.yaml /opt/bin/apply-addons')!;
+      const directive = '    # shellcheck disable=SC2086\n';
+      expect(applyAddons).to.contain(directive);
+      const result = await shellcheck(applyAddons.replace(directive, ''));
+      expect(result.code).to.not.equal(0);
+      expect(result.stdout).to.match(/snippet-\d+\.sh:\d+:\d+: note: Double quote to prevent globbing and word splitting\. \[SC2086\]/);
+    });
   });
 
   it('fails when a script leaves $1 unquoted', async () => {

@@ -1,14 +1,15 @@
 // systemd itself parses every unit we ship: the kubelet fleet units and every
 // unit and drop-in embedded in the cloud-configs, for the seed cluster, another
 // cluster, every Kubernetes release the classic profile supports, and the
-// Flatcar example (etcd-member.service, kubelet.service).
+// Flatcar examples (etcd-member.service, kubelet.service, install-cni-plugins.service,
+// apply-addons.service), the HA one with its labelled and tainted pool.
 import { expect } from 'chai';
 import { requireTools } from './support/tools';
 import { UnitUnderTest, Verdict, embeddedUnits, execPrograms, verifyUnit } from './support/systemd';
 import { defaultCluster } from '../../examples/default';
 import { CLASSIC_RELEASES, Testing, VagrantCluster } from '../../lib';
 import { otherCluster } from '../support/fixtures';
-import { flatcarTree } from '../support/flatcar';
+import { flatcarHaTree, flatcarTree } from '../support/flatcar';
 
 /** The kubelet fleet units (`kube/*.service`) of a tree, as synthesized. */
 function fleetUnits(cluster: VagrantCluster): UnitUnderTest[] {
@@ -91,6 +92,31 @@ describe('integration: systemd-analyze verify accepts every unit', function () {
     }
     expect(execPrograms(units[0].content!)).to.deep.equal(['/usr/bin/install', '/usr/bin/docker']);
     expect(execPrograms(units[4].content!)).to.deep.equal(['/opt/bin/install-kubelet', '/opt/bin/kubelet']);
+  });
+
+  it('accepts every unit in the Flatcar HA cloud-configs: etcd-member.service on each member, the CNI installer and kubelet on each node, the add-on bootstrap on each control plane', async () => {
+    const units = embeddedUnits(flatcarHaTree());
+    const node = (vm: string) => ['install-cni-plugins.service', 'kubelet.service'].map(unit => `cloud-config/${vm}.yaml ${unit}`);
+    expect(units.map(u => u.source)).to.deep.equal([
+      ...['01', '02', '03'].map(n => `cloud-config/etcd-${n}.yaml etcd-member.service`),
+      ...['cp-01', 'cp-02', 'cp-03'].flatMap(cp => [...node(cp), `cloud-config/${cp}.yaml apply-addons.service`]),
+      ...['worker-01', 'worker-02', 'big-01'].flatMap(node),
+    ]);
+    // One text for the members, the CNI installers and the add-on bootstraps; the 6 kubelets differ by --node-ip (and big-01's by its label).
+    expect(distinct(units)).to.have.length(1 + 1 + 6 + 1);
+    const kubelet = (vm: string) => units.find(u => u.source === `cloud-config/${vm}.yaml kubelet.service`)!;
+    expect(kubelet('big-01').content).to.contain(' \\\n  --node-labels=disktype=ssd\n');
+    for (const unit of distinct(units)) {
+      expectAccepted(unit, await verifyUnit(unit));
+    }
+  });
+
+  it('fails when the big pool\'s kubelet unit loses the line continuation before --node-labels', async () => {
+    const unit = embeddedUnits(flatcarHaTree()).find(u => u.source === 'cloud-config/big-01.yaml kubelet.service')!;
+    // The flag on a line of its own reads as a key of [Service] named --node-labels.
+    const verdict = await verifyUnit({ ...unit, content: replaceOnce(unit.content!, ' \\\n  --node-labels=', '\n--node-labels=') });
+    expect(verdict.ok).to.equal(false);
+    expect(verdict.findings.join('\n')).to.match(/Unknown key '?--node-labels'? in section \[Service\]/);
   });
 
   it('stubs the programs of every Exec line, so systemd checks them as executables', () => {

@@ -1,7 +1,7 @@
 // Vagrant itself reads the synthesized Vagrantfile: `vagrant validate` with the
 // real VirtualBox provider checks (through a stub VBoxManage), and Vagrant's
 // Ruby API dumps every machine's merged config for comparison with the tree,
-// for the seed cluster, another one and the Flatcar example.
+// for the seed cluster, another one, the Flatcar example and the Flatcar HA example.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
@@ -9,8 +9,9 @@ import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, write
 import { SynthesizedCluster, copyFolder, synthesizeInto } from './support/synthesized';
 import { defaultCluster } from '../../examples/default';
 import { flatcarCluster } from '../../examples/flatcar';
+import { flatcarHaCluster } from '../../examples/flatcar-ha';
 import { otherCluster } from '../support/fixtures';
-import { flatcarPkiCopy } from '../support/flatcar';
+import { flatcarHaPkiCopy, flatcarPkiCopy } from '../support/flatcar';
 
 const MACHINE_CONFIG_RB = path.join(__dirname, 'vagrant', 'machine-config.rb');
 /** What the stub answers to `VBoxManage --version`: a VirtualBox Vagrant 2.3 supports. */
@@ -37,9 +38,11 @@ interface Dump {
 describe('integration: Vagrant reads the Vagrantfile', function () {
   let work: string | undefined;
   let pkiDir: string | undefined;
+  let haPkiDir: string | undefined;
   let seed: SynthesizedCluster;
   let other: SynthesizedCluster;
   let flatcar: SynthesizedCluster;
+  let flatcarHa: SynthesizedCluster;
   let broken: string;
   const results: Record<string, RunResult> = {};
 
@@ -55,6 +58,8 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
     other = synthesizeInto(path.join(work, 'other'), outdir => otherCluster({ outdir }));
     pkiDir = flatcarPkiCopy();
     flatcar = synthesizeInto(path.join(work, 'flatcar'), outdir => flatcarCluster(outdir, pkiDir));
+    haPkiDir = flatcarHaPkiCopy();
+    flatcarHa = synthesizeInto(path.join(work, 'flatcar-ha'), outdir => flatcarHaCluster(outdir, haPkiDir));
     broken = copyFolder(seed.outdir, path.join(work, 'broken'));
     const vagrantfile = path.join(broken, 'Vagrantfile');
     const text = fs.readFileSync(vagrantfile, 'utf-8');
@@ -87,6 +92,7 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
       vagrant('dump-broken', broken, ['ruby', MACHINE_CONFIG_RB, '.']),
       vagrant('validate-flatcar', flatcar.outdir, ['vagrant', 'validate']),
       vagrant('dump-flatcar', flatcar.outdir, ['ruby', MACHINE_CONFIG_RB, '.']),
+      vagrant('dump-flatcar-ha', flatcarHa.outdir, ['ruby', MACHINE_CONFIG_RB, '.']),
     ]);
     const timings = Object.entries(results).map(([label, r]) => `${label} ${(r.ms / 1000).toFixed(1)}s`).join(', ');
     process.stdout.write(`      vagrant runs (in parallel): ${timings}\n`);
@@ -95,6 +101,7 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
   after(() => {
     removeTempDir(work);
     removeTempDir(pkiDir);
+    removeTempDir(haPkiDir);
   });
 
   function dump(label: string): Dump {
@@ -182,6 +189,28 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
       [], [], [], ['pods/node-01 /etc/kubernetes/manifests'], [], [], [],
     ]);
     expect(machines[0].provisioners[1].inline).to.equal('mv /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/vagrantfile-user-data');
+  });
+
+  it('loads every VM of the Flatcar HA example with its pool\'s size and each control plane with its own pods, and validates it', () => {
+    // machine-config.rb runs the checks of `vagrant validate` in-process: expectMatchesTree asserts it found no problem.
+    expectMatchesTree('dump-flatcar-ha', flatcarHa);
+    const { machines } = dump('dump-flatcar-ha');
+    // etcd 1 CPU 1024 MiB; control planes and the worker pool 2/2048; the big pool 4/8192.
+    expect(machines.map(m => [m.name, m.private_networks, m.cpus, m.memory])).to.deep.equal([
+      ['etcd-01', ['192.168.56.11'], 1, 1024], ['etcd-02', ['192.168.56.12'], 1, 1024], ['etcd-03', ['192.168.56.13'], 1, 1024],
+      ['cp-01', ['192.168.56.21'], 2, 2048], ['cp-02', ['192.168.56.22'], 2, 2048], ['cp-03', ['192.168.56.23'], 2, 2048],
+      ['worker-01', ['192.168.56.31'], 2, 2048], ['worker-02', ['192.168.56.32'], 2, 2048],
+      ['big-01', ['192.168.56.41'], 4, 8192],
+    ]);
+    // Each VM gets its own cloud-config/<vm>.yaml; each control plane, and only a control plane, its own pods.
+    expect(machines.map(m => m.provisioners[0].source)).to.deep.equal(machines.map(m => `cloud-config/${m.name}.yaml`));
+    expect(machines.map(m => m.synced_folders.filter(f => !f.disabled).map(f => `${f.host} ${f.guest}`))).to.deep.equal([
+      [], [], [], ...['cp-01', 'cp-02', 'cp-03'].map(cp => [`pods/${cp} /etc/kubernetes/manifests`]), [], [], [],
+    ]);
+    for (const cp of machines.slice(3, 6)) {
+      const folder = cp.synced_folders.find(f => !f.disabled)!;
+      expect(fs.readdirSync(folder.host_path).sort(), cp.name).to.deep.equal(['kube-apiserver.yaml', 'kube-controller-manager.yaml', 'kube-scheduler.yaml', 'kube-vip.yaml']);
+    }
   });
 
   it('fails when the machine config dump sees a key that does not exist', () => {

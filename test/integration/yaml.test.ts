@@ -9,9 +9,10 @@ import { SynthesizedCluster, cloudConfigs, hyperkubePods, synthesizeInto } from 
 import { makeTempDir, output, removeTempDir, requireTools, run } from './support/tools';
 import { defaultCluster } from '../../examples/default';
 import { flatcarCluster } from '../../examples/flatcar';
-import { CLASSIC_RELEASES } from '../../lib';
+import { flatcarHaCluster } from '../../examples/flatcar-ha';
+import { CLASSIC_RELEASES, StaticPod } from '../../lib';
 import { otherCluster, yaml11 } from '../support/fixtures';
-import { flatcarPkiCopy, materialize } from '../support/flatcar';
+import { flatcarHaPkiCopy, flatcarPkiCopy, materialize } from '../support/flatcar';
 
 const YAMLLINT_CONFIG = path.join(__dirname, 'yaml', 'yamllint.yaml');
 
@@ -124,6 +125,76 @@ describe('integration: YAML 1.1 readers get the values we meant', function () {
       const result = await run('yamllint', ['--strict', '-f', 'parsable', '-c', YAMLLINT_CONFIG, ...yamlFiles]);
       expect(result.code, output(result)).to.equal(0);
       expect(result.stdout).to.equal('');
+    });
+  });
+
+  describe('the Flatcar HA example', () => {
+    let pkiDir: string | undefined;
+    let ha: SynthesizedCluster;
+    /** Every YAML file of the output, and the YAML files the cloud-configs write on cp-01 and big-01. */
+    let yamlFiles: string[];
+    /** Each static pod file, absolute, with the value its construct meant. */
+    let pods: Array<[string, unknown]>;
+    const kubeVip = () => path.join(ha.outdir, 'pods/cp-01/kube-vip.yaml');
+
+    before(() => {
+      pkiDir = flatcarHaPkiCopy();
+      ha = synthesizeInto(path.join(work!, 'flatcar-ha'), outdir => flatcarHaCluster(outdir, pkiDir));
+      const outputs = Object.keys(ha.files).filter(file => file.endsWith('.yaml') || file.endsWith('.kubeconfig'));
+      const written = ['cp-01', 'big-01'].flatMap(vm => {
+        const root = path.join(work!, 'flatcar-ha-root', vm);
+        return Object.keys(materialize(ha.files[`cloud-config/${vm}.yaml`], root))
+          .filter(file => /\.(yaml|conf)$/.test(file)).map(file => path.join(root, file));
+      });
+      yamlFiles = [...outputs.map(file => path.join(ha.outdir, file)), ...written];
+      // 9 cloud-configs, 12 pods, 3 add-ons, admin.kubeconfig; on cp-01 the kubelet config, 5 kubeconfigs (kubelet,
+      // admin, controller-manager, scheduler, kube-vip) and the 3 add-ons it applies, on big-01 2 files.
+      expect(yamlFiles).to.have.length(25 + 9 + 2);
+      pods = ha.cluster.bind().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod)
+        .map(pod => [path.join(ha.outdir, pod.filePath), JSON.parse(JSON.stringify(pod.toManifest()))]);
+    });
+
+    after(() => removeTempDir(pkiDir));
+
+    it('Psych reads every YAML file as the yaml package in YAML 1.1 mode does, and every static pod as its construct meant it', async function () {
+      requireTools(this, 'ruby');
+      const singleDocuments = yamlFiles.filter(file => !fs.readFileSync(file, 'utf-8').includes('\n---\n'));
+      expect(singleDocuments).to.have.length(yamlFiles.length - 6);
+      const read = await psychLoad(singleDocuments);
+      for (const file of singleDocuments) {
+        expect(read[file], file).to.deep.equal(yaml11(fs.readFileSync(file, 'utf-8')));
+      }
+      expect(pods).to.have.length(12);
+      for (const [file, meant] of pods) {
+        expect(read[file], file).to.deep.equal(meant);
+      }
+    });
+
+    it('kube-vip\'s settings stay strings under Psych: "true", "6443", "32", the virtual IP', async function () {
+      requireTools(this, 'ruby');
+      // `":2112"` is written quoted: plain, Psych would read it as a Ruby Symbol and its safe mode refuse the file.
+      const pod = (await psychLoad([kubeVip()]))[kubeVip()] as any;
+      const env = Object.fromEntries(pod.spec.containers[0].env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+      expect(env).to.deep.include({ vip_arp: 'true', cp_enable: 'true', vip_leaderelection: 'true', port: '6443', vip_subnet: '32', prometheus_server: ':2112', address: '192.168.56.20' });
+      for (const [name, value] of Object.entries(env)) { expect(value, name).to.be.a('string'); }
+    });
+
+    it('yamllint --strict finds no problem in any of them', async function () {
+      requireTools(this, 'yamllint');
+      const result = await run('yamllint', ['--strict', '-f', 'parsable', '-c', YAMLLINT_CONFIG, ...yamlFiles]);
+      expect(result.code, output(result)).to.equal(0);
+      expect(result.stdout).to.equal('');
+    });
+
+    it('fails when kube-vip\'s "true" is written unquoted: Psych reads the boolean true, not the string the pod meant', async function () {
+      requireTools(this, 'ruby');
+      const text = fs.readFileSync(kubeVip(), 'utf-8');
+      expect(text).to.contain('          value: "true"\n');
+      const file = path.join(work!, 'kube-vip-unquoted.yaml');
+      fs.writeFileSync(file, text.split('          value: "true"\n').join('          value: true\n'));
+      const pod = (await psychLoad([file]))[file] as any;
+      expect(pod.spec.containers[0].env.find((e: any) => e.name === 'vip_arp').value).to.equal(true);
+      expect(pod).to.not.deep.equal(pods.find(([meant]) => meant === kubeVip())![1]);
     });
   });
 
