@@ -81,6 +81,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
   /** The props as given. */
   protected readonly clusterProps: ClusterProps;
   private readonly profileProblem?: string;
+  private readonly placed = new WeakMap<MachineTier, Machine[]>();
 
   protected constructor(id: string, props: ClusterProps | undefined, defaultProfile: IClusterProfile) {
     super(undefined as unknown as Construct, id);
@@ -128,6 +129,15 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
   /** The machines of a tier, placed by the target (none while the tier's props are invalid). */
   public machinesOf(tier: IConstruct): Machine[] {
     if (!MachineTier.isMachineTier(tier)) { return []; }
+    // Once the tree is locked (at synth) the machines can no longer change: place them once.
+    const placed = this.node.locked ? this.placed.get(tier) : undefined;
+    if (placed) { return [...placed]; }
+    const machines = this.placeMachines(tier);
+    if (this.node.locked) { this.placed.set(tier, machines); }
+    return [...machines];
+  }
+
+  private placeMachines(tier: MachineTier): Machine[] {
     const nodeTier = tier instanceof KubeNodeTier ? tier : undefined;
     return this.planTier(tier).map((planned, index) => Object.freeze({
       ...planned,

@@ -6,14 +6,21 @@
 /** An attribute value: a string, or a number written with at most two decimals. */
 export type XmlAttributeValue = string | number;
 
+/** Characters that text content escapes or drops; most values have none, and are returned as they are. */
+const TEXT_SPECIAL = /[&<>]|[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const ATTRIBUTE_SPECIAL = /[&<>"\t\n\r]|[^\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const ELEMENT_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+
 /** Escapes text content: `&`, `<` and `>`; drops characters XML 1.0 forbids. */
 export function xmlText(value: string): string {
+  if (!TEXT_SPECIAL.test(value)) { return value; }
   return stripForbidden(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Escapes a double-quoted attribute value: also `"` and the whitespace XML would normalize. */
 export function xmlAttribute(value: XmlAttributeValue): string {
   const text = typeof value === 'number' ? formatNumber(value) : value;
+  if (!ATTRIBUTE_SPECIAL.test(text)) { return text; }
   return xmlText(text).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 }
 
@@ -22,13 +29,14 @@ export function xmlAttribute(value: XmlAttributeValue): string {
  * (or is escaped text); attribute order is kept, so output is deterministic.
  */
 export function xmlElement(name: string, attributes: Record<string, XmlAttributeValue | undefined>, children: string[] = []): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(name)) {
+  if (!ELEMENT_NAME.test(name)) {
     throw new Error(`'${name}' is not an XML element name`);
   }
-  const attrs = Object.entries(attributes)
-    .filter((entry): entry is [string, XmlAttributeValue] => entry[1] !== undefined)
-    .map(([key, value]) => ` ${key}="${xmlAttribute(value)}"`)
-    .join('');
+  let attrs = '';
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value !== undefined) { attrs += ` ${key}="${xmlAttribute(value)}"`; }
+  }
   return children.length === 0 ? `<${name}${attrs}/>` : `<${name}${attrs}>${children.join('')}</${name}>`;
 }
 

@@ -4,16 +4,15 @@ import { sortKeys } from './stable-json';
 /**
  * Strings the `yaml` package would write plain or as a block although some reader
  * of our files trips on them: a tab (PyYAML, and so yamllint, refuses it in plain
- * scalars), a line ending in blanks (yamllint refuses trailing spaces), and what a
- * YAML 1.2 core-schema reader takes for a number or boolean (`0o755`, `1e3`), which
- * the 1.1 rules alone leave plain, a leading `:` (Psych reads `:x` as a Ruby symbol),
+ * scalars), a line ending in blanks (yamllint refuses trailing spaces), and the numbers
+ * of a YAML 1.2 core-schema reader that the 1.1 rules leave plain (`0o755`, `1e3`), a leading `:` (Psych reads `:x` as a Ruby symbol),
  * a leading line break (a block scalar would start with a line of blanks) and `<<`
  * (a merge key). They are written double-quoted.
  */
-const YAML12_NON_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const YAML12_ONLY_NON_STRING = /^(?:0o[0-7]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+)$/;
 
 function needsDoubleQuotes(text: string): boolean {
-  return text === '<<' || text.startsWith(':') || text.startsWith('\n') || text.includes('\t') || /[ \t]\n|[ \t]$/.test(text) || YAML12_NON_STRING.test(text);
+  return text === '<<' || text.startsWith(':') || text.startsWith('\n') || text.includes('\t') || /[ \t]\n|[ \t]$/.test(text) || YAML12_ONLY_NON_STRING.test(text);
 }
 
 /**
