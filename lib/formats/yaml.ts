@@ -1,19 +1,7 @@
 import { Document, Scalar, stringify, visit } from 'yaml';
 import { sortKeys } from './stable-json';
-
-/**
- * Strings the `yaml` package would write plain or as a block although some reader
- * of our files trips on them: a tab (PyYAML, and so yamllint, refuses it in plain
- * scalars), a line ending in blanks (yamllint refuses trailing spaces), and the numbers
- * of a YAML 1.2 core-schema reader that the 1.1 rules leave plain (`0o755`, `1e3`), a leading `:` (Psych reads `:x` as a Ruby symbol),
- * a leading line break (a block scalar would start with a line of blanks) and `<<`
- * (a merge key). They are written double-quoted.
- */
-const YAML12_ONLY_NON_STRING = /^(?:0o[0-7]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+)$/;
-
-function needsDoubleQuotes(text: string): boolean {
-  return text === '<<' || text.startsWith(':') || text.startsWith('\n') || text.includes('\t') || /[ \t]\n|[ \t]$/.test(text) || YAML12_ONLY_NON_STRING.test(text);
-}
+import { writeBlockYaml } from './yaml-block-writer';
+import { requiresDoubleQuotes } from './yaml-quoting';
 
 /**
  * The one YAML writer of the library: YAML 1.1, which every consumer of our
@@ -23,8 +11,17 @@ function needsDoubleQuotes(text: string): boolean {
  * dates), so what is written reads back as exactly the value given: a property
  * that test/formats/yaml.test.ts proves against the `yaml` 1.1 parser, Psych and
  * yamllint over random values. No line is folded.
+ *
+ * Most documents take the fast path (yaml-block-writer.ts), which writes the
+ * same bytes as the package without building its node tree; the package
+ * writes the rest.
  */
 export function renderYaml(value: unknown, options: { readonly sortKeys?: boolean } = {}): string {
+  return writeBlockYaml(value, { sortKeys: options.sortKeys ?? false }) ?? renderWithPackage(value, options);
+}
+
+/** What the `yaml` package writes for `value`, with the quoting of yaml-quoting.ts; exported for the tests that compare the two paths. */
+export function renderWithPackage(value: unknown, options: { readonly sortKeys?: boolean } = {}): string {
   if (!assertExact(value, '')) {
     // Nothing needs more than the 1.1 rules (the usual case): no visit of the document.
     return stringify(options.sortKeys ? sortKeys(value) : value, { version: '1.1', lineWidth: 0 });
@@ -36,7 +33,7 @@ export function renderYaml(value: unknown, options: { readonly sortKeys?: boolea
   });
   visit(document, {
     Scalar(_key, node: Scalar) {
-      if (typeof node.value === 'string' && needsDoubleQuotes(node.value)) {
+      if (typeof node.value === 'string' && requiresDoubleQuotes(node.value)) {
         node.type = Scalar.QUOTE_DOUBLE;
       }
       // Psych takes even a quoted "<<" key for a merge; an explicit !!str tag is a string to every reader.
@@ -58,14 +55,14 @@ function assertExact(value: unknown, at: string): boolean {
     throw new Error(`${value} at ${at || '(top)'} is not a safe integer; the YAML writer holds only integers`);
   }
   if (typeof value === 'string') {
-    return needsDoubleQuotes(value);
+    return requiresDoubleQuotes(value);
   }
   let quotes = false;
   if (Array.isArray(value)) {
     value.forEach((item, i) => { quotes = assertExact(item, `${at}[${i}]`) || quotes; });
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      quotes = assertExact(item, at ? `${at}.${key}` : key) || needsDoubleQuotes(key) || quotes;
+      quotes = assertExact(item, at ? `${at}.${key}` : key) || requiresDoubleQuotes(key) || quotes;
     }
   }
   return quotes;
