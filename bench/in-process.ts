@@ -1,37 +1,42 @@
-// In-process part of the benchmark: synth(), render-only and cdk8s's App.synth()
-// for each cluster size. Run by bench/run.ts as `node --expose-gc` on the
+// In-process part of the benchmark: for each cluster, synth(), render-only, the
+// first Flatcar synth, cdk8s's App.synth() and plain writeFileSync() of the same bytes. Run by bench/run.ts as `node --expose-gc` on the
 // compiled sources; prints one JSON object (InProcessResult[]) on stdout.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { Cdk8sBaseline, SCENARIOS, Scenario } from './scenarios';
+import { CLASSIC, Cdk8sBaseline, FLATCAR, Scenario, synthesizedFiles, writePlainly } from './scenarios';
 import { Measurement, spread } from './stats';
-import { IFileOwner, Testing, isFileOwner } from '../lib';
+import { Testing } from '../lib';
 
-/** The figures of one cluster size. */
+/** What is timed for one cluster. */
+export type CaseName =
+  /** `new VagrantCluster(...)` and its tiers: building the tree, not timed in synth. */
+  | 'build'
+  /** `cluster.synth()` into a fresh folder: every phase (a Flatcar PKI is reused). */
+  | 'synth'
+  /** `Testing.render(cluster)`: every phase but the write, nothing on disk. */
+  | 'render'
+  /** The first Flatcar `synth()`: a fresh PKI folder each run, every key and certificate made. */
+  | 'firstSynth'
+  /** cdk8s `App.synth()` of the same number of documents into a fresh folder. */
+  | 'cdk8s'
+  /** `fs.writeFileSync` of the same bytes into a fresh folder. */
+  | 'plainWrite';
+
+/** The figures of one cluster. */
 export interface InProcessResult {
+  readonly profile: Scenario['profile'];
   readonly vms: number;
   readonly layout: string;
   /** Files our synth writes (manifest.json included) = YAML documents cdk8s writes. */
   readonly files: number;
-  /** `new VagrantCluster(...)` and its tiers: building the tree, not timed in synth. */
-  readonly build: Measurement;
-  /** `cluster.synth()` into a fresh folder: all five phases. */
-  readonly synth: Measurement;
-  /** `Testing.render(cluster)`: phases 1-4, in memory only. */
-  readonly render: Measurement;
-  /** Phase 3 alone: `renderFile()` of every file owner. */
-  readonly renderFiles: Measurement;
-  /** Phase 4 alone: `checkFile()` of every rendered file (YAML read-back, schema, unit rules). */
-  readonly checkFiles: Measurement;
-  /** cdk8s `App.synth()` of the same number of documents into a fresh folder. */
-  readonly cdk8s: Measurement;
+  readonly cases: Partial<Record<CaseName, Measurement>>;
 }
 
 /** One thing to time: `prepare` is untimed and returns the timed action. */
 interface Case {
-  readonly name: 'build' | 'synth' | 'render' | 'renderFiles' | 'checkFiles' | 'cdk8s';
+  readonly name: CaseName;
   prepare(outdir: string): () => void;
 }
 
@@ -69,26 +74,38 @@ function heapOnce(run: () => void): { peak: number; allocated: number } {
   return { peak, allocated: end - baseline + freed };
 }
 
-function fileOwners(scenario: Scenario, outdir: string): IFileOwner[] {
-  return scenario.build(outdir).node.findAll().filter(isFileOwner);
+function casesOf(scenario: Scenario, scratch: string): { cases: Case[]; files: number } {
+  // Reused by every synth and render of this cluster: the first warm-up creates it.
+  const pkiDir = path.join(scratch, `pki-${scenario.profile}-${scenario.vms}`);
+  const files = synthesizedFiles(scenario, pkiDir);
+  const baseline = new Cdk8sBaseline(files);
+  const cases: Case[] = [
+    { name: 'build', prepare: outdir => () => { scenario.build(outdir, pkiDir); } },
+    { name: 'synth', prepare: outdir => { const cluster = scenario.build(outdir, pkiDir); return () => { cluster.synth(); }; } },
+    { name: 'render', prepare: outdir => { const cluster = scenario.build(outdir, pkiDir); return () => { Testing.render(cluster); }; } },
+    { name: 'cdk8s', prepare: outdir => { const app = baseline.build(outdir); return () => { app.synth(); }; } },
+    { name: 'plainWrite', prepare: outdir => () => { writePlainly(outdir, files); } },
+  ];
+  if (scenario.profile === 'flatcar' && scenario.vms === FIRST_SYNTH_VMS) {
+    cases.push({ name: 'firstSynth', prepare: outdir => { const cluster = scenario.build(outdir, `${outdir}.pki`); return () => { cluster.synth(); }; } });
+  }
+  return { cases, files: baseline.documents };
 }
 
+/** The cluster size whose first Flatcar synth (the PKI created) is timed. */
+export const FIRST_SYNTH_VMS = 7;
+
 function measureScenario(scenario: Scenario, warmups: number, runs: number): InProcessResult {
-  const baseline = Cdk8sBaseline.of(scenario);
-  const cases: Case[] = [
-    { name: 'build', prepare: outdir => () => { scenario.build(outdir); } },
-    { name: 'synth', prepare: outdir => { const cluster = scenario.build(outdir); return () => { cluster.synth(); }; } },
-    { name: 'render', prepare: outdir => { const cluster = scenario.build(outdir); return () => { Testing.render(cluster); }; } },
-    { name: 'renderFiles', prepare: outdir => { const owners = fileOwners(scenario, outdir); return () => { owners.forEach(o => o.renderFile()); }; } },
-    {
-      name: 'checkFiles',
-      prepare: outdir => {
-        const rendered = fileOwners(scenario, outdir).map(owner => ({ owner, file: owner.renderFile() }));
-        return () => { rendered.forEach(({ owner, file }) => owner.checkFile?.(file)); };
-      },
-    },
-    { name: 'cdk8s', prepare: outdir => { const app = baseline.build(outdir); return () => { app.synth(); }; } },
-  ];
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vk-bench-'));
+  try {
+    return measureIn(scratch, scenario, warmups, runs);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function measureIn(scratch: string, scenario: Scenario, warmups: number, runs: number): InProcessResult {
+  const { cases, files } = casesOf(scenario, scratch);
   const wall = new Map<string, number[]>(cases.map(c => [c.name, []]));
   const cpu = new Map<string, number[]>(cases.map(c => [c.name, []]));
   const peak = new Map<string, number[]>(cases.map(c => [c.name, []]));
@@ -98,26 +115,21 @@ function measureScenario(scenario: Scenario, warmups: number, runs: number): InP
   // Output folders are deleted only after the last round: deleting hundreds of files
   // between runs slowed the file writes of the next run (the disk is mounted with discard).
   const heapRounds = Math.max(5, Math.ceil(runs / 2));
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vk-bench-'));
-  try {
-    for (let round = 0; round < warmups + runs + heapRounds; round++) {
-      for (const c of cases) {
-        const action = c.prepare(path.join(scratch, `${round}-${c.name}`));
-        if (round < warmups) {
-          action();
-        } else if (round < warmups + runs) {
-          const { wallMs, cpuMs } = timeOnce(action);
-          wall.get(c.name)!.push(wallMs);
-          cpu.get(c.name)!.push(cpuMs);
-        } else {
-          const heap = heapOnce(action);
-          peak.get(c.name)!.push(heap.peak);
-          allocated.get(c.name)!.push(heap.allocated);
-        }
+  for (let round = 0; round < warmups + runs + heapRounds; round++) {
+    for (const c of cases) {
+      const action = c.prepare(path.join(scratch, `${round}-${c.name}`));
+      if (round < warmups) {
+        action();
+      } else if (round < warmups + runs) {
+        const { wallMs, cpuMs } = timeOnce(action);
+        wall.get(c.name)!.push(wallMs);
+        cpu.get(c.name)!.push(cpuMs);
+      } else {
+        const heap = heapOnce(action);
+        peak.get(c.name)!.push(heap.peak);
+        allocated.get(c.name)!.push(heap.allocated);
       }
     }
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
   }
   const measurement = (name: string): Measurement => ({
     wallMs: spread(wall.get(name)!),
@@ -126,15 +138,11 @@ function measureScenario(scenario: Scenario, warmups: number, runs: number): InP
     allocatedBytes: spread(allocated.get(name)!),
   });
   return {
+    profile: scenario.profile,
     vms: scenario.vms,
     layout: scenario.layout,
-    files: baseline.documents,
-    build: measurement('build'),
-    synth: measurement('synth'),
-    render: measurement('render'),
-    renderFiles: measurement('renderFiles'),
-    checkFiles: measurement('checkFiles'),
-    cdk8s: measurement('cdk8s'),
+    files,
+    cases: Object.fromEntries(cases.map(c => [c.name, measurement(c.name)])),
   };
 }
 
@@ -144,8 +152,8 @@ function main(): void {
   if (!(runs >= 5) || !(warmups >= 1)) {
     throw new Error(`usage: in-process.js [runs >= 5] [warm-ups >= 1]; got runs ${runs}, warm-ups ${warmups}`);
   }
-  const results = SCENARIOS.map(scenario => {
-    process.stderr.write(`  in-process: ${scenario.vms} VMs...\n`);
+  const results = [...CLASSIC, ...FLATCAR].map(scenario => {
+    process.stderr.write(`  in-process: ${scenario.profile}, ${scenario.vms} VMs...\n`);
     return measureScenario(scenario, warmups, runs);
   });
   process.stdout.write(JSON.stringify({ gcExposed: exposedGc !== undefined, results }) + '\n');

@@ -14,8 +14,8 @@ function median(values: number[]): number {
 }
 
 function measure(label: string, cluster: VagrantCluster): void {
-  cluster.node.lock();
-  const owners = cluster.node.children.filter((child): child is IFileOwner & (Runbook | TopologyText | TopologySvg | VerifyScript) =>
+  // The runbook files belong to the output tree that binding the cluster builds.
+  const owners = cluster.bind().node.children.filter((child): child is IFileOwner & (Runbook | TopologyText | TopologySvg | VerifyScript) =>
     child instanceof Runbook || child instanceof TopologyText || child instanceof TopologySvg || child instanceof VerifyScript);
   const cells = owners.map(owner => {
     const times: number[] = [];

@@ -1,21 +1,26 @@
-// The clusters the benchmark synthesizes, and the cdk8s app it compares them with.
+// The clusters the benchmark synthesizes, and the two baselines it compares them
+// with: cdk8s's App.synth() and plain fs.writeFileSync() of the same bytes.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { KubeConfigMap, KubePod } from 'cdk8s-plus-27/lib/imports/k8s';
 import { parse } from 'yaml';
 import { defaultCluster } from '../examples/default';
-import { EtcdPeerTier, KubeNodeTier, Testing, VagrantCluster } from '../lib';
+import { flatcarCluster } from '../examples/flatcar';
+import { ClusterProfile, EtcdPeerTier, KubeNodeTier, Testing, VagrantCluster } from '../lib';
 
-/** One cluster size. Every cluster fits one /24: 3 etcd peers plus the nodes. */
+/** One cluster: a profile at one size. Every cluster fits one /24. */
 export interface Scenario {
+  readonly profile: 'classic' | 'flatcar';
   /** Number of VMs. */
   readonly vms: number;
   /** How the VMs are laid out, for the report. */
   readonly layout: string;
-  /** A fresh tree that synthesizes into `outdir`. */
-  build(outdir: string): VagrantCluster;
+  /** A fresh tree that synthesizes into `outdir` (and keeps a Flatcar PKI in `pkiDir`). */
+  build(outdir: string, pkiDir: string): VagrantCluster;
 }
 
-function sized(nodes: number, etcdFirstIp: number, nodeFirstIp: number): (outdir: string) => VagrantCluster {
+function classicSized(nodes: number, etcdFirstIp: number, nodeFirstIp: number): Scenario['build'] {
   return outdir => {
     const cluster = new VagrantCluster({ outdir });
     const etcd = new EtcdPeerTier(cluster, 'etcd', { count: 3, firstIp: etcdFirstIp });
@@ -24,25 +29,43 @@ function sized(nodes: number, etcdFirstIp: number, nodeFirstIp: number): (outdir
   };
 }
 
-export const SCENARIOS: readonly Scenario[] = [
-  { vms: 7, layout: 'examples/default.ts: 3 etcd at .11, 4 nodes at .100', build: outdir => defaultCluster(outdir) },
-  { vms: 50, layout: '3 etcd at .11, 47 nodes at .100-.146', build: sized(47, 11, 100) },
-  { vms: 250, layout: '3 etcd at .1, 247 nodes at .4-.250', build: sized(247, 1, 4) },
+/** The Flatcar example's settings with more workers. */
+function flatcarSized(nodes: number): Scenario['build'] {
+  return (outdir, pkiDir) => {
+    const cluster = new VagrantCluster({
+      outdir, profile: ClusterProfile.flatcar({ pkiDir }), prefix: '192.168.56', ipRange: '10.20.0.0/16', serviceIpRange: '10.3.0.0/24',
+    });
+    const etcd = new EtcdPeerTier(cluster, 'etcd', { count: 3, cpus: 1, memoryMb: 1024, firstIp: 11 });
+    new KubeNodeTier(cluster, 'node', { count: nodes, cpus: 2, memoryMb: 2048, firstIp: 21, etcd });
+    return cluster;
+  };
+}
+
+export const CLASSIC: readonly Scenario[] = [
+  { profile: 'classic', vms: 7, layout: 'examples/default.ts: 3 etcd at .11, 4 nodes at .100', build: outdir => defaultCluster(outdir) },
+  { profile: 'classic', vms: 50, layout: '3 etcd at .11, 47 nodes at .100-.146', build: classicSized(47, 11, 100) },
+  { profile: 'classic', vms: 250, layout: '3 etcd at .1, 247 nodes at .4-.250', build: classicSized(247, 1, 4) },
 ];
+
+export const FLATCAR: readonly Scenario[] = [
+  { profile: 'flatcar', vms: 7, layout: 'examples/flatcar.ts: 3 etcd at .11, 4 nodes at .21', build: (outdir, pkiDir) => flatcarCluster(outdir, pkiDir) },
+  { profile: 'flatcar', vms: 50, layout: '3 etcd at .11, 47 nodes at .21-.67', build: flatcarSized(47) },
+];
+
+/** Every file one synth of `scenario` writes (manifest.json included), keyed by relative path. */
+export function synthesizedFiles(scenario: Scenario, pkiDir: string): Record<string, string> {
+  return Testing.synth(scenario.build('unused', pkiDir));
+}
 
 /**
  * The same work for cdk8s: one YAML document per file that our synth writes,
- * each in a file of its own (FILE_PER_RESOURCE). The two static pods become
+ * each in a file of its own (FILE_PER_RESOURCE). The static pods become
  * `KubePod`s with the same spec; every other file (cloud-configs, Vagrantfile,
- * fleet units, manifest.json) becomes a `KubeConfigMap` holding the same bytes.
+ * units, certificates, add-ons, manifest.json) becomes a `KubeConfigMap`
+ * holding the same bytes.
  */
 export class Cdk8sBaseline {
-  /** Renders `scenario` once, in memory, to know what the documents hold. */
-  public static of(scenario: Scenario): Cdk8sBaseline {
-    return new Cdk8sBaseline(Testing.render(scenario.build('unused')));
-  }
-
-  private constructor(private readonly files: Record<string, string>) {}
+  public constructor(private readonly files: Record<string, string>) {}
 
   /** Number of YAML documents (= files our synth writes, manifest.json included). */
   public get documents(): number {
@@ -63,5 +86,22 @@ export class Cdk8sBaseline {
       }
     }
     return app;
+  }
+}
+
+/**
+ * The least any tool can do: `fs.writeFileSync` of the same bytes, one
+ * `mkdirSync` per folder, no validation, no manifest computed, no atomic swap.
+ */
+export function writePlainly(outdir: string, files: Record<string, string>): void {
+  const folders = new Set<string>();
+  for (const [file, content] of Object.entries(files)) {
+    const target = path.join(outdir, file);
+    const folder = path.dirname(target);
+    if (!folders.has(folder)) {
+      fs.mkdirSync(folder, { recursive: true });
+      folders.add(folder);
+    }
+    fs.writeFileSync(target, content);
   }
 }
