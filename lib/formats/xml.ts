@@ -10,6 +10,8 @@ export type XmlAttributeValue = string | number;
 const TEXT_SPECIAL = /[&<>]|[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const ATTRIBUTE_SPECIAL = /[&<>"\t\n\r]|[^\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const ELEMENT_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+/** Element names already checked: a drawing uses a handful, thousands of times. */
+const checkedNames = new Set<string>();
 
 /** Escapes text content: `&`, `<` and `>`; drops characters XML 1.0 forbids. */
 export function xmlText(value: string): string {
@@ -19,7 +21,8 @@ export function xmlText(value: string): string {
 
 /** Escapes a double-quoted attribute value: also `"` and the whitespace XML would normalize. */
 export function xmlAttribute(value: XmlAttributeValue): string {
-  const text = typeof value === 'number' ? formatNumber(value) : value;
+  if (typeof value === 'number') { return formatNumber(value); } // digits, '-' and '.' only
+  const text = value;
   if (!ATTRIBUTE_SPECIAL.test(text)) { return text; }
   return xmlText(text).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 }
@@ -29,8 +32,11 @@ export function xmlAttribute(value: XmlAttributeValue): string {
  * (or is escaped text); attribute order is kept, so output is deterministic.
  */
 export function xmlElement(name: string, attributes: Record<string, XmlAttributeValue | undefined>, children: string[] = []): string {
-  if (!ELEMENT_NAME.test(name)) {
-    throw new Error(`'${name}' is not an XML element name`);
+  if (!checkedNames.has(name)) {
+    if (!ELEMENT_NAME.test(name)) {
+      throw new Error(`'${name}' is not an XML element name`);
+    }
+    checkedNames.add(name);
   }
   let attrs = '';
   for (const key in attributes) {

@@ -106,9 +106,12 @@ class Canvas {
     while (this.cells.length <= y) {
       this.cells.push(new Array<string>(this.width).fill(' '));
     }
-    [...text].forEach((char, i) => {
-      if (x + i >= 0 && x + i < this.width) { this.cells[y][x + i] = char; }
-    });
+    const row = this.cells[y];
+    let column = x;
+    for (const char of text) { // by code point, as the diagram counts characters
+      if (column >= 0 && column < this.width) { row[column] = char; }
+      column++;
+    }
   }
 
   public lines(): string[] {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { stableJson } from '../formats/stable-json';
 import { SynthesizedFile } from './synthesized-file';
 
@@ -36,7 +36,7 @@ export function buildManifest(files: Array<{ file: SynthesizedFile; constructPat
     version: 1,
     files: files.map(({ file, constructPath }) => ({
       path: file.path,
-      sha256: createHash('sha256').update(file.content).digest('hex'),
+      sha256: hash('sha256', file.content, 'hex'),
       constructPath,
     })),
     warnings: [...warnings],
