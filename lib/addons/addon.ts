@@ -67,6 +67,8 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
   public readonly filePath: string;
   /** The add-on's name: its construct id. */
   public readonly addonName: string;
+  /** The objects the last validation rendered, until the render that follows it uses them. */
+  private validated?: Array<Record<string, unknown>>;
 
   /**
    * @param scope a construct of a VagrantCluster, usually the cluster itself
@@ -97,7 +99,10 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
   }
 
   public renderFile(): SynthesizedFile {
-    return { path: this.filePath, content: renderManifests(this.manifests()), mode: 0o644 };
+    // The objects validation just rendered (a synth validates, then renders at once): cdk8s resolves a chart once per synth.
+    const manifests = this.validated ?? this.manifests();
+    this.validated = undefined;
+    return { path: this.filePath, content: renderManifests(manifests), mode: 0o644 };
   }
 
   public warnings(): string[] {
@@ -132,6 +137,7 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     if (manifests.length === 0) {
       return [`chart ${this.chart.node.path} has no Kubernetes objects; expected at least one`];
     }
+    this.validated = manifests;
     return manifests.flatMap((manifest, index) => {
       const metadata = manifest.metadata as { name?: unknown } | undefined;
       return typeof manifest.apiVersion === 'string' && typeof manifest.kind === 'string' && typeof metadata?.name === 'string' ? []
