@@ -64,8 +64,22 @@ export interface PlacedMachine {
  * with `breakAfterHyphen`, also after a `-` when a word does not fit. A word
  * still too long is cut hard. Never returns an empty list.
  */
-export function wrapText(text: string, width: number, breakAfterHyphen = false): string[] {
+export function wrapText(text: string, width: number, breakAfterHyphen = false): readonly string[] {
   const limit = Math.max(1, Math.floor(width));
+  // The same texts come back for every VM of a tier (container names, roles): each is wrapped once.
+  const key = `${limit}${breakAfterHyphen ? '-' : ' '}${text}`;
+  const known = wrapped.get(key);
+  if (known) { return known; }
+  const lines = Object.freeze(wrapLines(text, limit, breakAfterHyphen));
+  if (wrapped.size >= 10_000) { wrapped.clear(); }
+  wrapped.set(key, lines);
+  return lines;
+}
+
+/** Texts already wrapped, by width, hyphen rule and text. */
+const wrapped = new Map<string, readonly string[]>();
+
+function wrapLines(text: string, limit: number, breakAfterHyphen: boolean): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ').filter(w => w.length > 0)) {
@@ -99,6 +113,20 @@ export function wrapText(text: string, width: number, breakAfterHyphen = false):
 
 /** The longest piece {@link wrapText} would keep whole: a word, or with `breakAfterHyphen` a hyphen-separated part. */
 export function longestUnbreakable(text: string, breakAfterHyphen = false): number {
+  const key = `${breakAfterHyphen ? '-' : ' '}${text}`;
+  let longest = longestPieces.get(key);
+  if (longest === undefined) {
+    longest = measureLongest(text, breakAfterHyphen);
+    if (longestPieces.size >= 10_000) { longestPieces.clear(); }
+    longestPieces.set(key, longest);
+  }
+  return longest;
+}
+
+/** Lengths already measured, by hyphen rule and text. */
+const longestPieces = new Map<string, number>();
+
+function measureLongest(text: string, breakAfterHyphen: boolean): number {
   const pieces = text.split(' ').flatMap(word => (breakAfterHyphen ? word.split(/(?<=-)/) : [word]));
   return Math.max(0, ...pieces.map(piece => piece.length));
 }

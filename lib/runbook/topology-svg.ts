@@ -80,9 +80,9 @@ export class TopologySvg extends Construct implements IFileOwner {
 
 /** A box's texts, wrapped to its width, and its natural height. */
 interface BoxText {
-  readonly name: string[];
-  readonly role: string[];
-  readonly layers: Array<{ title: string[]; items: string[] }>;
+  readonly name: readonly string[];
+  readonly role: readonly string[];
+  readonly layers: Array<{ title: readonly string[]; items: string[] }>;
 }
 
 /** The SVG document of a model. */
@@ -140,7 +140,7 @@ export function renderTopologySvg(model: TopologyModel): string {
     });
 
     // One dashed frame per run of a tier's boxes, captioned under the boxes.
-    const segments: Array<{ tierIndex: number; left: number; right: number; caption: string[] }> = [];
+    const segments: Array<{ tierIndex: number; left: number; right: number; caption: readonly string[] }> = [];
     row.forEach((placed, i) => {
       const right = lefts[i] + boxWidths[placed.tierIndex];
       const last = segments[segments.length - 1];
@@ -225,7 +225,7 @@ function headerHeight(box: BoxText): number {
   return 8 + box.name.length * NAME.line + box.role.length * ROLE.line + 6;
 }
 
-function layerHeight(layer: { title: string[]; items: string[] }): number {
+function layerHeight(layer: { title: readonly string[]; items: string[] }): number {
   return 6 + layer.title.length * TITLE.line + layer.items.length * ITEM.line + 5;
 }
 
@@ -301,7 +301,7 @@ function drawMachine(
 }
 
 /** The dashed frame around a run of a tier's boxes on one row, captioned below the boxes. */
-function tierFrame(caption: string[], left: number, right: number, rowTop: number, height: number, bottom: number): string {
+function tierFrame(caption: readonly string[], left: number, right: number, rowTop: number, height: number, bottom: number): string {
   const top = rowTop + FRAME_TOP;
   const captionTop = rowTop + BOX_TOP + height + CAPTION.first;
   return xmlElement('g', { class: 'tier-frame' }, [
