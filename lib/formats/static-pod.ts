@@ -11,7 +11,7 @@ import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
  */
 export const POD_API_VERSION_KIND = { apiVersion: 'v1', kind: 'Pod' } as const;
 
-/** A host folder or file mounted into every container of a static pod, read-only. */
+/** A host folder or file mounted into every container of a static pod, read-only unless told. */
 export interface HostMount {
   /** Volume name, a DNS-1123 label. */
   readonly name: string;
@@ -27,6 +27,11 @@ export interface HostMount {
    * @default - the host path
    */
   readonly mountPath?: string;
+  /**
+   * The containers may write to it (e.g. a log folder).
+   * @default false
+   */
+  readonly writable?: boolean;
 }
 
 /** An environment variable of a container: a value, or a field of the pod (the downward API). */
@@ -97,7 +102,7 @@ export interface StaticPodProps {
 
 /**
  * A control-plane static pod, `<folder>/<id>.yaml`: host network, the
- * system-node-critical priority, read-only host mounts. Typed by cdk8s's generated
+ * system-node-critical priority, host mounts (read-only unless told). Typed by cdk8s's generated
  * `KubePodProps` at compile time only, as {@link HyperkubePod} is.
  */
 export class StaticPod extends Construct implements IFileOwner {
@@ -130,7 +135,7 @@ export class StaticPod extends Construct implements IFileOwner {
           securityContext: container.capabilities
             ? { capabilities: { add: container.capabilities.add && [...container.capabilities.add], drop: container.capabilities.drop && [...container.capabilities.drop] } }
             : undefined,
-          volumeMounts: mounts.map(mount => ({ name: mount.name, mountPath: mount.mountPath ?? mount.path, readOnly: true })),
+          volumeMounts: mounts.map(mount => ({ name: mount.name, mountPath: mount.mountPath ?? mount.path, readOnly: mount.writable ? undefined : true })),
         })),
         volumes: mounts.map(mount => ({ name: mount.name, hostPath: { path: mount.path, type: mount.file ? 'File' : 'DirectoryOrCreate' } })),
       },

@@ -41,7 +41,7 @@ describe('add-on delivery (Flatcar)', function () {
   it('writes the add-ons of examples/flatcar.ts exactly as test/golden/flatcar-addons/ holds them', () => {
     const golden = Object.fromEntries(fs.readdirSync(FLATCAR_ADDONS_GOLDEN).sort()
       .map(name => [name, fs.readFileSync(path.join(FLATCAR_ADDONS_GOLDEN, name), 'utf-8')]));
-    expect(Object.keys(golden)).to.deep.equal(['coredns.yaml', 'flannel.yaml', 'kube-proxy.yaml']);
+    expect(Object.keys(golden)).to.deep.equal(['coredns.yaml', 'flannel.yaml', 'kube-proxy.yaml', 'kubelet-certificate-rotation.yaml']);
     const fresh = outdirAddons(example.files);
     expect(Object.keys(fresh)).to.deep.equal(Object.keys(golden));
     for (const [name, content] of Object.entries(golden)) {
@@ -66,7 +66,8 @@ describe('add-on delivery (Flatcar)', function () {
 
   it('carries a user add-on in both places, and on node-01 only', () => {
     const { files } = withAddon;
-    expect(Object.keys(outdirAddons(files))).to.deep.equal(['coredns.yaml', 'flannel.yaml', 'greeting.yaml', 'hello.yaml', 'kube-proxy.yaml']);
+    expect(Object.keys(outdirAddons(files))).to.deep.equal([
+      'coredns.yaml', 'flannel.yaml', 'greeting.yaml', 'hello.yaml', 'kube-proxy.yaml', 'kubelet-certificate-rotation.yaml']);
     const hello = yamlDocuments(files['addons/hello.yaml']);
     expect(hello.map(o => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['Deployment/hello', 'Service/hello']);
     expect(deliveredAddons(files['cloud-config/node-01.yaml'])['hello.yaml']).to.equal(files['addons/hello.yaml']);

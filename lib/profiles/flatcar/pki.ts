@@ -22,7 +22,13 @@ export const PKI_NAMES = {
   etcdServer: (hostname: string) => `etcd-${hostname}-server`,
   etcdPeer: (hostname: string) => `etcd-${hostname}-peer`,
   kubelet: (hostname: string) => `kubelet-${hostname}`,
+  kubeletServing: (hostname: string) => `kubelet-${hostname}-serving`,
+  /** The keys that encrypt Secrets at rest in etcd. */
+  secretsEncryption: 'secrets-encryption',
 } as const;
+
+/** The length of a secretbox key (XSalsa20-Poly1305), in bytes. */
+export const SECRETBOX_KEY_BYTES = 32;
 
 /** Props of a {@link ClusterPki}. */
 export interface ClusterPkiProps {
@@ -70,7 +76,7 @@ export class ClusterPki extends Construct implements IPreparable {
     } catch (error) {
       if (error instanceof PkiError) {
         const hint = this.props.regenerate ? '' : '; set regeneratePki to re-issue it';
-        return error.problems.map(problem => `${problem.location}: ${problem.message}${hint}`);
+        return error.problems.map(problem => `${problem.location}: ${problem.message}${problem.final ? '' : hint}`);
       }
       throw error;
     }
@@ -92,7 +98,11 @@ export class ClusterPki extends Construct implements IPreparable {
   }
 }
 
-/** What the PKI of a cluster holds: two CAs, every component's certificate, the service-account key pair. */
+/**
+ * What the PKI of a cluster holds: two CAs, every component's certificate, each kubelet's
+ * client and serving certificates, the service-account key pair and the keys that encrypt
+ * Secrets at rest.
+ */
 export function pkiSpec(model: ClusterModel): PkiSpec {
   const endpoint = model.endpoints.controlPlaneEndpoint;
   const k8s = PKI_NAMES.kubernetesCa;
@@ -123,7 +133,21 @@ export function pkiSpec(model: ClusterModel): PkiSpec {
         name: PKI_NAMES.kubelet(node.hostname), ca: k8s, commonName: `system:node:${node.hostname}`,
         organizations: ['system:nodes'], usages: ['client'] as Array<'server' | 'client'>,
       })),
+      // What the API server verifies (--kubelet-certificate-authority) when it calls a kubelet at its InternalIP.
+      ...model.nodes.map(node => ({
+        name: PKI_NAMES.kubeletServing(node.hostname), ca: k8s, commonName: `system:node:${node.hostname}`,
+        organizations: ['system:nodes'], usages: ['server'] as Array<'server' | 'client'>, dnsNames: [node.hostname], ipAddresses: [node.ip],
+      })),
     ],
     keyPairs: [PKI_NAMES.serviceAccount],
+    secretKeySets: [{
+      name: PKI_NAMES.secretsEncryption,
+      bytes: SECRETBOX_KEY_BYTES,
+      header: [
+        'Keys that encrypt the cluster\'s Secrets in etcd (secretbox): one "<name> <base64 of 32 bytes>" line each, the newest first.',
+        'The first key encrypts, every key decrypts. Losing this file loses every Secret of the cluster: back it up.',
+        'To rotate, follow "Encryption at rest" in the README of cdk-vagrant-kubernetes; never reuse a key name.',
+      ],
+    }],
   };
 }

@@ -3,7 +3,8 @@ import { flatcarRole } from './facts';
 import { flatcarRunbook } from './runbook';
 import { ETCD_ENV_FILE, ETCD_PKI_DIR, etcdMemberSettings, etcdMemberUnit, etcdTlsClientUrl } from './etcd';
 import {
-  CONTROLLER_MANAGER_KUBECONFIG, PKI_DIR, SCHEDULER_KUBECONFIG, STATIC_POD_DIR, controlPlaneContainers,
+  AUDIT_LOG_DIR, AUDIT_POLICY_FILE, AUTHENTICATION_CONFIG_FILE, CONTROLLER_MANAGER_KUBECONFIG, ENCRYPTION_CONFIG_FILE, PKI_DIR,
+  SCHEDULER_KUBECONFIG, STATIC_POD_DIR, controlPlaneContainers,
 } from './control-plane';
 import { kubeVipPod } from './kube-vip';
 import {
@@ -19,6 +20,7 @@ import type { Addon } from '../../addons/addon';
 import { CoreDnsAddon } from '../../addons/coredns-addon';
 import { FlannelAddon } from '../../addons/flannel-addon';
 import { KubeProxyAddon } from '../../addons/kube-proxy-addon';
+import { KubeletCertificateRotationAddon } from '../../addons/kubelet-certificate-rotation-addon';
 import type { ClusterModel } from '../../cluster/cluster-model';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
@@ -241,6 +243,8 @@ export class FlatcarProfile implements IClusterProfile {
         apiServerUrl: endpoints.apiServer, clusterCidr: model.networks.pods.cidr, image: kubeProxyImage(result.release.version, model.imageRepository),
       }),
       new CoreDnsAddon(output, 'coredns', { clusterIp: model.networks.dnsServiceAddress, image: dns.image }),
+      // The kubelets renew their client certificates (rotateCertificates): their requests are approved by this RBAC.
+      new KubeletCertificateRotationAddon(output, 'kubelet-certificate-rotation'),
     ];
 
     new SecretFile(output, 'admin-kubeconfig', 'admin.kubeconfig', () => kubeconfigFor(pki, endpoints.apiServer, 'kubernetes-admin', PKI_NAMES.admin));
@@ -266,7 +270,17 @@ export class FlatcarProfile implements IClusterProfile {
     const scope = output.machineScope(node);
     const pkiMount = { name: 'k8s-certs', path: PKI_DIR };
     const pods = [
-      new StaticPod(scope, 'kube-apiserver', { folder, containers: [containers.apiServer], hostMounts: [pkiMount] }),
+      new StaticPod(scope, 'kube-apiserver', {
+        folder,
+        containers: [containers.apiServer],
+        hostMounts: [
+          pkiMount,
+          { name: 'audit-policy', path: AUDIT_POLICY_FILE, file: true },
+          { name: 'authentication-config', path: AUTHENTICATION_CONFIG_FILE, file: true },
+          { name: 'encryption-config', path: ENCRYPTION_CONFIG_FILE, file: true },
+          { name: 'audit-log', path: AUDIT_LOG_DIR, writable: true },
+        ],
+      }),
       new StaticPod(scope, 'kube-controller-manager', {
         folder,
         containers: [containers.controllerManager],

@@ -151,15 +151,23 @@ describe('Flatcar HA example (examples/flatcar-ha.ts)', function () {
           const { spec } = pod(cp, name);
           const [container] = spec.containers;
           const hostPaths: string[] = spec.volumes.map((v: any) => v.hostPath.path);
-          const named = name === 'kube-vip' ? hostPaths : Object.values(flagsOf(container.command)).filter(value => value.startsWith('/'));
+          // The audit log is the API server's to write, into a folder of its own.
+          const named = name === 'kube-vip' ? hostPaths : Object.entries(flagsOf(container.command))
+            .filter(([flag, value]) => flag !== 'audit-log-path' && value.startsWith('/')).map(([, value]) => value);
           expect(named, `${cp} ${name}`).to.not.be.empty;
           for (const file of named) {
             const folder = hostPaths.find(p => file === p || file.startsWith(`${p}/`));
             expect(folder, `${cp} ${name}: ${file} is mounted`).to.not.equal(undefined);
+            if (folder === '/var/log/kubernetes/audit') { continue; }
             expect(written[cp], `${cp} ${name}: ${file}`).to.have.property(file);
           }
-          // Each volume is mounted read-only into the container.
-          expect(container.volumeMounts.map((m: any) => [m.name, m.readOnly]), `${cp} ${name}`).to.deep.equal(spec.volumes.map((v: any) => [v.name, true]));
+          // Each volume is mounted read-only into the container, but for the audit log's folder.
+          expect(container.volumeMounts.map((m: any) => [m.name, m.readOnly]), `${cp} ${name}`)
+            .to.deep.equal(spec.volumes.map((v: any) => [v.name, v.name === 'audit-log' ? undefined : true]));
+          if (name === 'kube-apiserver') {
+            expect(flagsOf(container.command)['audit-log-path'], cp).to.equal('/var/log/kubernetes/audit/audit.log');
+            expect(spec.volumes.find((v: any) => v.name === 'audit-log').hostPath, cp).to.deep.equal({ path: '/var/log/kubernetes/audit', type: 'DirectoryOrCreate' });
+          }
         }
       }
     });
