@@ -15,10 +15,26 @@ export interface DeliveredFolder {
 export interface MachineDelivery {
   /** The first-boot configuration of the machine (a cloud-config), a file of the output. */
   readonly userData?: IFileOwner;
+  /** The user-data holds keys: the target leaves it readable by root alone on the machine. */
+  readonly secretUserData: boolean;
   /** Folders of the output copied into the machine. */
   readonly folders: readonly DeliveredFolder[];
   /** One line on what the machine runs, for generated-file headers, e.g. fleet's metadata `core=node,kube=master`. */
   readonly note?: string;
+}
+
+/**
+ * The SSH key the target logs in to every machine with, in place of its own default (a
+ * Vagrant box's well-known insecure key): the target makes it the machine's only key for
+ * `user` before it delivers anything else.
+ */
+export interface LoginKey {
+  /** The user it logs in as, e.g. `core`. */
+  readonly user: string;
+  /** The private key, a file of the output (OpenSSH format, 0600), e.g. `cluster-ssh.key`. */
+  readonly privateKeyFile: string;
+  /** Its public key, a file of the output holding one `authorized_keys` line, e.g. `cluster-ssh.pub`. */
+  readonly publicKeyFile: string;
 }
 
 /**
@@ -28,7 +44,8 @@ export interface MachineDelivery {
  * records what each machine is handed, for the target to deliver.
  */
 export class ClusterOutput extends Construct {
-  private readonly deliveries = new Map<string, { userData?: IFileOwner; folders: DeliveredFolder[]; note?: string }>();
+  private readonly deliveries = new Map<string, { userData?: IFileOwner; secretUserData: boolean; folders: DeliveredFolder[]; note?: string }>();
+  private login?: LoginKey;
 
   /**
    * @param model the cluster
@@ -48,9 +65,21 @@ export class ClusterOutput extends Construct {
     return this.scope(this.tierScope(machine.pool), machine.hostname);
   }
 
-  /** Hands a machine its first-boot configuration. */
-  public deliverUserData(machine: Machine, userData: IFileOwner): void {
-    this.delivery(machine).userData = userData;
+  /** Hands a machine its first-boot configuration; `secret` when it holds keys. */
+  public deliverUserData(machine: Machine, userData: IFileOwner, options: { readonly secret?: boolean } = {}): void {
+    const delivery = this.delivery(machine);
+    delivery.userData = userData;
+    delivery.secretUserData = options.secret === true;
+  }
+
+  /** Has the target log in to every machine with this key, and with it alone once the machine is provisioned. */
+  public deliverLoginKey(key: LoginKey): void {
+    this.login = { ...key };
+  }
+
+  /** The key the target logs in with, when the profile made one. */
+  public get loginKey(): LoginKey | undefined {
+    return this.login && { ...this.login };
   }
 
   /** Hands a machine a copy of a folder of the output. */
@@ -66,13 +95,13 @@ export class ClusterOutput extends Construct {
   /** What a machine is handed. */
   public deliveryTo(machine: Machine): MachineDelivery {
     const delivery = this.deliveries.get(machine.hostname);
-    return { userData: delivery?.userData, folders: [...delivery?.folders ?? []], note: delivery?.note };
+    return { userData: delivery?.userData, secretUserData: delivery?.secretUserData ?? false, folders: [...delivery?.folders ?? []], note: delivery?.note };
   }
 
   private delivery(machine: Machine) {
     let delivery = this.deliveries.get(machine.hostname);
     if (!delivery) {
-      delivery = { folders: [] };
+      delivery = { secretUserData: false, folders: [] };
       this.deliveries.set(machine.hostname, delivery);
     }
     return delivery;

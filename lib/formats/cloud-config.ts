@@ -36,6 +36,7 @@ export class CloudConfig extends Construct implements IFileOwner {
   public readonly filePath: string;
   private readonly _config: CloudConfigData;
   private readonly lateFiles: Array<() => WriteFile[]> = [];
+  private readonly lateKeys: Array<() => string[]> = [];
   private readonly mode: number;
   private rendered?: CloudConfigData;
 
@@ -60,9 +61,16 @@ export class CloudConfig extends Construct implements IFileOwner {
     this.lateFiles.push(produce);
   }
 
+  /** Adds `ssh_authorized_keys` entries produced at render time, such as a key made in the prepare phase. */
+  public addSshAuthorizedKeys(produce: () => string[]): void {
+    this.lateKeys.push(produce);
+  }
+
   public renderFile(): SynthesizedFile {
     const late = this.lateFiles.flatMap(produce => produce());
-    const config = late.length === 0 ? this._config : { ...this._config, write_files: [...this._config.write_files ?? [], ...late] };
+    const keys = this.lateKeys.flatMap(produce => produce());
+    let config = late.length === 0 ? this._config : { ...this._config, write_files: [...this._config.write_files ?? [], ...late] };
+    if (keys.length > 0) { config = { ...config, ssh_authorized_keys: [...config.ssh_authorized_keys ?? [], ...keys] }; }
     // What is written (keys sorted by the writer) is what is checked.
     this.rendered = config;
     return { path: this.filePath, content: `${CLOUD_CONFIG_HEADER}\n` + renderYaml(config, { sortKeys: true }), mode: this.mode };

@@ -3,14 +3,17 @@
 // fresh PKI has new keys. Certificates become their subject, keys the subject of the
 // certificate they belong to, so the golden still shows which identity goes where; two
 // certificates of one subject (a kubelet's client and serving certificates) are told apart
-// by their subjectAltNames. Secret keys (the encryption of Secrets at rest) become numbers.
+// by their subjectAltNames. Secret keys (the encryption of Secrets at rest) and SSH keys become numbers.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseOpenSshPrivateKey } from '../../lib/formats/openssh-key';
 
 // Also inside YAML block scalars, where every line is indented.
 const PEM_BLOCK = /-----BEGIN ([A-Z ]+)-----\n(?:[ \t]*[A-Za-z0-9+/=]+\n)+?[ \t]*-----END \1-----(\n?)/g;
 const KUBECONFIG_DATA = /\b(certificate-authority-data|client-certificate-data|client-key-data): ([A-Za-z0-9+/=]+)/g;
+/** An SSH public key, wherever it is (authorized_keys lines, cloud-configs, the Vagrantfile's inline script). */
+const SSH_PUBLIC_KEY = /\bssh-ed25519 (AAAAC3NzaC1lZDI1NTE5[A-Za-z0-9+/]{48})/g;
 /** A key of an EncryptionConfiguration: `secret: <base64>`, in a cloud-config's block scalar. */
 const ENCRYPTION_SECRET = /^([ \t]*secret: )([A-Za-z0-9+/]{20,}={0,2})$/gm;
 
@@ -20,6 +23,7 @@ class KeyMaterialNames {
   private readonly subjects = new Map<string, string>();
   private readonly loneKeys = new Map<string, number>();
   private readonly secretKeys = new Map<string, number>();
+  private readonly sshKeys = new Map<string, number>();
   /** Subjects that several keys carry, told apart by subjectAltNames: such a certificate is named with them. */
   private readonly shared = new Set<string>();
 
@@ -48,11 +52,22 @@ class KeyMaterialNames {
     if (kind === 'CERTIFICATE') {
       return `<certificate ${this.label(new crypto.X509Certificate(pem))}>`;
     }
+    if (kind === 'OPENSSH PRIVATE KEY') {
+      const parsed = parseOpenSshPrivateKey(`${pem.trimEnd()}\n`);
+      if ('problem' in parsed) { throw new Error(`an OpenSSH private key that does not parse: ${parsed.problem}`); }
+      return `<private key of ${this.sshKey(parsed.publicBlob)}>`;
+    }
     const publicKey = kind.includes('PRIVATE') ? crypto.createPublicKey(crypto.createPrivateKey(pem)) : crypto.createPublicKey(pem);
     const key = spki(publicKey);
     const subject = this.subjects.get(key);
     const owner = subject ? `of ${subject}` : `pair ${this.loneKeyNumber(key)}`;
     return `<${kind.includes('PRIVATE') ? 'private' : 'public'} key ${owner}>`;
+  }
+
+  /** The same name for the same SSH key wherever its public or private half appears. */
+  public sshKey(publicBlob: string): string {
+    if (!this.sshKeys.has(publicBlob)) { this.sshKeys.set(publicBlob, this.sshKeys.size + 1); }
+    return `ssh-ed25519 key ${this.sshKeys.get(publicBlob)}`;
   }
 
   /** The same name for the same secret key wherever it appears. */
@@ -108,6 +123,10 @@ function maskText(text: string, names: KeyMaterialNames): string | undefined {
     .replace(ENCRYPTION_SECRET, (_, field: string, data: string) => {
       masked = true;
       return `${field}${names.secretKey(data)}`;
+    })
+    .replace(SSH_PUBLIC_KEY, (_, blob: string) => {
+      masked = true;
+      return `<${names.sshKey(blob)}>`;
     });
   return masked ? result : undefined;
 }

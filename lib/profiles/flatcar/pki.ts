@@ -23,6 +23,8 @@ export const PKI_NAMES = {
   etcdPeer: (hostname: string) => `etcd-${hostname}-peer`,
   kubelet: (hostname: string) => `kubelet-${hostname}`,
   kubeletServing: (hostname: string) => `kubelet-${hostname}-serving`,
+  /** The SSH key every machine accepts for `core`, and alone once provisioned. */
+  clusterSsh: 'cluster-ssh',
   /** The keys that encrypt Secrets at rest in etcd. */
   secretsEncryption: 'secrets-encryption',
 } as const;
@@ -100,8 +102,8 @@ export class ClusterPki extends Construct implements IPreparable {
 
 /**
  * What the PKI of a cluster holds: two CAs, every component's certificate, each kubelet's
- * client and serving certificates, the service-account key pair and the keys that encrypt
- * Secrets at rest.
+ * client and serving certificates, the service-account key pair, the SSH key of the machines
+ * and the keys that encrypt Secrets at rest.
  */
 export function pkiSpec(model: ClusterModel): PkiSpec {
   const endpoint = model.endpoints.controlPlaneEndpoint;
@@ -140,6 +142,7 @@ export function pkiSpec(model: ClusterModel): PkiSpec {
       })),
     ],
     keyPairs: [PKI_NAMES.serviceAccount],
+    sshKeys: [{ name: PKI_NAMES.clusterSsh, comment: 'cdk-vagrant-kubernetes cluster key' }],
     secretKeySets: [{
       name: PKI_NAMES.secretsEncryption,
       bytes: SECRETBOX_KEY_BYTES,

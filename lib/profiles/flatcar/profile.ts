@@ -88,6 +88,11 @@ const POD_FOLDER = 'pods';
 const CLOUD_CONFIG_FOLDER = 'cloud-config';
 /** The per-node pod range the controller-manager allocates (its --node-cidr-mask-size default for IPv4). */
 const NODE_CIDR_BITS = 24;
+/** Flatcar's user, whom the box's own Vagrantfile logs in as. */
+const LOGIN_USER = 'core';
+/** The cluster's SSH key pair in the output, beside the Vagrantfile that names it (a copy of the PKI folder's). */
+const LOGIN_KEY_FILE = 'cluster-ssh.key';
+const LOGIN_PUBLIC_KEY_FILE = 'cluster-ssh.pub';
 
 /**
  * A cluster that boots on today's boxes: Flatcar Container Linux, etcd v3.6
@@ -186,10 +191,15 @@ export class FlatcarProfile implements IClusterProfile {
     const servers: NodeServers = { kubelet: endpoints.apiServer, local: kubeVip ? endpoints.localApiServer : endpoints.apiServer, kubeVip };
 
     const pki = new ClusterPki(output, 'pki', model, { dir: this.options.pkiDir ?? `${output.outdir}.pki`, regenerate: this.options.regeneratePki });
+    // Every machine accepts the cluster's own SSH key; the target makes it the only one.
+    const loginKey = () => pki.material.sshPublicKey(PKI_NAMES.clusterSsh).trimEnd();
+    output.deliverLoginKey({ user: LOGIN_USER, privateKeyFile: LOGIN_KEY_FILE, publicKeyFile: LOGIN_PUBLIC_KEY_FILE });
+    new SecretFile(output, 'cluster-ssh-key', LOGIN_KEY_FILE, () => pki.material.sshPrivateKey(PKI_NAMES.clusterSsh));
+    new SecretFile(output, 'cluster-ssh-public-key', LOGIN_PUBLIC_KEY_FILE, () => pki.material.sshPublicKey(PKI_NAMES.clusterSsh), 0o644);
     const etcdImage = this.options.etcdImage ?? ETCD_IMAGE;
     for (const peer of model.etcdPeers) {
       const settings = etcdMemberSettings(peer, model, `${model.name}-${peer.pool}`);
-      const cloudConfig = attachCloudConfig(output, peer, {
+      const cloudConfig = attachCloudConfig(output, peer, loginKey, {
         hostname: peer.hostname,
         write_files: [{ path: ETCD_ENV_FILE, permissions: '0644', owner: 'root', content: renderEtcdEnv(settings) }],
         coreos: {
@@ -219,7 +229,7 @@ export class FlatcarProfile implements IClusterProfile {
     };
     const staticPods = new Map<string, string[]>();
     for (const node of model.nodes) {
-      const cloudConfig = attachCloudConfig(output, node, nodeCloudConfig(node, nodeSettings));
+      const cloudConfig = attachCloudConfig(output, node, loginKey, nodeCloudConfig(node, nodeSettings));
       cloudConfig.addWriteFiles(() => nodeSecrets(node, pki, servers));
       output.describe(node, machineNote(node));
       if (node.role !== NodeRole.CONTROL_PLANE) { continue; }
@@ -323,9 +333,14 @@ class SecretFile extends Construct implements IFileOwner {
   }
 }
 
-function attachCloudConfig(output: ClusterOutput, machine: Machine, config: CloudConfigData): CloudConfig {
+/**
+ * A machine's cloud-config, 0600 and delivered as secret (it carries keys), authorizing the cluster's
+ * SSH key for `core` at every boot (coreos-cloudinit's `ssh_authorized_keys`).
+ */
+function attachCloudConfig(output: ClusterOutput, machine: Machine, loginKey: () => string, config: CloudConfigData): CloudConfig {
   const cloudConfig = new CloudConfig(output.machineScope(machine), 'user-data', { filePath: `${CLOUD_CONFIG_FOLDER}/${machine.hostname}.yaml`, config, secret: true });
-  output.deliverUserData(machine, cloudConfig);
+  cloudConfig.addSshAuthorizedKeys(() => [loginKey()]);
+  output.deliverUserData(machine, cloudConfig, { secret: true });
   return cloudConfig;
 }
 

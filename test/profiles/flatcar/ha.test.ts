@@ -92,10 +92,10 @@ describe('Flatcar HA example (examples/flatcar-ha.ts)', function () {
     expect(Object.values(ADDRESSES)).to.not.include(ENDPOINT);
   });
 
-  it('writes the key-bearing files (the cloud-configs, admin.kubeconfig) with mode 0600 and keeps every private key out of the other files', () => {
+  it('writes the key-bearing files (the cloud-configs, admin.kubeconfig, the SSH key) with mode 0600 and keeps every private key out of the other files', () => {
     for (const file of Object.keys(files)) {
       const mode = fs.statSync(path.join(synthesized.outdir, file)).mode & 0o777;
-      const secret = file.startsWith('cloud-config/') || file === 'admin.kubeconfig';
+      const secret = file.startsWith('cloud-config/') || file === 'admin.kubeconfig' || file === 'cluster-ssh.key';
       expect(mode, file).to.equal(secret ? 0o600 : file === 'verify.sh' ? 0o755 : 0o644);
       expect(/PRIVATE KEY|client-key-data/.test(files[file]), file).to.equal(secret);
     }

@@ -269,12 +269,13 @@ for (const example of EXAMPLES) {
         }
       });
 
-      it('makes the key once: a later synth, and regeneratePki re-issuing a lost CA, keep it byte for byte', () => {
+      it('makes the key once: a later synth, and regeneratePki re-issuing a lost CA, keep it byte for byte, and the SSH key too', () => {
         const copy = tempFolder('hardening-regenerate');
         try {
           const folder = path.join(copy, 'pki');
           fs.cpSync(pkiDir, folder, { recursive: true });
           const before = fs.readFileSync(path.join(folder, 'secrets-encryption.key'), 'utf-8');
+          const sshKey = fs.readFileSync(path.join(folder, 'cluster-ssh.key'), 'utf-8');
           const again = Testing.synth(example.build(path.join(copy, 'out'), folder));
           expect(again[`cloud-config/${controlPlanes()[0]}.yaml`]).to.equal(files[`cloud-config/${controlPlanes()[0]}.yaml`]);
           fs.rmSync(path.join(folder, 'kubernetes-ca.crt'));
@@ -287,6 +288,8 @@ for (const example of EXAMPLES) {
           new KubeNodeTier(regenerated, 'node', { count: 2, cpus: 2, memoryMb: 2048, firstIp: 21, etcd });
           const rendered = Testing.synth(regenerated);
           expect(fs.readFileSync(path.join(folder, 'secrets-encryption.key'), 'utf-8')).to.equal(before);
+          expect(fs.readFileSync(path.join(folder, 'cluster-ssh.key'), 'utf-8')).to.equal(sshKey);
+          expect(rendered['cluster-ssh.key']).to.equal(sshKey);
           expect(writeFilesOf(rendered['cloud-config/node-01.yaml'])[ENCRYPTION_CONFIG].content)
             .to.equal(written[controlPlanes()[0]][ENCRYPTION_CONFIG].content);
         } finally {
@@ -310,6 +313,46 @@ for (const example of EXAMPLES) {
         } finally {
           fs.rmSync(copy, { recursive: true, force: true });
         }
+      });
+    });
+
+    describe('SSH', () => {
+      const publicKey = () => fs.readFileSync(path.join(pkiDir, 'cluster-ssh.pub'), 'utf-8');
+
+      it('logs in as core with the cluster key first and the box\'s insecure key second, Vagrant inserting none', () => {
+        const lines = files.Vagrantfile.split('\n').map(line => line.trim());
+        expect(lines).to.include('config.ssh.insert_key = false');
+        expect(lines).to.include('config.ssh.username = "core"');
+        expect(lines).to.include('config.ssh.private_key_path = ["cluster-ssh.key", Vagrant.source_root.join("keys", "vagrant").to_s]');
+        expect(files['cluster-ssh.key']).to.equal(fs.readFileSync(path.join(pkiDir, 'cluster-ssh.key'), 'utf-8'));
+        expect(files['cluster-ssh.key']).to.match(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+        expect(publicKey()).to.match(/^ssh-ed25519 [A-Za-z0-9+/]{68} cdk-vagrant-kubernetes cluster key\n$/);
+        for (const file of ['cluster-ssh.key', 'secrets-encryption.key']) {
+          expect(fs.statSync(path.join(pkiDir, file)).mode & 0o777, file).to.equal(0o600);
+        }
+      });
+
+      it('makes the cluster key the only key of core in the first provisioning step, before any key is uploaded', () => {
+        const provisions = files.Vagrantfile.split('\n').filter(line => line.includes('node.vm.provision'));
+        expect(provisions).to.have.length(3);
+        expect(provisions[0]).to.match(/^ {6}node\.vm\.provision :shell, inline: "\\#!\/bin\/sh\\n.*", args: \[CLUSTER_KEY\], privileged: true$/);
+        expect(provisions[0]).to.contain('printf \'%s\\n\' \\"$key\\" > \\"$home/.ssh/authorized_keys.new\\"');
+        expect(provisions[1]).to.contain('node.vm.provision :file, source: machine[:user_data]');
+        // The key is the output's cluster-ssh.pub, the PKI folder's public key, which the Vagrantfile reads (Vagrant evaluates it: test/integration/vagrant.test.ts).
+        expect(files.Vagrantfile).to.contain('\nCLUSTER_KEY = File.read(File.expand_path("cluster-ssh.pub", __dir__)).strip\n');
+        expect(files['cluster-ssh.pub']).to.equal(publicKey());
+      });
+
+      it('authorizes the cluster key on every machine at every boot, in its cloud-config', () => {
+        for (const machine of model.machines) {
+          expect(yaml11(files[`cloud-config/${machine.hostname}.yaml`]).ssh_authorized_keys, machine.hostname).to.deep.equal([publicKey().trimEnd()]);
+        }
+      });
+
+      it('moves each uploaded cloud-config into place root-owned, 0600, in one rename, and leaves no copy in /tmp', () => {
+        const [, , move] = files.Vagrantfile.split('\n').filter(line => line.includes('node.vm.provision'));
+        expect(move).to.contain('inline: "install -D -o root -g root -m 0600 /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/.vagrantfile-user-data.new '
+          + '&& rm -f /tmp/vagrantfile-user-data && mv -f /var/lib/flatcar-vagrant/.vagrantfile-user-data.new /var/lib/flatcar-vagrant/vagrantfile-user-data", privileged: true');
       });
     });
 

@@ -114,6 +114,8 @@ describe('Flatcar profile', function () {
       'addons/kubelet-certificate-rotation.yaml',
       'admin.kubeconfig',
       ...[...ETCD, ...NODES].map(vm => `cloud-config/${vm}.yaml`),
+      'cluster-ssh.key',
+      'cluster-ssh.pub',
       'manifest.json',
       'pods/node-01/kube-apiserver.yaml',
       'pods/node-01/kube-controller-manager.yaml',
@@ -230,12 +232,12 @@ describe('Flatcar profile', function () {
       expect(keys).to.equal(3 * 2 + 11 + 3 * 2);
     });
 
-    it('keep every private key out of the Vagrantfile, the pods and manifest.json (only cloud-configs and admin.kubeconfig carry keys)', () => {
+    it('keep every private key out of the Vagrantfile, the pods and manifest.json (only cloud-configs, admin.kubeconfig and the SSH key carry keys)', () => {
       const pems = keyPems();
       // 2 CAs, 6 etcd, 6 control-plane and admin, 4 kubelets' client and 4 their serving keys, the service-account key, the
-      // keys of Secrets at rest (their own test: test/profiles/flatcar/hardening.test.ts)
-      expect(pems).to.have.length(24);
-      const carriers = Object.keys(files).filter(file => file.startsWith('cloud-config/') || file === 'admin.kubeconfig');
+      // SSH key and the keys of Secrets at rest (their own tests: test/profiles/flatcar/hardening.test.ts)
+      expect(pems).to.have.length(25);
+      const carriers = Object.keys(files).filter(file => file.startsWith('cloud-config/') || file === 'admin.kubeconfig' || file === 'cluster-ssh.key');
       for (const [file, content] of Object.entries(files).filter(([f]) => !carriers.includes(f))) {
         expect(content, file).to.not.match(/PRIVATE KEY|client-key-data/);
         for (const pem of pems) {
@@ -248,13 +250,13 @@ describe('Flatcar profile', function () {
       expect(files['admin.kubeconfig']).to.contain(Buffer.from(fs.readFileSync(path.join(pkiDir, 'admin.key'), 'utf-8')).toString('base64'));
     });
 
-    it('writes the cloud-configs and admin.kubeconfig with mode 0600, verify.sh with 0755, the rest with 0644', () => {
+    it('writes the cloud-configs, admin.kubeconfig and the SSH key with mode 0600, verify.sh with 0755, the rest with 0644', () => {
       const out = tempFolder('flatcar-modes');
       try {
         const cluster = flatcarCluster(path.join(out, 'out'), pkiDir);
         const modes = Object.fromEntries(renderTree(cluster).files.map(file => [file.path, file.mode]));
         for (const [file, mode] of Object.entries(modes)) {
-          const secret = file.startsWith('cloud-config/') || file === 'admin.kubeconfig';
+          const secret = file.startsWith('cloud-config/') || file === 'admin.kubeconfig' || file === 'cluster-ssh.key';
           expect(mode, file).to.equal(secret ? 0o600 : file === 'verify.sh' ? 0o755 : 0o644);
         }
         // ...and the writer keeps them, whatever the umask.
@@ -431,7 +433,9 @@ describe('Flatcar profile', function () {
         expect(vagrantfile).to.contain(`{ name: "${vm}", ip: "${ipOf(vm)}", `);
         expect(vagrantfile).to.contain(`user_data: "cloud-config/${vm}.yaml"`);
       }
-      expect(vagrantfile).to.contain('inline: "mv /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/vagrantfile-user-data"');
+      // Root's alone, 0600, in one rename (test/integration/vagrant.test.ts has Vagrant read it).
+      expect(vagrantfile).to.contain('inline: "install -D -o root -g root -m 0600 /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/.vagrantfile-user-data.new '
+        + '&& rm -f /tmp/vagrantfile-user-data && mv -f /var/lib/flatcar-vagrant/.vagrantfile-user-data.new /var/lib/flatcar-vagrant/vagrantfile-user-data"');
       // The box's own Vagrantfile uploads a host path named user-data to every VM: we never name one so.
       expect(vagrantfile).to.not.match(/["'/]user-data\b/);
       expect(vagrantfile).to.contain('{ host: "pods/node-01", guest: "/etc/kubernetes/manifests" }');
