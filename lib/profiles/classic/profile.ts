@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ClassicComponentSettings, MANIFEST_DIR, masterContainers, minionContainers } from './control-plane';
+import { Construct } from 'constructs';
+import { ClassicComponentSettings, INSECURE_API_PORT, MANIFEST_DIR, masterContainers, minionContainers } from './control-plane';
 import { etcd2PeerConfig } from './etcd';
 import type { ClassicBinding } from './facts';
 import { KubeRole, fleetMachine, kubeRole, metadataText } from './fleet-metadata';
@@ -11,6 +12,7 @@ import { CLASSIC_DEFAULT_VERSION, ClassicRelease, classicRelease } from './relea
 import { readClassicFacts } from './facts';
 import { classicRunbook } from './runbook';
 import type { ClusterModel } from '../../cluster/cluster-model';
+import { ETCD_CLIENT_PORT, ETCD_PEER_PORT } from '../../cluster/endpoints';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
 import type { Machine } from '../../cluster/machine';
@@ -18,6 +20,7 @@ import { NodeRole, formatTaint } from '../../cluster/node-role';
 import { CloudConfig } from '../../formats/cloud-config';
 import { CloudConfigData } from '../../formats/cloud-config-data';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
+import type { IWarningSource } from '../../synth/synthesizer';
 import type { ValidationProblem } from '../../synth/validation-error';
 import type { VagrantBox } from '../../vagrant/vagrant-box';
 import type { IClusterProfile, ProfileBinding, ProfileDefaults } from '../cluster-profile';
@@ -192,6 +195,7 @@ export class ClassicProfile implements IClusterProfile {
         folder: FLEET_UNIT_FOLDER,
       })),
     ];
+    new PlainHttpWarning(output, 'plain-http', plainHttpWarning(model));
     const binding: ClassicBinding = {
       model, box: this.vagrantBox, settings, fleetMachines, units,
       pods: [{ pod: masterPod, nodes: model.controlPlanes }, { pod: minionPod, nodes: model.workers }],
@@ -224,4 +228,28 @@ function minionUnits(output: ClusterOutput, model: ClusterModel) {
   return pools.map(pool => ({
     scope: output.tierScope(pool.id), id: `kubelet-minion-${pool.id}`, pool, metadata: [`core=${pool.id}`, `kube=${KubeRole.MINION}`],
   }));
+}
+
+/**
+ * What the seed's design exposes, said at every synth: the insecure port of the API server on every
+ * interface of the master, and etcd2 over plain HTTP, neither with any authentication.
+ */
+function plainHttpWarning(model: ClusterModel): string {
+  const master = model.controlPlanes[0];
+  const peers = model.etcdPeers.map(peer => peer.ip).join(', ');
+  return `the API server serves plain HTTP without authentication or authorization on port ${INSECURE_API_PORT} of every interface of `
+    + `${master.hostname} (--insecure-bind-address=0.0.0.0), and etcd2 serves plain HTTP without authentication on ${peers} (ports ${ETCD_CLIENT_PORT} and ${ETCD_PEER_PORT}): `
+    + `anyone who reaches ${model.networks.host.cidr} controls the cluster and reads its data; keep the host network private, `
+    + 'or use ClusterProfile.FLATCAR (TLS and client certificates everywhere)';
+}
+
+/** A warning of the bound output, for manifest.json and stderr. */
+class PlainHttpWarning extends Construct implements IWarningSource {
+  constructor(scope: Construct, id: string, private readonly message: string) {
+    super(scope, id);
+  }
+
+  public warnings(): string[] {
+    return [this.message];
+  }
 }
