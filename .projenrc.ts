@@ -86,6 +86,7 @@ const tsNodeOptions = { transpileOnly: true, swc: true, preferTsExts: true };
 project.tsconfigDev.file.addOverride('ts-node', { ...tsNodeOptions, require: ['../scripts/lib-compile-cache.js'] });
 project.tsconfig?.file.addOverride('ts-node', { ...tsNodeOptions, require: ['./scripts/lib-compile-cache.js'] });
 
+// The command line, `npx cdk-vagrant-kubernetes init|synth` (lib/cli/): projen lists every file of bin/ in package.json.
 // Publish compiled JS, declarations and the JSON schemas, not the TypeScript sources.
 project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/dist.*/', '/.ci/', '/bench/', '/scripts/', '/BENCHMARKS.md', '/.mocharc.json', '/.madgerc');
 project.npmignore?.include('/lib/**/*.d.ts', '/lib/**/*.json');

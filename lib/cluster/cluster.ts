@@ -15,6 +15,7 @@ import type { ProfileRunbook, TargetRunbook } from '../runbook/runbook-contribut
 import { addRunbookFiles } from '../runbook/runbook-files';
 import type { WriterHooks } from '../synth/atomic-writer';
 import type { SynthManifest } from '../synth/manifest';
+import { reportSynth } from '../synth/synth-report';
 import {
   IRenderable, IWarningSource, RenderedOutput, renderConstructs, synthesizeTree, throwIfAny, validationProblems, warningsOf,
 } from '../synth/synthesizer';
@@ -156,7 +157,9 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
    * listing every problem (nothing is written then).
    */
   public synth(): SynthManifest {
-    return synthesizeTree(this, this.outdir);
+    const manifest = synthesizeTree(this, this.outdir);
+    reportSynth(this.outdir, manifest);
+    return manifest;
   }
 
   /**
