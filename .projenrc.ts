@@ -91,6 +91,18 @@ project.tsconfig?.file.addOverride('ts-node', { ...tsNodeOptions, require: ['./s
 project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/dist.*/', '/.ci/', '/bench/', '/scripts/', '/BENCHMARKS.md', '/.mocharc.json', '/.madgerc');
 project.npmignore?.include('/lib/**/*.d.ts', '/lib/**/*.json');
 project.addTask('prepack', { exec: 'tsc --build' });
+// What an npm user gets: the compiled library, its declarations and JSON schemas, the command line, the docs.
+// `exports` keeps deep imports out of the public API: the library, the cluster file's JSON Schema (for editors
+// and validators), and package.json.
+project.addKeywords('kubernetes', 'vagrant', 'cdk8s', 'constructs', 'flatcar', 'cluster', 'infrastructure-as-code');
+project.addFields({
+  files: ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/**/*.json', 'bin/', 'API.md'],
+  exports: {
+    '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+    './cluster-file.schema.json': './lib/cluster-file/cluster-file.schema.json',
+    './package.json': './package.json',
+  },
+});
 project.gitattributes.addAttributes('*', 'text=auto', 'eol=lf');
 
 new JsonFile(project, '.mocharc.json', {

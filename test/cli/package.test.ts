@@ -40,6 +40,7 @@ describe('the npm package', function () {
     const shipped = sh('tar', ['-tzf', tarball], work).trim().split('\n').map(file => file.replace(/^package\//, ''));
     expect(shipped).to.include.members(['bin/cdk-vagrant-kubernetes', 'lib/index.js', 'lib/index.d.ts', 'lib/cli/main.js', 'lib/cluster-file/cluster-file.schema.json', 'package.json']);
     expect(shipped.filter(file => file.endsWith('.ts') && !file.endsWith('.d.ts')), 'no TypeScript sources').to.deep.equal([]);
+    expect(shipped.filter(file => /^(test|examples|scripts|bench|dist\.)/.test(file)), 'no repository-only folders').to.deep.equal([]);
   });
 
   after(() => { fs.rmSync(work, { recursive: true, force: true }); });
