@@ -1,7 +1,7 @@
 // Shared pieces of the built-in add-ons: typed Kubernetes objects (kube-objects.ts) added
 // to an add-on's chart as plain cdk8s ApiObjects, and the values every kube-system workload
-// of this library has in common. Each object is written out field by field, as the
-// API server stores it: what a helper fills in is said in its doc, nothing else is added.
+// of this library has in common. Each object is written out field by field, defaults
+// included: what a helper fills in is said in its doc, and nothing else is added.
 import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { cdk8s } from './cdk8s-modules';
@@ -121,8 +121,9 @@ export type SystemPodProps = Omit<PodSpec,
 
 /**
  * A pod of a kube-system workload: on Linux nodes only (as every upstream manifest of these
- * add-ons requires), with its service account's token mounted, restarted always, and given
- * the usual 30 s to stop. The other fields the API server would default are written too.
+ * add-ons requires), with its service account's token mounted, restarted always, given the
+ * usual 30 s to stop, its hostname not a FQDN and its volumes' ownership always applied
+ * (the API's defaults, written out).
  */
 export function systemPod(props: SystemPodProps): PodSpec {
   const { runAsNonRoot, podAntiAffinity, ...spec } = props;
