@@ -41,9 +41,18 @@ const project = new typescript.TypeScriptProject({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
   },
 
-  deps: ['constructs@^10.4.2', 'cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'yaml@^2.8.0', 'ajv@^8.17.0'],
-  peerDeps: [],
+  deps: ['yaml@^2.8.0', 'ajv@^8.17.0'],
+  // A construct library's framework is its user's: one copy of constructs and cdk8s in an app, so that a user's
+  // Chart is the Chart Addon.fromChart takes. The project itself builds and tests against the same ranges.
+  peerDeps: ['constructs@^10.4.2', 'cdk8s@^2.70.0'],
+  peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
+    'constructs@^10.4.2',
+    'cdk8s@^2.70.0',
+    // The built-in add-ons need cdk8s alone; tests and examples/flatcar-with-addon.ts prove that user charts built
+    // with cdk8s-plus render as add-ons, with the oldest line still in use and the newest one.
+    'cdk8s-plus-27@^2.9.5',
+    'cdk8s-plus-34@^2.0.54',
     '@types/node@^20',
     'ts-node@^10.9.2',
     'mocha@^12.0.3',
