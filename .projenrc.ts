@@ -79,7 +79,7 @@ const project = new typescript.TypeScriptProject({
   docgen: false,
   package: false,
   // dist.flatcar/ and its PKI folder hold private keys (each also carries a .gitignore of '*').
-  gitignore: ['/.dist.*.staging-*', '/.dist.*.previous-*', '/.tmp/', '*.tgz', '/dist.*/.vagrant/', '/dist.flatcar/', '/dist.flatcar-*/', '/*.pki/'],
+  gitignore: ['/node_modules', '/.dist.*.staging-*', '/.dist.*.previous-*', '/.tmp/', '*.tgz', '/dist.*/.vagrant/', '/dist.flatcar/', '/dist.flatcar-*/', '/*.pki/'],
 });
 
 // ts-node reads its options from tsconfig.json; examples run transpile-only so
