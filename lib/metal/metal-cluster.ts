@@ -67,7 +67,7 @@ export class MetalCluster extends Cluster {
   constructor(props: MetalClusterProps) {
     super('cluster', props, ClusterProfile.FLATCAR);
     this.props = props ?? ({} as MetalClusterProps);
-    this.node.addValidation({ validate: () => [...schemaProblems(propsSchema, this.props, ProblemStyle.PROPERTY), ...this.metalProblems()] });
+    this.node.addValidation({ validate: () => [...this.propsProblems(), ...this.metalProblems()] });
   }
 
   /** The LAN, e.g. `10.0.40.0/24`. */
@@ -160,6 +160,15 @@ export class MetalCluster extends Cluster {
 
   protected profileRunbookOnTarget(runbook: ProfileRunbook, model: ClusterModel): ProfileRunbook {
     return flatcarRunbookOnMetal(runbook, { model, release: FLATCAR_INSTALL_RELEASE, boxLine: `- ${this.profile.vagrantBox.description}.` });
+  }
+
+  /** The props against their schema; each missing required prop is its own problem, with what it expects. */
+  private propsProblems(): string[] {
+    const given = this.props as unknown as Record<string, unknown>;
+    const properties = propsSchema.properties as Record<string, { expected?: string }>;
+    const missing = propsSchema.required.filter(key => given[key] === undefined)
+      .map(key => `${key} is missing; expected ${properties[key].expected}`);
+    return [...schemaProblems(propsSchema, this.props, ProblemStyle.PROPERTY).filter(problem => !problem.startsWith('is missing \'')), ...missing];
   }
 
   /** The hardware entries given; none while the prop is malformed. */
