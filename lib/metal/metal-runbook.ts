@@ -65,8 +65,9 @@ export function metalRunbook(facts: MetalRunbookFacts): TargetRunbook {
       '### Secrets',
       '',
       `Every ${code('ignition/<machine>.ign')} (mode 0600) holds that machine's private keys, and ${code('admin.kubeconfig')} a cluster-admin `
-        + 'key: this folder has a `.gitignore` of `*`. Copy a config only to its own machine, and serve them only on a network you trust: '
-        + 'matchbox serves each machine\'s config over plain HTTP to whoever asks with its MAC.',
+        + 'key: this folder has a `.gitignore` of `*`. Copy a config only to its own machine'
+        + (facts.matchboxUrl ? ', and serve them only on a network you trust: matchbox serves each machine\'s config over plain HTTP to whoever '
+          + 'asks with its MAC.' : '.'),
     ],
     bringUp: {
       title: 'Install Flatcar on the machines',
