@@ -23,6 +23,7 @@ const PACKAGE_OF: Record<string, string> = {
   'unshare': 'util-linux',
   'nsenter': 'util-linux',
   'ip': 'iproute2',
+  'ss': 'iproute2',
 };
 
 /** Absolute path of an executable on PATH, or undefined. */
