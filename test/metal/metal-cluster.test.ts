@@ -48,6 +48,20 @@ describe('MetalCluster', () => {
       expect(cluster.model().controlPlanes.map(cp => cp.hostname)).to.deep.equal(['node-01']);
     });
 
+    it('renders the same bytes twice from the same PKI folder, with the final configs 0600 and the install configs 0644', () => {
+      const pkiDir = metalPkiCopy();
+      try {
+        const render = () => metalVariant(props => ({ ...props, profile: ClusterProfile.flatcar({ pkiDir }) })).render().files;
+        const [first, second] = [render(), render()];
+        expect(second).to.deep.equal(first);
+        const modes = Object.fromEntries(first.filter(file => file.path.startsWith('ignition/')).map(file => [file.path, file.mode.toString(8)]));
+        expect(modes['ignition/cp-01.ign']).to.equal('600');
+        expect(modes['ignition/cp-01-install.ign']).to.equal('644');
+      } finally {
+        fs.rmSync(pkiDir, { recursive: true, force: true });
+      }
+    });
+
     it('warns of nothing Vagrant warns of: no VirtualBox range on a LAN outside 192.168.56.0/21', () => {
       const pkiDir = metalPkiCopy();
       try {
