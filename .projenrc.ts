@@ -66,6 +66,9 @@ const project = new typescript.TypeScriptProject({
     '@swc/wasm@^1.16.0',
     // test/structure.test.ts: no import cycle in lib/.
     'madge@^8',
+    // API.md from the doc comments (scripts/api-docs.ts; test/api-docs.test.ts keeps it current).
+    'typedoc@^0.28.20',
+    'typedoc-plugin-markdown@^4.14.1',
   ],
 
   // Defaults we do not use (yet): keep the repository free of unconfigured machinery.
