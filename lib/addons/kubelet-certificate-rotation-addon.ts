@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Addon } from './addon';
-import { cdk8s } from './cdk8s-modules';
+import type { ClusterRoleBinding } from './kube-objects';
+import { addObject } from './system-workloads';
 
 /** The built-in ClusterRole that lets a node renew its own client certificate (`certificatesigningrequests/selfnodeclient`). */
 export const SELF_NODE_CLIENT_ROLE = 'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient';
@@ -26,12 +27,12 @@ export class KubeletCertificateRotationAddon extends Addon {
 }
 
 function defineRotation(chart: Construct): void {
-  const { ApiObject } = cdk8s();
-  new ApiObject(chart, 'cluster-role-binding', {
+  const binding: ClusterRoleBinding = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
     metadata: { name: ROTATION_BINDING_NAME },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: SELF_NODE_CLIENT_ROLE },
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: NODES_GROUP }],
-  });
+  };
+  addObject(chart, 'cluster-role-binding', binding);
 }

@@ -24,9 +24,9 @@ export interface MachineDelivery {
 }
 
 /**
- * The SSH key the target logs in to every machine with, in place of its own default (a
- * Vagrant box's well-known insecure key): the target makes it the machine's only key for
- * `user` before it delivers anything else.
+ * The SSH key a target that logs in to the machines (Vagrant) uses in place of its own default
+ * (a box's well-known insecure key), made by the profile on the target's request: the target
+ * makes it the machine's only key for `user` before it delivers anything else.
  */
 export interface LoginKey {
   /** The user it logs in as, e.g. `core`. */
@@ -45,6 +45,7 @@ export interface LoginKey {
  */
 export class ClusterOutput extends Construct {
   private readonly deliveries = new Map<string, { userData?: IFileOwner; secretUserData: boolean; folders: DeliveredFolder[]; note?: string }>();
+  private loginKeyRequested = false;
   private login?: LoginKey;
 
   /**
@@ -70,6 +71,16 @@ export class ClusterOutput extends Construct {
     const delivery = this.delivery(machine);
     delivery.userData = userData;
     delivery.secretUserData = options.secret === true;
+  }
+
+  /** Asks the profile for an SSH key of the cluster's own to log in to every machine with (a target that logs in, as Vagrant does). */
+  public requestLoginKey(): void {
+    this.loginKeyRequested = true;
+  }
+
+  /** Whether the target asked for a login key: a profile that can make one then answers with {@link deliverLoginKey}. */
+  public get wantsLoginKey(): boolean {
+    return this.loginKeyRequested;
   }
 
   /** Has the target log in to every machine with this key, and with it alone once the machine is provisioned. */

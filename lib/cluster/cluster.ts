@@ -15,6 +15,7 @@ import type { ProfileRunbook, TargetRunbook } from '../runbook/runbook-contribut
 import { addRunbookFiles } from '../runbook/runbook-files';
 import type { WriterHooks } from '../synth/atomic-writer';
 import type { SynthManifest } from '../synth/manifest';
+import { reportSynth } from '../synth/synth-report';
 import {
   IRenderable, IWarningSource, RenderedOutput, renderConstructs, synthesizeTree, throwIfAny, validationProblems, warningsOf,
 } from '../synth/synthesizer';
@@ -56,7 +57,7 @@ export interface ClusterProps {
   readonly controlPlaneEndpoint?: string;
   /**
    * Which design the files follow.
-   * @default - the target's: ClusterProfile.CLASSIC for a VagrantCluster
+   * @default - the target's: ClusterProfile.CLASSIC for a VagrantCluster, ClusterProfile.FLATCAR for a MetalCluster
    */
   readonly profile?: IClusterProfile;
 }
@@ -156,7 +157,9 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
    * listing every problem (nothing is written then).
    */
   public synth(): SynthManifest {
-    return synthesizeTree(this, this.outdir);
+    const manifest = synthesizeTree(this, this.outdir);
+    reportSynth(this.outdir, manifest);
+    return manifest;
   }
 
   /**
@@ -182,7 +185,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     // The runbook files come before the profile's in the output; they read its part when they render.
     let profileRunbook: ProfileRunbook | undefined;
     addRunbookFiles(output, { model, target, profile: () => profileRunbook! });
-    profileRunbook = this.profile.bind(output, model).runbook;
+    profileRunbook = this.profileRunbookOnTarget(this.profile.bind(output, model).runbook, model);
     output.node.lock();
     return output;
   }
@@ -231,6 +234,14 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
 
   /** The props given, by name. */
   protected abstract get givenProps(): Readonly<Record<string, unknown>>;
+
+  /**
+   * The profile's part of the runbook as it reads on this target: a target whose machines
+   * come up in another way than the profile's words say rewrites those parts here.
+   */
+  protected profileRunbookOnTarget(runbook: ProfileRunbook, _model: ClusterModel): ProfileRunbook {
+    return runbook;
+  }
 
   /**
    * What the cluster is: validates the tree (throwing a ValidationError that lists

@@ -41,6 +41,8 @@ export class Vagrantfile extends Construct implements IFileOwner {
 
   constructor(scope: Construct, id: string, private readonly props: VagrantfileProps) {
     super(scope, id);
+    // Vagrant logs in to every VM: with a key of the cluster's own rather than the box's insecure one, where the profile makes one.
+    props.output.requestLoginKey();
   }
 
   public renderFile(): SynthesizedFile {

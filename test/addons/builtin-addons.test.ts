@@ -178,7 +178,7 @@ describe('built-in add-ons of the Flatcar profile', () => {
     });
   });
 
-  describe('cdk8s-plus defaults, reviewed', () => {
+  describe('security contexts, resources and priorities', () => {
     const all = Object.values(objects).flat();
 
     it('writes capabilities without the CAP_ prefix, as Kubernetes expects them', () => {
@@ -197,7 +197,7 @@ describe('built-in add-ons of the Flatcar profile', () => {
       }
     });
 
-    it('requests what upstream requests, never the whole CPU cdk8s-plus would, and pulls pinned tags only when missing', () => {
+    it('requests what upstream requests (at most 100m of CPU, no CPU limit), and pulls pinned tags only when missing', () => {
       for (const [name, spec] of podSpecs(all)) {
         for (const container of [...spec.containers, ...spec.initContainers ?? []]) {
           expect(container.resources.requests.cpu, `${name} ${container.name}`).to.match(/^\d+m$/);

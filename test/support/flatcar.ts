@@ -75,14 +75,14 @@ export function flatcarHaVariant(controlPlaneEndpoint: string | undefined, bigTa
   return cluster;
 }
 
-/** The PKI spec of examples/flatcar.ts with this prefix, as its ClusterPki computes it. */
+/** The PKI spec of examples/flatcar.ts with this prefix, as its ClusterPki computes it (Vagrant logs in with the cluster's SSH key). */
 export function flatcarPkiSpec(prefix: string) {
-  return pkiSpec(flatcarTree(prefix).model());
+  return pkiSpec(flatcarTree(prefix).model(), { loginKey: true });
 }
 
 /** The PKI spec of examples/flatcar-ha.ts with this prefix, as its ClusterPki computes it. */
 export function flatcarHaPkiSpec(prefix: string) {
-  return pkiSpec(flatcarHaTree(prefix).model());
+  return pkiSpec(flatcarHaTree(prefix).model(), { loginKey: true });
 }
 
 /**

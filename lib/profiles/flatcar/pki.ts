@@ -41,6 +41,20 @@ export interface ClusterPkiProps {
    * @default false
    */
   readonly regenerate?: boolean;
+  /**
+   * Hold the SSH key the target logs in with (see {@link PkiSpecOptions.loginKey}).
+   * @default false
+   */
+  readonly loginKey?: boolean;
+}
+
+/** Options of {@link pkiSpec}. */
+export interface PkiSpecOptions {
+  /**
+   * Hold the cluster's SSH key, for a target that logs in to the machines (Vagrant).
+   * @default false
+   */
+  readonly loginKey?: boolean;
 }
 
 /**
@@ -68,7 +82,7 @@ export class ClusterPki extends Construct implements IPreparable {
 
   /** What the PKI must hold for the cluster. */
   public spec(): PkiSpec {
-    return pkiSpec(this.model);
+    return pkiSpec(this.model, { loginKey: this.props.loginKey });
   }
 
   /** Plans the PKI in memory: reads the folder, makes what is missing or stale, writes nothing. */
@@ -102,10 +116,10 @@ export class ClusterPki extends Construct implements IPreparable {
 
 /**
  * What the PKI of a cluster holds: two CAs, every component's certificate, each kubelet's
- * client and serving certificates, the service-account key pair, the SSH key of the machines
- * and the keys that encrypt Secrets at rest.
+ * client and serving certificates, the service-account key pair, the SSH key a target logs in
+ * with (when asked) and the keys that encrypt Secrets at rest.
  */
-export function pkiSpec(model: ClusterModel): PkiSpec {
+export function pkiSpec(model: ClusterModel, options: PkiSpecOptions = {}): PkiSpec {
   const endpoint = model.endpoints.controlPlaneEndpoint;
   const k8s = PKI_NAMES.kubernetesCa;
   const etcd = PKI_NAMES.etcdCa;
@@ -142,7 +156,7 @@ export function pkiSpec(model: ClusterModel): PkiSpec {
       })),
     ],
     keyPairs: [PKI_NAMES.serviceAccount],
-    sshKeys: [{ name: PKI_NAMES.clusterSsh, comment: 'cdk-vagrant-kubernetes cluster key' }],
+    sshKeys: options.loginKey ? [{ name: PKI_NAMES.clusterSsh, comment: 'cdk-vagrant-kubernetes cluster key' }] : [],
     secretKeySets: [{
       name: PKI_NAMES.secretsEncryption,
       bytes: SECRETBOX_KEY_BYTES,

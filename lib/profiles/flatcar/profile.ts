@@ -190,12 +190,17 @@ export class FlatcarProfile implements IClusterProfile {
     // on every address then, and no control plane depends on the one that holds the virtual IP.
     const servers: NodeServers = { kubelet: endpoints.apiServer, local: kubeVip ? endpoints.localApiServer : endpoints.apiServer, kubeVip };
 
-    const pki = new ClusterPki(output, 'pki', model, { dir: this.options.pkiDir ?? `${output.outdir}.pki`, regenerate: this.options.regeneratePki });
-    // Every machine accepts the cluster's own SSH key; the target makes it the only one.
-    const loginKey = () => pki.material.sshPublicKey(PKI_NAMES.clusterSsh).trimEnd();
-    output.deliverLoginKey({ user: LOGIN_USER, privateKeyFile: LOGIN_KEY_FILE, publicKeyFile: LOGIN_PUBLIC_KEY_FILE });
-    new SecretFile(output, 'cluster-ssh-key', LOGIN_KEY_FILE, () => pki.material.sshPrivateKey(PKI_NAMES.clusterSsh));
-    new SecretFile(output, 'cluster-ssh-public-key', LOGIN_PUBLIC_KEY_FILE, () => pki.material.sshPublicKey(PKI_NAMES.clusterSsh), 0o644);
+    const loginKeyWanted = output.wantsLoginKey;
+    const pki = new ClusterPki(output, 'pki', model, {
+      dir: this.options.pkiDir ?? `${output.outdir}.pki`, regenerate: this.options.regeneratePki, loginKey: loginKeyWanted,
+    });
+    // A target that logs in (Vagrant) gets the cluster's own SSH key, which every machine accepts; the target makes it the only one.
+    const loginKey = loginKeyWanted ? () => [pki.material.sshPublicKey(PKI_NAMES.clusterSsh).trimEnd()] : () => [];
+    if (loginKeyWanted) {
+      output.deliverLoginKey({ user: LOGIN_USER, privateKeyFile: LOGIN_KEY_FILE, publicKeyFile: LOGIN_PUBLIC_KEY_FILE });
+      new SecretFile(output, 'cluster-ssh-key', LOGIN_KEY_FILE, () => pki.material.sshPrivateKey(PKI_NAMES.clusterSsh));
+      new SecretFile(output, 'cluster-ssh-public-key', LOGIN_PUBLIC_KEY_FILE, () => pki.material.sshPublicKey(PKI_NAMES.clusterSsh), 0o644);
+    }
     const etcdImage = this.options.etcdImage ?? ETCD_IMAGE;
     for (const peer of model.etcdPeers) {
       const settings = etcdMemberSettings(peer, model, `${model.name}-${peer.pool}`);
@@ -335,11 +340,11 @@ class SecretFile extends Construct implements IFileOwner {
 
 /**
  * A machine's cloud-config, 0600 and delivered as secret (it carries keys), authorizing the cluster's
- * SSH key for `core` at every boot (coreos-cloudinit's `ssh_authorized_keys`).
+ * SSH key, when the target logs in with one, for `core` at every boot (coreos-cloudinit's `ssh_authorized_keys`).
  */
-function attachCloudConfig(output: ClusterOutput, machine: Machine, loginKey: () => string, config: CloudConfigData): CloudConfig {
+function attachCloudConfig(output: ClusterOutput, machine: Machine, loginKeys: () => string[], config: CloudConfigData): CloudConfig {
   const cloudConfig = new CloudConfig(output.machineScope(machine), 'user-data', { filePath: `${CLOUD_CONFIG_FOLDER}/${machine.hostname}.yaml`, config, secret: true });
-  cloudConfig.addSshAuthorizedKeys(() => [loginKey()]);
+  cloudConfig.addSshAuthorizedKeys(loginKeys);
   output.deliverUserData(machine, cloudConfig, { secret: true });
   return cloudConfig;
 }
