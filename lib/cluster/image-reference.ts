@@ -116,9 +116,12 @@ export function pinnedImageProblem(value: unknown): string | undefined {
 export const PINNED_IMAGE_EXPECTED = 'an image reference [registry[:port]/]path:tag or path@sha256:<64 hex digits>, '
   + 'with a lowercase path, such as \'registry.k8s.io/etcd:3.6.9-0\'';
 
-/** A problem line for an image-valued option or prop, or none when the value is a pinned reference. */
+/**
+ * A problem line for an image-valued option or prop, or none when the value is a pinned
+ * reference. Only strings are checked: a value of another type is the props schema's to report.
+ */
 export function imageProblems(name: string, value: unknown): string[] {
-  if (value === undefined) { return []; }
+  if (typeof value !== 'string') { return []; }
   const problem = pinnedImageProblem(value);
   return problem === undefined ? [] : [`${name} ${describe(value)} ${problem}; expected ${PINNED_IMAGE_EXPECTED}`];
 }

@@ -8,6 +8,7 @@ import { Cluster, ClusterProps } from '../cluster/cluster';
 import type { ClusterModel } from '../cluster/cluster-model';
 import type { ClusterOutput } from '../cluster/cluster-output';
 import { EtcdPeerTier } from '../cluster/etcd-peer-tier';
+import { imageProblems } from '../cluster/image-reference';
 import { VIRTUALBOX_HOST_ONLY_RANGE, inVirtualBoxHostOnlyRange, isNetworkPrefix } from '../cluster/ipv4';
 import { KubeNodeTier } from '../cluster/kube-node-tier';
 import { PlannedMachine, machineName } from '../cluster/machine';
@@ -63,6 +64,9 @@ export interface MembersHead {
  */
 const HOST_ONLY_INTERFACE = 'eth1';
 
+/** The props that pin a component's image (the classic profile's). */
+const COMPONENT_IMAGE_PROPS = ['apiServerImage', 'controllerManagerImage', 'schedulerImage', 'proxyImage'] as const;
+
 /**
  * The root of the tree for the Vagrant target: VirtualBox VMs on one host,
  * on a host-only network. Tiers and add-ons are added as children; `synth()`
@@ -90,7 +94,12 @@ export class VagrantCluster extends Cluster {
   constructor(props: VagrantClusterProps = {}) {
     super('cluster', props, ClusterProfile.CLASSIC);
     this.props = props ?? {};
-    this.node.addValidation({ validate: () => schemaProblems(propsSchema, this.props, ProblemStyle.PROPERTY) });
+    this.node.addValidation({
+      validate: () => [
+        ...schemaProblems(propsSchema, this.props, ProblemStyle.PROPERTY),
+        ...COMPONENT_IMAGE_PROPS.flatMap(prop => imageProblems(prop, this.props[prop])),
+      ],
+    });
   }
 
   /** First three octets of the host-only network. */

@@ -109,6 +109,7 @@ describe('image references', () => {
 
     it('words a problem line with the option, the value and what was expected', () => {
       expect(imageProblems('etcdImage', undefined)).to.deep.equal([]);
+      expect(imageProblems('etcdImage', 5), 'the schema reports the type').to.deep.equal([]);
       expect(imageProblems('etcdImage', 'registry.k8s.io/etcd:3.6.9-0')).to.deep.equal([]);
       const [line] = imageProblems('etcdImage', '--privileged');
       expect(line).to.match(/^etcdImage "--privileged" starts with '-'.*; expected an image reference \[registry\[:port\]\/\]path:tag/);

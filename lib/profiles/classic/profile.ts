@@ -13,6 +13,7 @@ import { classicRunbook } from './runbook';
 import type { ClusterModel } from '../../cluster/cluster-model';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
+import { imageProblems } from '../../cluster/image-reference';
 import type { Machine } from '../../cluster/machine';
 import { NodeRole, formatTaint } from '../../cluster/node-role';
 import { CloudConfig } from '../../formats/cloud-config';
@@ -96,6 +97,7 @@ export class ClassicProfile implements IClusterProfile {
     const problems = 'problem' in result ? [result.problem] : [];
     problems.push(...schemaProblems(optionsSchema, this.options, ProblemStyle.PROPERTY).map(problem => `profile option ${problem}`));
     for (const [component, option] of Object.entries(IMAGE_OPTIONS)) {
+      problems.push(...imageProblems(option, this.options[option]).map(problem => `profile option ${problem}`));
       if (settings.componentImages[component] !== undefined && this.options[option] !== undefined) {
         problems.push(`${option} is set both on the cluster and in ClusterProfile.classic(); expected it once (the profile option)`);
       }

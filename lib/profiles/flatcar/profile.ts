@@ -22,6 +22,7 @@ import { KubeProxyAddon } from '../../addons/kube-proxy-addon';
 import type { ClusterModel } from '../../cluster/cluster-model';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
+import { imageProblems } from '../../cluster/image-reference';
 import type { Machine } from '../../cluster/machine';
 import { CONTROL_PLANE_TAINT, NodeRole, formatTaint } from '../../cluster/node-role';
 import { CloudConfig } from '../../formats/cloud-config';
@@ -84,6 +85,8 @@ export interface FlatcarProfileOptions {
 const POD_FOLDER = 'pods';
 /** Where the output folder keeps the per-VM cloud-configs: not `user-data`, which the box's own Vagrantfile uploads to every VM. */
 const CLOUD_CONFIG_FOLDER = 'cloud-config';
+/** The options that name an image: each a pinned image reference (a docker argument or a pod's image). */
+const IMAGE_OPTIONS = ['etcdImage', 'coreDnsImage', 'flannelImage', 'flannelCniPluginImage'] as const;
 /** The per-node pod range the controller-manager allocates (its --node-cidr-mask-size default for IPv4). */
 const NODE_CIDR_BITS = 24;
 
@@ -124,6 +127,9 @@ export class FlatcarProfile implements IClusterProfile {
 
   public validateSettings(settings: ClusterSettings): string[] {
     const problems = schemaProblems(optionsSchema, this.options, ProblemStyle.PROPERTY).map(problem => `profile option ${problem}`);
+    for (const option of IMAGE_OPTIONS) {
+      problems.push(...imageProblems(option, this.options[option]).map(problem => `profile option ${problem}`));
+    }
     // A checksum of the wrong type is the schema's to report; the checks below take strings only.
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
     const result = flatcarRelease(settings.kubernetesVersion, text(this.options.kubeletSha256));
