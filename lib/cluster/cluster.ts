@@ -190,6 +190,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
   /** The settings as the profile sees them. */
   public get settings(): ClusterSettings {
     return {
+      outdir: this.outdir,
       kubernetesVersion: this.kubernetesVersion,
       imageRepository: this.imageRepository,
       ipRange: this.ipRange,

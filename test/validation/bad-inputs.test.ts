@@ -192,6 +192,10 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'a ClusterProfile.classic image option mounts the host', build: o => seed(o, { profile: ClusterProfile.classic({ proxyImage: '-v/:/host' }) }), problems: [['cluster', 'profile option proxyImage "-v/:/host"', "starts with '-'"]] },
   { name: 'the apiServerImage cluster prop holds a second line', build: o => seed(o, { apiServerImage: 'gcr.io/google_containers/hyperkube:v1.1.7\n- --privileged' }), problems: [['cluster', 'apiServerImage', 'line break', 'image reference']] },
   { name: 'pkiDir is empty', build: o => poolCluster(flatcarProps(o, { pkiDir: '' }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option pkiDir is ""', 'non-empty folder path']] },
+  // the PKI folder and the output folder apart
+  { name: 'pkiDir is the output folder, written another way', build: o => poolCluster(flatcarProps(o, { pkiDir: `${o}/./` }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option pkiDir', 'is the output folder', 'replaces whole by a rename', '.pki\' (the default)']] },
+  { name: 'pkiDir is inside the output folder', build: o => poolCluster(flatcarProps(o, { pkiDir: path.join(o, 'pki') }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option pkiDir', 'is inside the output folder', 'fails to rename']] },
+  { name: 'the output folder is inside pkiDir', build: o => poolCluster(flatcarProps(o, { pkiDir: path.dirname(o) }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option pkiDir', 'holds the output folder', '0700']] },
   {
     name: 'an image is given both as a cluster prop and as a ClusterProfile.classic option',
     build: o => seed(o, { apiServerImage: 'gcr.io/mirror/hyperkube:v1.1.7', profile: ClusterProfile.classic({ apiServerImage: 'gcr.io/other/hyperkube:v1.1.7' }) }),

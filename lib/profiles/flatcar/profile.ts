@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { flatcarRole } from './facts';
 import { flatcarRunbook } from './runbook';
@@ -28,6 +29,7 @@ import { CONTROL_PLANE_TAINT, NodeRole, formatTaint } from '../../cluster/node-r
 import { CloudConfig } from '../../formats/cloud-config';
 import { CloudConfigData } from '../../formats/cloud-config-data';
 import { renderEtcdEnv } from '../../formats/etcd-env';
+import { FOLDER_MODE } from '../../pki/pki-folder';
 import { StaticPod } from '../../formats/static-pod';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
@@ -145,6 +147,7 @@ export class FlatcarProfile implements IClusterProfile {
     }
     const dns = this.coreDnsImage(settings);
     if ('problem' in dns) { problems.push(dns.problem); }
+    problems.push(...pkiDirProblems(this.options.pkiDir, settings.outdir));
     return problems;
   }
 
@@ -319,6 +322,31 @@ function attachCloudConfig(output: ClusterOutput, machine: Machine, config: Clou
   const cloudConfig = new CloudConfig(output.machineScope(machine), 'user-data', { filePath: `${CLOUD_CONFIG_FOLDER}/${machine.hostname}.yaml`, config, secret: true });
   output.deliverUserData(machine, cloudConfig);
   return cloudConfig;
+}
+
+/**
+ * The PKI folder and the output folder must be apart. The writer replaces the output folder
+ * whole by a rename, and the PKI writes its new pieces just before that rename
+ * (lib/synth/atomic-writer.ts, writeAtomically's beforeSwap).
+ */
+function pkiDirProblems(pkiDir: unknown, outdir: string): string[] {
+  // A missing or malformed pkiDir is the options schema's to report.
+  if (typeof pkiDir !== 'string' || pkiDir === '') { return []; }
+  const pki = path.resolve(pkiDir);
+  const out = path.resolve(outdir);
+  const inside = (folder: string, parent: string) => folder.startsWith(`${parent}${path.sep}`) || (parent === path.parse(parent).root && folder !== parent);
+  const expected = `expected a folder apart from the output folder, such as '${outdir}.pki' (the default)`;
+  if (pki === out || inside(pki, out)) {
+    const where = pki === out ? 'is the output folder' : `is inside the output folder ${outdir}`;
+    return [`profile option pkiDir '${pkiDir}' ${where}, which every synth replaces whole by a rename: the PKI writes its keys just `
+      + 'before it, so a first synth fails to rename onto a folder the keys already fill (and later ones refuse a folder of files without '
+      + `manifest.json), and over an earlier output the new keys would go with the folder the rename replaces; ${expected}`];
+  }
+  if (inside(out, pki)) {
+    return [`profile option pkiDir '${pkiDir}' holds the output folder ${outdir}: the private-key folder would hold the output and `
+      + `the writer's staging copies, and the writer would create it without the ${FOLDER_MODE.toString(8).padStart(4, '0')} mode the PKI gives its folder; ${expected}`];
+  }
+  return [];
 }
 
 /**
