@@ -5,7 +5,7 @@ import { ClusterOutput } from './cluster-output';
 import type { IClusterScope } from './cluster-scope';
 import type { ClusterSettings } from './cluster-settings';
 import { EtcdPeerTier } from './etcd-peer-tier';
-import { Cidr, cidrsOverlap, formatIpv4, hasHostBits, parseCidr } from './ipv4';
+import { Cidr, LOOPBACK_BLOCK, cidrsOverlap, formatIpv4, hasHostBits, parseCidr, specialPurposeBlockOf } from './ipv4';
 import { KubeNodeTier } from './kube-node-tier';
 import { Machine, PlannedMachine } from './machine';
 import { MachineTier } from './machine-tier';
@@ -200,8 +200,13 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     };
   }
 
+  /** A loopback host network: only the tests, which run the machines' processes on this host, can use it. */
   public warnings(): string[] {
-    return [];
+    const host = this.hostNetwork ? parseCidr(this.hostNetwork) : undefined;
+    return host && cidrsOverlap(host, LOOPBACK_BLOCK.range)
+      ? [`host network ${this.hostNetwork} is in ${LOOPBACK_BLOCK.cidr}, the ${LOOPBACK_BLOCK.name}: it only serves tests that run the `
+        + 'cluster\'s processes on this host; no VM can reach another on it']
+      : [];
   }
 
   /** @internal synth with writer hooks, for crash tests. */
@@ -297,25 +302,39 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
   /** Malformed values were reported by the props schema; only well-formed ones are compared here. */
   private rangeProblems(): string[] {
     const problems: string[] = [];
-    const ranges: Array<[string, Cidr]> = [];
+    const ranges: Array<{ readonly label: string; readonly range: Cidr; readonly isHost: boolean }> = [];
     const host = this.hostNetwork;
     if (host) {
-      ranges.push([`host network ${host}`, parseCidr(host)!]);
+      ranges.push({ label: `host network ${host}`, range: parseCidr(host)!, isHost: true });
     }
     for (const [name, text] of [['ipRange', this.ipRange], ['serviceIpRange', this.serviceIpRange]] as const) {
       const cidr = typeof text === 'string' ? parseCidr(text) : undefined;
       if (cidr) {
-        ranges.push([`${name} ${text}`, cidr]);
+        ranges.push({ label: `${name} ${text}`, range: cidr, isHost: false });
       } else if (typeof text === 'string' && hasHostBits(text)) {
         problems.push(`${name} ${text} has host bits set; expected the network address of the range (e.g. '10.11.0.0/16')`);
       }
     }
     for (let i = 0; i < ranges.length; i++) {
       for (let j = i + 1; j < ranges.length; j++) {
-        if (cidrsOverlap(ranges[i][1], ranges[j][1])) {
-          problems.push(`${ranges[i][0]} overlaps ${ranges[j][0]}; expected disjoint ranges`);
+        if (cidrsOverlap(ranges[i].range, ranges[j].range)) {
+          problems.push(`${ranges[i].label} overlaps ${ranges[j].label}; expected disjoint ranges`);
         }
       }
+    }
+    for (const { label, range, isHost } of ranges) {
+      const block = specialPurposeBlockOf(range);
+      // A loopback host network serves the tests that run the machines' processes on this host: a warning (see warnings()).
+      if (block && !(isHost && block === LOOPBACK_BLOCK)) {
+        problems.push(`${label} overlaps ${block.cidr}, the ${block.name}: ${block.why}; expected a private range (RFC 1918) `
+          + `such as ${isHost ? "'192.168.56.0/24'" : "'10.11.0.0/16'"}`);
+      }
+    }
+    const services = typeof this.serviceIpRange === 'string' ? parseCidr(this.serviceIpRange) : undefined;
+    // The API server gives the kubernetes Service the first address of the range, which must be a host address.
+    if (services && services.last - services.first < 2) {
+      problems.push(`serviceIpRange ${this.serviceIpRange} has no first host address for the kubernetes Service, which the API server `
+        + 'puts at the first address of the range; expected /30 or larger');
     }
     return problems;
   }

@@ -19,15 +19,16 @@ interface Shape {
   readonly node: { count: number; cpus: number; memoryMb: number; firstIp: number };
 }
 
-/** A /16 to /24 network inside `first.[min..max].0.0`, with no host bits set. */
-function cidrIn(first: number, min: number, max: number): fc.Arbitrary<string> {
-  return fc.tuple(fc.integer({ min, max }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 24 }))
+/** A /16 to /maxBits network inside `first.[min..max].0.0`, with no host bits set. */
+function cidrIn(first: number, min: number, max: number, maxBits = 24): fc.Arbitrary<string> {
+  return fc.tuple(fc.integer({ min, max }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: maxBits }))
     .map(([second, third, bits]) => `${first}.${second}.${third - (third % 2 ** (24 - bits))}.0/${bits}`);
 }
 
 const validShape: fc.Arbitrary<Shape> = fc.record({
   prefix: fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map(([b, c]) => `192.${b}.${c}`),
-  ipRange: cidrIn(10, 0, 255),
+  // Apart from VirtualBox's NAT network 10.0.2.0/24, and large enough for flannel to lease a /24 to each of 40 nodes (63 from a /18).
+  ipRange: cidrIn(10, 1, 255, 18),
   serviceIpRange: cidrIn(172, 16, 31),
   kubernetesVersion: fc.constantFrom(...CLASSIC_RELEASES.map(r => r.knownPatch)),
   etcdCount: fc.integer({ min: 1, max: 9 }),

@@ -106,7 +106,7 @@ export class ClassicProfile implements IClusterProfile {
   }
 
   public validate(model: ClusterModel): ValidationProblem[] {
-    const problems: ValidationProblem[] = [];
+    const problems: ValidationProblem[] = podNetworkProblems(model).map(message => ({ constructPath: model.path, message }));
     const result = classicRelease(model.kubernetesVersion);
     for (const tier of model.nodeTiers.filter(() => 'release' in result)) {
       const release = (result as { release: ClassicRelease }).release;
@@ -200,6 +200,26 @@ export class ClassicProfile implements IClusterProfile {
     };
     return { runbook: classicRunbook(readClassicFacts(binding)) };
   }
+}
+
+/** The subnet flannel leases each node from ipRange (/22 or larger) when its network config sets no SubnetLen, as the seed's does. */
+const FLANNEL_SUBNET_BITS = 24;
+
+/**
+ * flannel must lease every node a subnet of the pod network. Without SubnetLen in its
+ * network config, flannel leases each node a /24 of a /22 or larger network and never
+ * leases the first one (flannel-io/flannel pkg/subnet/config.go ParseConfig: SubnetLen 24,
+ * SubnetMin = the network + one subnet, SubnetMax = the last subnet). Every node runs
+ * flanneld, the master included.
+ */
+function podNetworkProblems(model: ClusterModel): string[] {
+  const range = model.networks.pods.range;
+  const nodes = model.nodes.length;
+  const leases = range.bits < FLANNEL_SUBNET_BITS ? 2 ** (FLANNEL_SUBNET_BITS - range.bits) - 1 : 0;
+  if (leases >= nodes) { return []; }
+  const needed = FLANNEL_SUBNET_BITS - Math.ceil(Math.log2(nodes + 1));
+  return [`ipRange ${model.networks.pods.cidr} gives flannel ${leases} subnet(s) of /${FLANNEL_SUBNET_BITS} to lease (it never leases the first), `
+    + `but the cluster has ${nodes} nodes, each running flanneld; expected a range of /${Math.min(needed, 22)} or larger`];
 }
 
 /** `pods/master` or `pods/minion`: the output folder rsynced to a node's manifest folder. */

@@ -23,6 +23,7 @@ import { KubeProxyAddon } from '../../addons/kube-proxy-addon';
 import type { ClusterModel } from '../../cluster/cluster-model';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
+import { parseCidr } from '../../cluster/ipv4';
 import { imageProblems } from '../../cluster/image-reference';
 import type { Machine } from '../../cluster/machine';
 import { CONTROL_PLANE_TAINT, NodeRole, formatTaint } from '../../cluster/node-role';
@@ -91,6 +92,10 @@ const CLOUD_CONFIG_FOLDER = 'cloud-config';
 const IMAGE_OPTIONS = ['etcdImage', 'coreDnsImage', 'flannelImage', 'flannelCniPluginImage'] as const;
 /** The per-node pod range the controller-manager allocates (its --node-cidr-mask-size default for IPv4). */
 const NODE_CIDR_BITS = 24;
+/** How many more bits a node range may have than the cluster range (cidr_set.go clusterSubnetMaxDiff). */
+const NODE_CIDR_MAX_DIFF = 16;
+/** The API server's largest service range, in host bits (kube-apiserver options validation: bits - ones > 20 is refused). */
+const SERVICE_RANGE_MAX_BITS = 20;
 
 /**
  * A cluster that boots on today's boxes: Flatcar Container Linux, etcd v3.6
@@ -152,7 +157,8 @@ export class FlatcarProfile implements IClusterProfile {
   }
 
   public validate(model: ClusterModel): ValidationProblem[] {
-    const problems: ValidationProblem[] = podNetworkProblems(model).map(message => ({ constructPath: model.path, message }));
+    const problems: ValidationProblem[] = [...podNetworkProblems(model), ...serviceNetworkProblems(model)]
+      .map(message => ({ constructPath: model.path, message }));
     if (model.controlPlanes.length > 1 && !model.hasControlPlaneEndpoint) {
       problems.push({
         constructPath: model.path,
@@ -356,9 +362,38 @@ function pkiDirProblems(pkiDir: unknown, outdir: string): string[] {
 function podNetworkProblems(model: ClusterModel): string[] {
   const range = model.networks.pods.range;
   const nodes = model.nodes.length;
+  // The controller-manager's allocator takes at most 2^16 node ranges (pkg/controller/nodeipam/ipam/cidrset/cidr_set.go,
+  // clusterSubnetMaxDiff), and refuses to start on a larger range.
+  if (NODE_CIDR_BITS - range.bits > NODE_CIDR_MAX_DIFF) {
+    return [`ipRange ${model.networks.pods.cidr} is larger than /${NODE_CIDR_BITS - NODE_CIDR_MAX_DIFF}: the controller-manager allocates `
+      + `node ranges of /${NODE_CIDR_BITS} from at most 2^${NODE_CIDR_MAX_DIFF} of them and refuses a larger cluster CIDR; `
+      + `expected /${NODE_CIDR_BITS - NODE_CIDR_MAX_DIFF} or smaller, such as '10.244.0.0/16'`];
+  }
   const capacity = range.bits > NODE_CIDR_BITS ? 0 : 2 ** (NODE_CIDR_BITS - range.bits);
   return capacity >= nodes ? [] : [`ipRange ${model.networks.pods.cidr} holds ${capacity} node pod range(s) of /${NODE_CIDR_BITS}, `
     + `but the cluster has ${nodes} nodes; expected a range of /${NODE_CIDR_BITS - Math.ceil(Math.log2(nodes))} or larger`];
+}
+
+/**
+ * The service range must hold the cluster DNS address, which the kubelets (clusterDNS) and
+ * CoreDNS's Service use: the model's 10th address of the range, a host address of it. The
+ * API server refuses a range of more than 2^20 addresses (kubernetes cmd/kube-apiserver/app/options/validation.go:
+ * "specified --service-cluster-ip-range is too large").
+ */
+function serviceNetworkProblems(model: ClusterModel): string[] {
+  const { services, dnsServiceAddress } = model.networks;
+  const problems: string[] = [];
+  if (32 - services.range.bits > SERVICE_RANGE_MAX_BITS) {
+    problems.push(`serviceIpRange ${services.cidr} is larger than /${32 - SERVICE_RANGE_MAX_BITS}: the API server refuses a service range of `
+      + `more than 2^${SERVICE_RANGE_MAX_BITS} addresses; expected /${32 - SERVICE_RANGE_MAX_BITS} or smaller, such as '10.96.0.0/16'`);
+  }
+  // At offset 10 of an aligned range, the address is never the network address (offset 0) nor a
+  // broadcast address (offset 2^n - 1): inside the range is enough.
+  if (parseCidr(`${dnsServiceAddress}/32`)!.first > services.range.last) {
+    problems.push(`serviceIpRange ${services.cidr} has no room for the cluster DNS Service: the kubelets' clusterDNS and CoreDNS's Service `
+      + `take the 10th address of the range, ${dnsServiceAddress}, which lies outside it; expected /28 or larger`);
+  }
+  return problems;
 }
 
 /** What a node is, for the Vagrantfile's header: its role and pool, and its labels and taints. */
