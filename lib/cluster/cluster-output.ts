@@ -82,3 +82,12 @@ export class ClusterOutput extends Construct {
     return (parent.node.tryFindChild(id) as Construct | undefined) ?? new Construct(parent, id);
   }
 }
+
+/**
+ * A tier whose id is taken at the root of the output tree: the tier's scope there
+ * (`<cluster>/<tier>/<machine>/...`, see {@link ClusterOutput.tierScope}) would be the construct already there.
+ */
+export function reservedTierIdProblem(id: string, taken: string, root: string): string {
+  return `tier id '${id}' is taken in the output tree: ${taken} (${root}/${id}), where the tier's machines would get their files; `
+    + `expected another id, such as '${id}-nodes'`;
+}

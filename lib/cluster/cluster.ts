@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { isClusterAddon } from './cluster-addon';
 import { ClusterModel, TierModel } from './cluster-model';
-import { ClusterOutput } from './cluster-output';
+import { ClusterOutput, reservedTierIdProblem } from './cluster-output';
 import type { IClusterScope } from './cluster-scope';
 import type { ClusterSettings } from './cluster-settings';
 import { EtcdPeerTier } from './etcd-peer-tier';
@@ -219,9 +219,23 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     return {};
   }
 
-  public tierProblems(_tier: IConstruct): string[] {
-    return [];
+  /**
+   * Rules a tier must follow in this cluster, for the tier to report: its id must not be one
+   * the target or the runbook gives a construct at the root of the output tree, where each
+   * tier's id names the scope of its machines' files. The profile checks its own (`validate`).
+   */
+  public tierProblems(tier: IConstruct): string[] {
+    const owners: Array<[string, Readonly<Record<string, string>>]> = [['runbook', RUNBOOK_OUTPUT_IDS], [`${this.targetName} target`, this.targetOutputIds]];
+    return owners.flatMap(([owner, ids]) => (Object.prototype.hasOwnProperty.call(ids, tier.node.id)
+      ? [reservedTierIdProblem(tier.node.id, `the ${owner} puts ${ids[tier.node.id]} there`, this.node.id)]
+      : []));
   }
+
+  /** The target's name in messages, e.g. `Vagrant`. */
+  protected abstract get targetName(): string;
+
+  /** The ids of what {@link bindTarget} adds at the root of the output tree, with what each is, e.g. `{ Vagrantfile: 'the Vagrantfile' }`. */
+  protected abstract get targetOutputIds(): Readonly<Record<string, string>>;
 
   /** The host network as a CIDR, e.g. `10.10.10.0/24`; undefined while the props that make it are invalid. */
   protected abstract get hostNetwork(): string | undefined;
@@ -405,6 +419,11 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     return holder ? [`controlPlaneEndpoint ${endpoint} is the address of ${holder.tierPath}/${holder.hostname}; ${expected}`] : [];
   }
 }
+
+/** The ids addRunbookFiles (lib/runbook/runbook-files.ts) gives the runbook's files at the root of the output tree, with what each is. */
+const RUNBOOK_OUTPUT_IDS: Readonly<Record<string, string>> = {
+  'runbook': 'README.md', 'topology-text': 'topology.txt', 'topology-svg': 'topology.svg', 'verify-script': 'verify.sh',
+};
 
 /** Whether a value looks like a profile (a user may pass anything). */
 function isClusterProfile(x: unknown): x is IClusterProfile {

@@ -66,6 +66,9 @@ export interface MembersHead {
  */
 const HOST_ONLY_INTERFACE = 'eth1';
 
+/** The id of the Vagrantfile at the root of the output tree. */
+const VAGRANTFILE_ID = 'Vagrantfile';
+
 /** The props that pin a component's image (the classic profile's). */
 const COMPONENT_IMAGE_PROPS = ['apiServerImage', 'controllerManagerImage', 'schedulerImage', 'proxyImage'] as const;
 
@@ -117,14 +120,15 @@ export class VagrantCluster extends Cluster {
 
   /** Sizes past the end of the /24: the last VM must be .254 at most. */
   public tierProblems(tier: IConstruct): string[] {
-    if (!MachineTier.isMachineTier(tier)) { return []; }
+    const problems = super.tierProblems(tier);
+    if (!MachineTier.isMachineTier(tier)) { return problems; }
     const { count, firstIp } = tier.sizing;
     const whole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
     if (whole(count, 1, 254) && whole(firstIp, 1, 254) && firstIp + count - 1 > 254) {
       const network = this.hostNetwork ?? `${this.prefix}.0/24`;
-      return [`firstIp ${firstIp} + count ${count} runs past .254 of ${network} (the last VM would be .${firstIp + count - 1}); lower firstIp or count`];
+      problems.push(`firstIp ${firstIp} + count ${count} runs past .254 of ${network} (the last VM would be .${firstIp + count - 1}); lower firstIp or count`);
     }
-    return [];
+    return problems;
   }
 
   /** The networks.conf line a prefix outside VirtualBox's default range needs; none for a prefix no VM can use (refused, or loopback for the tests). */
@@ -161,6 +165,14 @@ export class VagrantCluster extends Cluster {
     return typeof this.prefix === 'string' && isNetworkPrefix(this.prefix) ? `${this.prefix}.0/24` : undefined;
   }
 
+  protected get targetName(): string {
+    return 'Vagrant';
+  }
+
+  protected get targetOutputIds(): Readonly<Record<string, string>> {
+    return { [VAGRANTFILE_ID]: 'the Vagrantfile' };
+  }
+
   protected get nodeInterface(): string {
     return HOST_ONLY_INTERFACE;
   }
@@ -190,7 +202,7 @@ export class VagrantCluster extends Cluster {
   }
 
   protected bindTarget(output: ClusterOutput, model: ClusterModel): TargetRunbook {
-    new Vagrantfile(output, 'Vagrantfile', { model, box: this.box, output });
+    new Vagrantfile(output, VAGRANTFILE_ID, { model, box: this.box, output });
     return vagrantRunbook(model, this.box);
   }
 }

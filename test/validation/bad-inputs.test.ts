@@ -137,6 +137,11 @@ const BAD_INPUTS: BadInput[] = [
     build: o => { const c = new VagrantCluster({ outdir: o }); new KubeNodeTier(c, '1node', { etcd: new EtcdPeerTier(c, 'etcd') }); return c; },
     problems: [['cluster/1node', "'1node-01'", 'starting with a letter']],
   },
+  // tier ids taken at the root of the output tree (test/cluster/output-ids.test.ts finds them all)
+  { name: 'a Flatcar node tier is called pki, the id of the cluster\'s PKI', build: o => poolCluster(flatcarProps(o), [{ id: 'pki', count: 2 }]), problems: [['cluster/pki', "tier id 'pki' is taken in the output tree", "the flatcar profile puts the cluster's PKI there", "'pki-nodes'"]] },
+  { name: 'the Flatcar etcd tier is called flannel, the id of a built-in add-on', build: o => { const c = new VagrantCluster(flatcarProps(o)); new KubeNodeTier(c, 'node', { count: 2, firstIp: 21, etcd: new EtcdPeerTier(c, 'flannel') }); return c; }, problems: [['cluster/flannel', "tier id 'flannel' is taken", 'built-in add-on flannel']] },
+  { name: 'a classic node tier is called runbook, the id of the runbook\'s README.md', build: o => { const c = new VagrantCluster({ outdir: o }); new KubeNodeTier(c, 'runbook', { etcd: new EtcdPeerTier(c, 'etcd') }); return c; }, problems: [['cluster/runbook', "tier id 'runbook' is taken", 'the runbook puts README.md there']] },
+  { name: 'a classic node tier is called verify-script', build: o => { const c = new VagrantCluster({ outdir: o }); new KubeNodeTier(c, 'verify-script', { etcd: new EtcdPeerTier(c, 'etcd') }); return c; }, problems: [['cluster/verify-script', "tier id 'verify-script' is taken", 'verify.sh']] },
   // cross-construct rules
   { name: 'etcd and nodes start at the same address', build: o => seed(o, {}, { etcd: { firstIp: 100 }, node: { firstIp: 100 } }), problems: [['cluster', 'cluster/node/node-01 and cluster/etcd/etcd-01 both use 10.10.10.100'], ['cluster', 'node-02', '10.10.10.101'], ['cluster', 'node-03', '10.10.10.102']] },
   { name: 'etcd and node ranges overlap by one', build: o => seed(o, {}, { etcd: { firstIp: 98 } }), problems: [['cluster', 'cluster/node/node-01 and cluster/etcd/etcd-03 both use 10.10.10.100', 'one address per VM']] },

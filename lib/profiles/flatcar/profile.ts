@@ -21,7 +21,7 @@ import { CoreDnsAddon } from '../../addons/coredns-addon';
 import { FlannelAddon } from '../../addons/flannel-addon';
 import { KubeProxyAddon } from '../../addons/kube-proxy-addon';
 import type { ClusterModel } from '../../cluster/cluster-model';
-import type { ClusterOutput } from '../../cluster/cluster-output';
+import { ClusterOutput, reservedTierIdProblem } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
 import { parseCidr } from '../../cluster/ipv4';
 import { imageProblems } from '../../cluster/image-reference';
@@ -88,6 +88,11 @@ export interface FlatcarProfileOptions {
 const POD_FOLDER = 'pods';
 /** Where the output folder keeps the per-VM cloud-configs: not `user-data`, which the box's own Vagrantfile uploads to every VM. */
 const CLOUD_CONFIG_FOLDER = 'cloud-config';
+/** The ids bind() gives constructs at the root of the output tree, where each tier's id names its machines' scope, with what each is. */
+const OUTPUT_IDS: Readonly<Record<string, string>> = {
+  'pki': 'the cluster\'s PKI', 'flannel': 'the built-in add-on flannel', 'kube-proxy': 'the built-in add-on kube-proxy',
+  'coredns': 'the built-in add-on CoreDNS', 'admin-kubeconfig': 'admin.kubeconfig', 'gitignore': 'the output\'s .gitignore',
+};
 /** The options that name an image: each a pinned image reference (a docker argument or a pod's image). */
 const IMAGE_OPTIONS = ['etcdImage', 'coreDnsImage', 'flannelImage', 'flannelCniPluginImage'] as const;
 /** The per-node pod range the controller-manager allocates (its --node-cidr-mask-size default for IPv4). */
@@ -166,6 +171,9 @@ export class FlatcarProfile implements IClusterProfile {
           + `controlPlaneEndpoint; expected a free address of the host network ${model.networks.host.cidr} as controlPlaneEndpoint, `
           + 'the virtual IP that kube-vip keeps on one of them for the kubelets, kube-proxy and kubectl',
       });
+    }
+    for (const tier of model.tiers.filter(t => Object.prototype.hasOwnProperty.call(OUTPUT_IDS, t.id))) {
+      problems.push({ constructPath: tier.path, message: reservedTierIdProblem(tier.id, `the flatcar profile puts ${OUTPUT_IDS[tier.id]} there`, model.name) });
     }
     for (const tier of model.nodeTiers) {
       if (tier.machines.some(node => node.role === NodeRole.CONTROL_PLANE)
