@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { Construct } from 'constructs';
 import {
-  ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, fleetMachine, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, SystemdUnit, ValidationError,
+  ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, fleetMachine, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, StaticPod, SystemdUnit, ValidationError,
   VagrantCluster, VagrantClusterProps,
 } from '../../lib';
 import { defaultCluster } from '../../examples/default';
@@ -43,6 +43,8 @@ const unit = (description = 'x') => SystemdUnit.of(
 );
 const pod = { image: 'gcr.io/google_containers/hyperkube:v1.1.7', folder: 'pods/extra' };
 const container = { name: 'extra', component: 'proxy', flags: ['--master=http://127.0.0.1:8080'] };
+const staticContainer = { name: 'web', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53' };
+const staticPod = { folder: 'pods/extra', containers: [staticContainer] };
 
 /** A classic cluster of a control plane and a worker pool with these labels (or taints) on the worker pool, on a release. */
 const classicPools = (o: string, kubernetesVersion: string, worker: object) =>
@@ -169,6 +171,24 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'a flag has a newline', build: o => seedWith(o, t => new HyperkubePod(t, 'p3', { ...pod, containers: [{ ...container, flags: ['--a=b\n--c'] }] })), problems: [['cluster/node/p3', 'containers[0].flags[0]', 'one line']] },
   { name: 'two containers share a name', build: o => seedWith(o, t => new HyperkubePod(t, 'p4', { ...pod, containers: [container, container] })), problems: [['cluster/node/p4', 'container name extra is used twice']] },
   { name: 'a pod id is not a DNS-1123 subdomain', build: o => seedWith(o, t => new HyperkubePod(t, 'Kube_Extra', { ...pod, containers: [container] })), problems: [['cluster/node/Kube_Extra', "id 'Kube_Extra'", 'DNS-1123 subdomain']] },
+  // static pods that users add (StaticPod, as the API server would check the pod)
+  { name: 'a StaticPod has no containers', build: o => seedWith(o, t => new StaticPod(t, 'sp', { folder: 'pods/extra', containers: [] })), problems: [['cluster/node/sp', 'containers is []', 'at least one container']] },
+  { name: 'a StaticPod is given no props', build: o => seedWith(o, t => new StaticPod(t, 'sp', undefined as any)), problems: [['cluster/node/sp', "is missing 'folder'"]] },
+  { name: 'a StaticPod prop is misspelled', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, hostMount: [] } as any)), problems: [['cluster/node/sp', "has unknown key 'hostMount'", 'hostMounts']] },
+  { name: 'a StaticPod id is not a DNS-1123 subdomain', build: o => seedWith(o, t => new StaticPod(t, 'Kube_VIP', staticPod)), problems: [['cluster/node/Kube_VIP', "id 'Kube_VIP' names the pod", 'DNS-1123 subdomain']] },
+  { name: 'a StaticPod container name has capitals', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, name: 'Web' }] })), problems: [['cluster/node/sp', 'containers[0].name is "Web"', 'DNS-1123 label']] },
+  { name: 'two StaticPod containers share a name', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [staticContainer, staticContainer] })), problems: [['cluster/node/sp', 'container name web is used 2 times', 'unique']] },
+  { name: 'a StaticPod image is an option', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, image: '--privileged' }] })), problems: [['cluster/node/sp', 'containers[0].image "--privileged"', "starts with '-'"]] },
+  { name: 'a StaticPod image has no tag', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, image: 'busybox' }] })), problems: [['cluster/node/sp', 'containers[0].image "busybox"', 'no tag or digest']] },
+  { name: 'a StaticPod command is a string', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, command: 'sleep 1' as any }] })), problems: [['cluster/node/sp', 'containers[0].command is "sleep 1"', 'the program and its arguments']] },
+  { name: 'a StaticPod host mount is relative', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, hostMounts: [{ name: 'data', path: 'var/lib/data' }] })), problems: [['cluster/node/sp', 'hostMounts[0].path is "var/lib/data"', 'absolute path']] },
+  { name: 'a StaticPod host mount climbs out with ..', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, hostMounts: [{ name: 'data', path: '/var/lib/../../etc' }] })), problems: [['cluster/node/sp', 'hostMounts[0].path "/var/lib/../../etc"', "'..' segment"]] },
+  { name: 'two StaticPod host mounts share a mount path', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, hostMounts: [{ name: 'a', path: '/etc/a', mountPath: '/data' }, { name: 'b', path: '/data' }] })), problems: [['cluster/node/sp', 'mount path /data is used 2 times']] },
+  { name: 'a StaticPod env var has both value and fieldPath', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, env: [{ name: 'NODE', value: 'x', fieldPath: 'spec.nodeName' }] }] })), problems: [['cluster/node/sp', 'containers[0].env[0] (NODE) has both value and fieldPath', 'exactly one']] },
+  { name: 'a StaticPod env var reads a field the downward API does not offer', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, env: [{ name: 'HOST', fieldPath: 'spec.hostname' }] }] })), problems: [['cluster/node/sp', 'containers[0].env[0].fieldPath "spec.hostname"', 'spec.nodeName']] },
+  { name: 'a StaticPod env var name starts with a digit', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, env: [{ name: '1X', value: 'x' }] }] })), problems: [['cluster/node/sp', 'containers[0].env[0].name is "1X"', 'environment variable name']] },
+  { name: 'a StaticPod namespace has capitals', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, namespace: 'Kube-System' })), problems: [['cluster/node/sp', 'namespace is "Kube-System"', 'DNS-1123 label']] },
+  { name: 'a StaticPod host alias has a name for an IP', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, hostAliases: [{ ip: 'localhost', hostnames: ['kubernetes'] }] })), problems: [['cluster/node/sp', 'hostAliases[0].ip "localhost" is not an IP address']] },
   // node pools: roles
   {
     name: 'two KubeNodeTiers have no role',
