@@ -1,8 +1,11 @@
 import type { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { cdk8s } from './cdk8s-modules';
+import { describeObject, isSecret, objectProblems } from './object-rules';
 import { IClusterAddon, markClusterAddon } from '../cluster/cluster-addon';
 import { ClusterOutput } from '../cluster/cluster-output';
+import { dns1123LabelProblem } from '../cluster/kubernetes-names';
+import { labelsProblems } from '../cluster/labels';
 import type { IClusterProfile } from '../profiles/cluster-profile';
 import type { IWarningSource } from '../synth/synthesizer';
 import { SynthesizedFile } from '../synth/synthesized-file';
@@ -98,11 +101,17 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     return this.chart.toJson().map(object => sortManifest(object) as Record<string, unknown>);
   }
 
+  /** The objects validation just rendered, else the chart's objects now. */
+  public objects(): Array<Record<string, unknown>> {
+    return this.validated ?? this.manifests();
+  }
+
+  /** `addons/<id>.yaml`, mode 0600 when it holds a Secret, else 0644. */
   public renderFile(): SynthesizedFile {
     // The objects validation just rendered (a synth validates, then renders at once): cdk8s resolves a chart once per synth.
-    const manifests = this.validated ?? this.manifests();
+    const manifests = this.objects();
     this.validated = undefined;
-    return { path: this.filePath, content: renderManifests(manifests), mode: 0o644 };
+    return { path: this.filePath, content: renderManifests(manifests), mode: manifests.some(isSecret) ? 0o600 : 0o644 };
   }
 
   public warnings(): string[] {
@@ -123,6 +132,13 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     if (props.chart && (define || props.namespace !== undefined || props.labels !== undefined)) {
       return ['chart is given together with define, namespace or labels, which apply to a new chart only; expected Addon.fromChart(scope, id, chart) alone'];
     }
+    // The chart puts them on every object: one problem here rather than one per object.
+    const namespaceProblem = props.namespace === undefined ? undefined : dns1123LabelProblem(props.namespace);
+    const propsProblems = [
+      ...(namespaceProblem ? [`namespace ${JSON.stringify(props.namespace)} ${namespaceProblem}, as a namespace name must be; expected one such as 'my-app'`] : []),
+      ...labelsProblems(props.labels),
+    ];
+    if (propsProblems.length > 0) { return propsProblems; }
     const app = this.chart.node.root as IConstruct & { resolvers?: unknown };
     if (!Array.isArray(app.resolvers)) {
       return [`chart ${this.chart.node.path} is not inside a cdk8s App; expected new Chart(new App(), '${this.chart.node.id}')`];
@@ -140,8 +156,10 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     this.validated = manifests;
     return manifests.flatMap((manifest, index) => {
       const metadata = manifest.metadata as { name?: unknown } | undefined;
-      return typeof manifest.apiVersion === 'string' && typeof manifest.kind === 'string' && typeof metadata?.name === 'string' ? []
-        : [`object ${index + 1} of chart ${this.chart.node.path} lacks apiVersion, kind or metadata.name; expected a complete Kubernetes object`];
+      if (typeof manifest.apiVersion !== 'string' || typeof manifest.kind !== 'string' || typeof metadata?.name !== 'string') {
+        return [`object ${index + 1} of chart ${this.chart.node.path} lacks apiVersion, kind or metadata.name; expected a complete Kubernetes object`];
+      }
+      return objectProblems(manifest).map(problem => `object ${index + 1} (${describeObject(manifest)}): ${problem}`);
     });
   }
 }

@@ -10,6 +10,7 @@ import { KubeNodeTier } from './kube-node-tier';
 import { Machine, PlannedMachine } from './machine';
 import { MachineTier } from './machine-tier';
 import { NodeRole } from './node-role';
+import { addonSetProblems } from '../addons/addon-set-rules';
 import type { IClusterProfile } from '../profiles/cluster-profile';
 import type { ProfileRunbook, TargetRunbook } from '../runbook/runbook-contribution';
 import { addRunbookFiles } from '../runbook/runbook-files';
@@ -167,7 +168,12 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     const output = this.bind();
     const userConstructs = this.node.findAll();
     const generated = output.node.findAll();
-    return renderConstructs({ constructs: [...generated, ...userConstructs], unvalidated: generated, warnings: warningsOf(userConstructs), rootPath: this.node.path });
+    // The generated constructs validate first, the built-in add-ons among them; then the rules across every add-on.
+    throwIfAny(validationProblems(generated));
+    throwIfAny(addonSetProblems([...generated, ...userConstructs].filter(isClusterAddon)));
+    return renderConstructs({
+      constructs: [...generated, ...userConstructs], unvalidated: [], warnings: [...warningsOf(userConstructs), ...warningsOf(generated)], rootPath: this.node.path,
+    });
   }
 
   /**

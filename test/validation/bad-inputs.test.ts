@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
+import { ApiObject, ApiObjectProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, fleetMachine, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, StaticPod, SystemdUnit, ValidationError,
+  Addon, ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, fleetMachine, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, StaticPod, SystemdUnit, ValidationError,
   VagrantCluster, VagrantClusterProps,
 } from '../../lib';
 import { defaultCluster } from '../../examples/default';
@@ -33,6 +34,18 @@ function seedWith(outdir: string, add: (nodes: KubeNodeTier) => void): VagrantCl
   add(cluster.node.findChild('node') as KubeNodeTier);
   return cluster;
 }
+
+/** The seed cluster plus add-ons of these raw objects, by id. */
+function seedWithAddons(outdir: string, addons: Record<string, object[]>): VagrantCluster {
+  const cluster = seed(outdir);
+  for (const [id, objects] of Object.entries(addons)) {
+    new Addon(cluster, id, chart => objects.forEach((object, index) => new ApiObject(chart, `o${index}`, object as ApiObjectProps)));
+  }
+  return cluster;
+}
+
+/** A ConfigMap of the default namespace (none written). */
+const configMap = (name: string, data: Record<string, string> = { a: '1' }) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
 
 /** The nodes of a tier as fleet sees them. */
 const fleetOf = (tier: KubeNodeTier) => ({ fleetMachines: tier.nodes.map(fleetMachine) });
@@ -189,6 +202,25 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'a StaticPod env var name starts with a digit', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, env: [{ name: '1X', value: 'x' }] }] })), problems: [['cluster/node/sp', 'containers[0].env[0].name is "1X"', 'environment variable name']] },
   { name: 'a StaticPod namespace has capitals', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, namespace: 'Kube-System' })), problems: [['cluster/node/sp', 'namespace is "Kube-System"', 'DNS-1123 label']] },
   { name: 'a StaticPod host alias has a name for an IP', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, hostAliases: [{ ip: 'localhost', hostnames: ['kubernetes'] }] })), problems: [['cluster/node/sp', 'hostAliases[0].ip "localhost" is not an IP address']] },
+  // add-on objects, as the API server would check them (lib/addons/object-rules.ts, addon-set-rules.ts)
+  { name: 'an add-on object has a << key', build: o => seedWithAddons(o, { app: [configMap('web', { '<<': 'merged' })] }), problems: [['cluster/app', "object 1 (ConfigMap web): data has the key '<<', YAML 1.1's merge key"]] },
+  { name: 'an add-on object has a << key deep in its spec', build: o => seedWithAddons(o, { app: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { items: [{ '<<': { a: 1 } }] } }] }), problems: [['cluster/app', 'object 1 (Widget w): spec.items[0] has the key \'<<\'']] },
+  { name: 'an add-on ConfigMap name has capitals', build: o => seedWithAddons(o, { app: [configMap('Web')] }), problems: [['cluster/app', 'object 1 (ConfigMap Web): metadata.name "Web"', 'DNS-1123 subdomain', 'as a ConfigMap name must be']] },
+  { name: 'an add-on Service name starts with a digit (a DNS-1035 label)', build: o => seedWithAddons(o, { app: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: '1web' }, spec: { ports: [{ port: 80 }] } }] }), problems: [['cluster/app', 'metadata.name "1web"', 'DNS-1035 label', 'as a Service name must be']] },
+  { name: 'an add-on Namespace name has a dot (a DNS-1123 label)', build: o => seedWithAddons(o, { app: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'my.app' } }] }), problems: [['cluster/app', 'metadata.name "my.app"', 'DNS-1123 label', 'as a Namespace name must be']] },
+  { name: 'an add-on ClusterRole name has a slash (a path segment name)', build: o => seedWithAddons(o, { app: [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'team/reader' }, rules: [] }] }), problems: [['cluster/app', 'metadata.name "team/reader"', 'path segment name']] },
+  { name: 'an add-on CronJob name has 53 characters', build: o => seedWithAddons(o, { app: [{ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c'.repeat(53) }, spec: {} }] }), problems: [['cluster/app', 'has 53 characters', 'at most 52 for a CronJob']] },
+  { name: 'an add-on object label value has 64 characters', build: o => seedWithAddons(o, { app: [{ ...configMap('web'), metadata: { name: 'web', labels: { tier: 't'.repeat(64) } } }] }), problems: [['cluster/app', 'metadata.labels tier has the value', '1 to 63']] },
+  { name: 'an add-on pod template label key has a bad prefix', build: o => seedWithAddons(o, { app: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { metadata: { labels: { 'Example.com/app': 'web' } } } } }] }), problems: [['cluster/app', "spec.template.metadata.labels key 'Example.com/app'", 'DNS subdomain']] },
+  { name: 'an add-on object annotation key has a space', build: o => seedWithAddons(o, { app: [{ ...configMap('web'), metadata: { name: 'web', annotations: { 'my note': 'x' } } }] }), problems: [['cluster/app', "metadata.annotations key 'my note'", 'qualified name']] },
+  { name: 'an add-on object namespace has capitals', build: o => seedWithAddons(o, { app: [{ ...configMap('web'), metadata: { name: 'web', namespace: 'Web' } }] }), problems: [['cluster/app', 'metadata.namespace "Web"', 'DNS-1123 label']] },
+  { name: 'an add-on object is in a namespace no add-on creates', build: o => seedWithAddons(o, { app: [{ ...configMap('web'), metadata: { name: 'web', namespace: 'web' } }] }), problems: [['cluster/app', 'object 1 (ConfigMap web/web) is in the namespace web, which no add-on creates and Kubernetes does not create', 'a Namespace object named web', 'kube-node-lease']] },
+  { name: 'two add-ons hold the same ConfigMap', build: o => seedWithAddons(o, { app: [configMap('web')], other: [configMap('other'), configMap('web')] }), problems: [['cluster/other', 'object 2 (ConfigMap web) is also object 1 of cluster/app', 'same API group, kind, namespace and name']] },
+  { name: 'an add-on holds the same Deployment twice under two API versions of its group', build: o => seedWithAddons(o, { app: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' } }, { apiVersion: 'apps/v1beta2', kind: 'Deployment', metadata: { name: 'web' } }] }), problems: [['cluster/app', 'object 2 (Deployment web) is also object 1 of this add-on']] },
+  { name: 'an add-on ConfigMap holds more than 1 MiB of data', build: o => seedWithAddons(o, { app: [configMap('big', { a: 'x'.repeat(1024 * 1024), b: 'y' })] }), problems: [['cluster/app', 'ConfigMap data holds 1048577 bytes', 'at most 1048576 (1 MiB)']] },
+  { name: 'an add-on object is over 1 MiB', build: o => seedWithAddons(o, { app: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { blob: 'z'.repeat(1024 * 1024) } }] }), problems: [['cluster/app', 'object 1 (Widget w): the object is 1048666 bytes as JSON', 'etcd', '--max-request-bytes']] },
+  { name: 'an Addon namespace prop is not a DNS-1123 label', build: o => seedWith(o, t => { new Addon(t.node.scope as Construct, 'app', chart => { new ApiObject(chart, 'c', configMap('web')); }, { namespace: 'my_app' }); }), problems: [['cluster/app', 'namespace "my_app"', 'DNS-1123 label']] },
+  { name: 'an Addon label prop has a bad value', build: o => seedWith(o, t => { new Addon(t.node.scope as Construct, 'app', chart => { new ApiObject(chart, 'c', configMap('web')); }, { labels: { tier: 'front end' } }); }), problems: [['cluster/app', 'label tier has the value "front end"']] },
   // node pools: roles
   {
     name: 'two KubeNodeTiers have no role',
