@@ -72,6 +72,8 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
   public readonly addonName: string;
   /** The objects the last validation rendered, until the render that follows it uses them. */
   private validated?: Array<Record<string, unknown>>;
+  /** What `define` threw, if it did. */
+  private defineError?: string;
 
   /**
    * @param scope a construct of a VagrantCluster, usually the cluster itself
@@ -87,8 +89,14 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     const newChartProps: ChartProps = { namespace: props.namespace, labels: props.labels };
     this.chart = props.chart ?? newChart(id, newChartProps);
     this.node.addValidation({ validate: () => this.validateAddon(props, define) });
-    if (!props.chart && define) {
-      define(this.chart);
+    // Anything else than a function is reported at synth, with every other problem; so is what define throws
+    // (cdk8s refuses an object without apiVersion or kind when it is made, not when it renders).
+    if (!props.chart && typeof define === 'function') {
+      try {
+        define(this.chart);
+      } catch (error) {
+        this.defineError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      }
     }
   }
 
@@ -129,6 +137,15 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     if (!root.profile && !(root instanceof ClusterOutput)) {
       return [`is not inside a VagrantCluster; expected new Addon(cluster, '${id}', ...)`];
     }
+    if (props.chart !== undefined && !isChart(props.chart)) {
+      return [`chart is ${describe(props.chart)}; expected a cdk8s Chart, such as new Chart(new App(), '${id}')`];
+    }
+    if (define !== undefined && typeof define !== 'function') {
+      return [`define is ${describe(define)}; expected a function that adds the add-on's objects to its chart, such as chart => { new kplus.ConfigMap(chart, 'config'); }`];
+    }
+    if (this.defineError !== undefined) {
+      return [`define threw while adding objects to chart ${this.chart.node.path}: ${this.defineError.replace(/\s*\n\s*/g, '; ')}; expected it to add complete objects`];
+    }
     if (props.chart && (define || props.namespace !== undefined || props.labels !== undefined)) {
       return ['chart is given together with define, namespace or labels, which apply to a new chart only; expected Addon.fromChart(scope, id, chart) alone'];
     }
@@ -162,6 +179,25 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
       return objectProblems(manifest).map(problem => `object ${index + 1} (${describeObject(manifest)}): ${problem}`);
     });
   }
+}
+
+/** Whether a value is shaped like a cdk8s Chart: a construct that renders its objects with toJson(). */
+function isChart(x: unknown): x is Chart {
+  const chart = x as Partial<Chart> | null;
+  return chart !== null && typeof chart === 'object' && typeof chart.toJson === 'function'
+    && typeof (chart.node as { root?: unknown } | undefined)?.root === 'object';
+}
+
+/** A value for a problem line: JSON when it has one, else its type. */
+function describe(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = typeof value === 'function' ? 'a function' : JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  text = text ?? Object.prototype.toString.call(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** A new Chart in a new App, whose resolvers render it. */

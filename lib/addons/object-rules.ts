@@ -80,6 +80,7 @@ const MERGE_KEY = '<<';
 export function objectProblems(object: KubernetesObject): string[] {
   return [
     ...mergeKeyProblems(object, ''),
+    ...numberProblems(object, ''),
     ...nameProblems(object),
     ...metadataProblems(object, ''),
     ...dataProblems(object),
@@ -109,6 +110,22 @@ function mergeKeyProblems(value: unknown, path: string): string[] {
         + 'and no Kubernetes field, label, annotation or data key can be; expected another key']
       : mergeKeyProblems(child, childPath);
   });
+}
+
+/**
+ * A number that is not a safe integer. YAML 1.1 readers disagree on floats (`1e3` is a string
+ * to one, a number to another), so the YAML writer (lib/formats/yaml.ts) writes integers only.
+ */
+function numberProblems(value: unknown, path: string): string[] {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) ? [] : [`${path === '' ? 'the object' : path} is the number ${value}, which is not a whole number the `
+      + 'YAML 1.1 readers agree on; expected an integer, or the value as a string (as Kubernetes writes quantities, e.g. \'0.5\')'];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) => numberProblems(item, `${path}[${index}]`));
+  }
+  if (value === null || typeof value !== 'object') { return []; }
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => numberProblems(child, path === '' ? key : `${path}.${key}`));
 }
 
 function nameProblems(object: KubernetesObject): string[] {

@@ -87,6 +87,12 @@ describe('add-on object rules', () => {
       expect(objectProblems(widget(MAX_OBJECT_SIZE + 1))[0]).to.match(/^the object is 1048577 bytes as JSON/);
     });
 
+    it('takes whole numbers and refuses the others (the YAML writer writes integers only), wherever they are', () => {
+      expect(objectProblems(object('example.com/v1', 'Widget', 'w', { spec: { replicas: 3, big: Number.MAX_SAFE_INTEGER, low: -2 } }))).to.deep.equal([]);
+      expect(objectProblems(object('example.com/v1', 'Widget', 'w', { spec: { list: [1, 0.5], over: 2 ** 53, nan: Number.NaN } })).map(p => p.split(',')[0]))
+        .to.deep.equal(['spec.list[1] is the number 0.5', 'spec.over is the number 9007199254740992', 'spec.nan is the number NaN']);
+    });
+
     it('refuses a << key wherever it is, once', () => {
       expect(objectProblems(object('v1', 'ConfigMap', 'c', { data: { '<<': 'x' } }))).to.have.length(1);
       expect(objectProblems({ ...object('example.com/v1', 'Widget', 'w'), '<<': {} })[0]).to.match(/^the object has the key '<<'/);
