@@ -225,23 +225,29 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     return {};
   }
 
+  public tierProblems(_tier: IConstruct): string[] {
+    return [];
+  }
+
   /**
-   * Rules a tier must follow in this cluster, for the tier to report: its id must not be one
-   * the target or the runbook gives a construct at the root of the output tree, where each
-   * tier's id names the scope of its machines' files. The profile checks its own (`validate`).
+   * A tier's id must not be one the runbook or the target gives a construct at the root of the
+   * output tree, where each tier's id names the scope of its machines' files. The profile
+   * checks its own ids (`validate`).
    */
-  public tierProblems(tier: IConstruct): string[] {
-    const owners: Array<[string, Readonly<Record<string, string>>]> = [['runbook', RUNBOOK_OUTPUT_IDS], [`${this.targetName} target`, this.targetOutputIds]];
+  public tierIdProblems(tier: IConstruct): string[] {
+    const owners: Array<[string, Readonly<Record<string, string>>]> = [['runbook', RUNBOOK_OUTPUT_IDS], ['target', this.targetOutputIds]];
     return owners.flatMap(([owner, ids]) => (Object.prototype.hasOwnProperty.call(ids, tier.node.id)
       ? [reservedTierIdProblem(tier.node.id, `the ${owner} puts ${ids[tier.node.id]} there`, this.node.id)]
       : []));
   }
 
-  /** The target's name in messages, e.g. `Vagrant`. */
-  protected abstract get targetName(): string;
-
-  /** The ids of what {@link bindTarget} adds at the root of the output tree, with what each is, e.g. `{ Vagrantfile: 'the Vagrantfile' }`. */
-  protected abstract get targetOutputIds(): Readonly<Record<string, string>>;
+  /**
+   * The ids of what {@link bindTarget} adds at the root of the output tree, with what each is,
+   * e.g. `{ Vagrantfile: 'the Vagrantfile' }`; none unless the target says so.
+   */
+  protected get targetOutputIds(): Readonly<Record<string, string>> {
+    return {};
+  }
 
   /** The host network as a CIDR, e.g. `10.10.10.0/24`; undefined while the props that make it are invalid. */
   protected abstract get hostNetwork(): string | undefined;

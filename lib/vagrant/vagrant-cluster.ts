@@ -120,15 +120,14 @@ export class VagrantCluster extends Cluster {
 
   /** Sizes past the end of the /24: the last VM must be .254 at most. */
   public tierProblems(tier: IConstruct): string[] {
-    const problems = super.tierProblems(tier);
-    if (!MachineTier.isMachineTier(tier)) { return problems; }
+    if (!MachineTier.isMachineTier(tier)) { return []; }
     const { count, firstIp } = tier.sizing;
     const whole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
     if (whole(count, 1, 254) && whole(firstIp, 1, 254) && firstIp + count - 1 > 254) {
       const network = this.hostNetwork ?? `${this.prefix}.0/24`;
-      problems.push(`firstIp ${firstIp} + count ${count} runs past .254 of ${network} (the last VM would be .${firstIp + count - 1}); lower firstIp or count`);
+      return [`firstIp ${firstIp} + count ${count} runs past .254 of ${network} (the last VM would be .${firstIp + count - 1}); lower firstIp or count`];
     }
-    return problems;
+    return [];
   }
 
   /** The networks.conf line a prefix outside VirtualBox's default range needs; none for a prefix no VM can use (refused, or loopback for the tests). */
@@ -163,10 +162,6 @@ export class VagrantCluster extends Cluster {
 
   protected get hostNetwork(): string | undefined {
     return typeof this.prefix === 'string' && isNetworkPrefix(this.prefix) ? `${this.prefix}.0/24` : undefined;
-  }
-
-  protected get targetName(): string {
-    return 'Vagrant';
   }
 
   protected get targetOutputIds(): Readonly<Record<string, string>> {
