@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { ClusterModel } from './cluster-model';
 import type { Machine } from './machine';
 import type { IFileOwner } from '../synth/synthesized-file';
+import type { ValidationProblem } from '../synth/validation-error';
 
 /** A folder of the output that a machine gets a copy of (Vagrant rsyncs it). */
 export interface DeliveredFolder {
@@ -121,4 +122,24 @@ export class ClusterOutput extends Construct {
   private scope(parent: Construct, id: string): Construct {
     return (parent.node.tryFindChild(id) as Construct | undefined) ?? new Construct(parent, id);
   }
+}
+
+/**
+ * A tier whose id is taken at the root of the output tree: the tier's scope there
+ * (`<cluster>/<tier>/<machine>/...`, see {@link ClusterOutput.tierScope}) would be the construct already there.
+ */
+export function reservedTierIdProblem(id: string, taken: string, root: string): string {
+  return `tier id '${id}' is taken in the output tree: ${taken} (${root}/${id}), where the tier's machines would get their files; `
+    + `expected another id, such as '${id}-nodes'`;
+}
+
+/**
+ * The problems of the tiers whose ids a profile gives constructs at the root of the output tree.
+ * @param ids the ids, with what each is, e.g. `{ pki: "the cluster's PKI" }`
+ */
+export function reservedTierIdProblems(model: ClusterModel, profileName: string, ids: Readonly<Record<string, string>>): ValidationProblem[] {
+  return model.tiers.filter(tier => Object.prototype.hasOwnProperty.call(ids, tier.id)).map(tier => ({
+    constructPath: tier.path,
+    message: reservedTierIdProblem(tier.id, `the ${profileName} profile puts ${ids[tier.id]} there`, model.name),
+  }));
 }

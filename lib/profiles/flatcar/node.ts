@@ -96,10 +96,11 @@ export function nodeCloudConfig(node: Machine, settings: NodeSettings): CloudCon
   };
 }
 
-/** Every add-on as a file of the control plane's add-on folder, by file name. */
+/** Every add-on as a file of the control plane's add-on folder, by file name, with its file's mode (0600 when it holds a Secret). */
 export function addonFiles(addons: readonly IClusterAddon[]): WriteFile[] {
   return addons
-    .map(addon => ({ path: `${ADDONS_DIR}/${addon.addonName}.yaml`, permissions: '0644', owner: 'root', content: addon.renderFile().content }))
+    .map(addon => ({ addon, file: addon.renderFile() }))
+    .map(({ addon, file }) => ({ path: `${ADDONS_DIR}/${addon.addonName}.yaml`, permissions: file.mode.toString(8).padStart(4, '0'), owner: 'root', content: file.content }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { flatcarRole } from './facts';
 import { flatcarRunbook } from './runbook';
@@ -22,14 +23,18 @@ import { FlannelAddon } from '../../addons/flannel-addon';
 import { KubeProxyAddon } from '../../addons/kube-proxy-addon';
 import { KubeletCertificateRotationAddon } from '../../addons/kubelet-certificate-rotation-addon';
 import type { ClusterModel } from '../../cluster/cluster-model';
+import { reservedTierIdProblems } from '../../cluster/cluster-output';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
+import { imageProblems } from '../../cluster/image-reference';
+import { parseCidr } from '../../cluster/ipv4';
 import type { Machine } from '../../cluster/machine';
 import { CONTROL_PLANE_TAINT, NodeRole, formatTaint } from '../../cluster/node-role';
 import { CloudConfig } from '../../formats/cloud-config';
 import { CloudConfigData } from '../../formats/cloud-config-data';
 import { renderEtcdEnv } from '../../formats/etcd-env';
 import { StaticPod } from '../../formats/static-pod';
+import { FOLDER_MODE } from '../../pki/pki-folder';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
 import type { ValidationProblem } from '../../synth/validation-error';
@@ -86,6 +91,15 @@ export interface FlatcarProfileOptions {
 const POD_FOLDER = 'pods';
 /** Where the output folder keeps the per-VM cloud-configs: not `user-data`, which the box's own Vagrantfile uploads to every VM. */
 const CLOUD_CONFIG_FOLDER = 'cloud-config';
+/** The ids bind() gives constructs at the root of the output tree, where each tier's id names its machines' scope, with what each is. */
+const OUTPUT_IDS: Readonly<Record<string, string>> = {
+  'pki': 'the cluster\'s PKI', 'flannel': 'the built-in add-on flannel', 'kube-proxy': 'the built-in add-on kube-proxy',
+  'coredns': 'the built-in add-on CoreDNS', 'kubelet-certificate-rotation': 'the built-in add-on that approves kubelet certificate renewals',
+  'admin-kubeconfig': 'admin.kubeconfig', 'gitignore': 'the output\'s .gitignore',
+  'cluster-ssh-key': 'cluster-ssh.key', 'cluster-ssh-public-key': 'cluster-ssh.pub',
+};
+/** The options that name an image: each a pinned image reference (a docker argument or a pod's image). */
+const IMAGE_OPTIONS = ['etcdImage', 'coreDnsImage', 'flannelImage', 'flannelCniPluginImage'] as const;
 /** The per-node pod range the controller-manager allocates (its --node-cidr-mask-size default for IPv4). */
 const NODE_CIDR_BITS = 24;
 /** Flatcar's user, whom the box's own Vagrantfile logs in as. */
@@ -93,6 +107,10 @@ const LOGIN_USER = 'core';
 /** The cluster's SSH key pair in the output, beside the Vagrantfile that names it (a copy of the PKI folder's). */
 const LOGIN_KEY_FILE = 'cluster-ssh.key';
 const LOGIN_PUBLIC_KEY_FILE = 'cluster-ssh.pub';
+/** How many more bits a node range may have than the cluster range (cidr_set.go clusterSubnetMaxDiff). */
+const NODE_CIDR_MAX_DIFF = 16;
+/** The API server's largest service range, in host bits (kube-apiserver options validation: bits - ones > 20 is refused). */
+const SERVICE_RANGE_MAX_BITS = 20;
 
 /**
  * A cluster that boots on today's boxes: Flatcar Container Linux, etcd v3.6
@@ -131,6 +149,9 @@ export class FlatcarProfile implements IClusterProfile {
 
   public validateSettings(settings: ClusterSettings): string[] {
     const problems = schemaProblems(optionsSchema, this.options, ProblemStyle.PROPERTY).map(problem => `profile option ${problem}`);
+    for (const option of IMAGE_OPTIONS) {
+      problems.push(...imageProblems(option, this.options[option]).map(problem => `profile option ${problem}`));
+    }
     // A checksum of the wrong type is the schema's to report; the checks below take strings only.
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
     const result = flatcarRelease(settings.kubernetesVersion, text(this.options.kubeletSha256));
@@ -146,11 +167,13 @@ export class FlatcarProfile implements IClusterProfile {
     }
     const dns = this.coreDnsImage(settings);
     if ('problem' in dns) { problems.push(dns.problem); }
+    problems.push(...pkiDirProblems(this.options.pkiDir, settings.outdir));
     return problems;
   }
 
   public validate(model: ClusterModel): ValidationProblem[] {
-    const problems: ValidationProblem[] = podNetworkProblems(model).map(message => ({ constructPath: model.path, message }));
+    const problems: ValidationProblem[] = [...podNetworkProblems(model), ...serviceNetworkProblems(model)]
+      .map(message => ({ constructPath: model.path, message }));
     if (model.controlPlanes.length > 1 && !model.hasControlPlaneEndpoint) {
       problems.push({
         constructPath: model.path,
@@ -159,6 +182,7 @@ export class FlatcarProfile implements IClusterProfile {
           + 'the virtual IP that kube-vip keeps on one of them for the kubelets, kube-proxy and kubectl',
       });
     }
+    problems.push(...reservedTierIdProblems(model, this.name, OUTPUT_IDS));
     for (const tier of model.nodeTiers) {
       if (tier.machines.some(node => node.role === NodeRole.CONTROL_PLANE)
         && tier.taints.some(taint => taint.key === CONTROL_PLANE_TAINT.key && taint.effect === CONTROL_PLANE_TAINT.effect)) {
@@ -350,15 +374,69 @@ function attachCloudConfig(output: ClusterOutput, machine: Machine, loginKeys: (
 }
 
 /**
+ * The PKI folder and the output folder must be apart. The writer replaces the output folder
+ * whole by a rename, and the PKI writes its new pieces just before that rename
+ * (lib/synth/atomic-writer.ts, writeAtomically's beforeSwap).
+ */
+function pkiDirProblems(pkiDir: unknown, outdir: string): string[] {
+  // A missing or malformed pkiDir is the options schema's to report.
+  if (typeof pkiDir !== 'string' || pkiDir === '') { return []; }
+  const pki = path.resolve(pkiDir);
+  const out = path.resolve(outdir);
+  const inside = (folder: string, parent: string) => folder.startsWith(`${parent}${path.sep}`) || (parent === path.parse(parent).root && folder !== parent);
+  const expected = `expected a folder apart from the output folder, such as '${outdir}.pki' (the default)`;
+  if (pki === out || inside(pki, out)) {
+    const where = pki === out ? 'is the output folder' : `is inside the output folder ${outdir}`;
+    return [`profile option pkiDir '${pkiDir}' ${where}, which every synth replaces whole by a rename: the PKI writes its keys just `
+      + 'before it, so a first synth fails to rename onto a folder the keys already fill (and later ones refuse a folder of files without '
+      + `manifest.json), and over an earlier output the new keys would go with the folder the rename replaces; ${expected}`];
+  }
+  if (inside(out, pki)) {
+    return [`profile option pkiDir '${pkiDir}' holds the output folder ${outdir}: the private-key folder would hold the output and `
+      + `the writer's staging copies, and the writer would create it without the ${FOLDER_MODE.toString(8).padStart(4, '0')} mode the PKI gives its folder; ${expected}`];
+  }
+  return [];
+}
+
+/**
  * The pod network must hold a /24 per node: the controller-manager allocates each
  * node's podCIDR from it, and flannel routes exactly those.
  */
 function podNetworkProblems(model: ClusterModel): string[] {
   const range = model.networks.pods.range;
   const nodes = model.nodes.length;
+  // The controller-manager's allocator takes at most 2^16 node ranges (pkg/controller/nodeipam/ipam/cidrset/cidr_set.go,
+  // clusterSubnetMaxDiff), and refuses to start on a larger range.
+  if (NODE_CIDR_BITS - range.bits > NODE_CIDR_MAX_DIFF) {
+    return [`ipRange ${model.networks.pods.cidr} is larger than /${NODE_CIDR_BITS - NODE_CIDR_MAX_DIFF}: the controller-manager allocates `
+      + `node ranges of /${NODE_CIDR_BITS} from at most 2^${NODE_CIDR_MAX_DIFF} of them and refuses a larger cluster CIDR; `
+      + `expected /${NODE_CIDR_BITS - NODE_CIDR_MAX_DIFF} or smaller, such as '10.244.0.0/16'`];
+  }
   const capacity = range.bits > NODE_CIDR_BITS ? 0 : 2 ** (NODE_CIDR_BITS - range.bits);
   return capacity >= nodes ? [] : [`ipRange ${model.networks.pods.cidr} holds ${capacity} node pod range(s) of /${NODE_CIDR_BITS}, `
     + `but the cluster has ${nodes} nodes; expected a range of /${NODE_CIDR_BITS - Math.ceil(Math.log2(nodes))} or larger`];
+}
+
+/**
+ * The service range must hold the cluster DNS address, which the kubelets (clusterDNS) and
+ * CoreDNS's Service use: the model's 10th address of the range, a host address of it. The
+ * API server refuses a range of more than 2^20 addresses (kubernetes cmd/kube-apiserver/app/options/validation.go:
+ * "specified --service-cluster-ip-range is too large").
+ */
+function serviceNetworkProblems(model: ClusterModel): string[] {
+  const { services, dnsServiceAddress } = model.networks;
+  const problems: string[] = [];
+  if (32 - services.range.bits > SERVICE_RANGE_MAX_BITS) {
+    problems.push(`serviceIpRange ${services.cidr} is larger than /${32 - SERVICE_RANGE_MAX_BITS}: the API server refuses a service range of `
+      + `more than 2^${SERVICE_RANGE_MAX_BITS} addresses; expected /${32 - SERVICE_RANGE_MAX_BITS} or smaller, such as '10.96.0.0/16'`);
+  }
+  // At offset 10 of an aligned range, the address is never the network address (offset 0) nor a
+  // broadcast address (offset 2^n - 1): inside the range is enough.
+  if (parseCidr(`${dnsServiceAddress}/32`)!.first > services.range.last) {
+    problems.push(`serviceIpRange ${services.cidr} has no room for the cluster DNS Service: the kubelets' clusterDNS and CoreDNS's Service `
+      + `take the 10th address of the range, ${dnsServiceAddress}, which lies outside it; expected /28 or larger`);
+  }
+  return problems;
 }
 
 /** What a node is, for the Vagrantfile's header: its role and pool, and its labels and taints. */
