@@ -8,6 +8,7 @@ import { ClusterProfile, EtcdPeerTier, KubeNodeTier, NodeRole, VagrantCluster } 
 export function flatcarHaCluster(outdir = 'dist.flatcar-ha', pkiDir = `${outdir}.pki`, prefix = '192.168.56'): VagrantCluster {
   const cluster = new VagrantCluster({
     outdir,
+    name: 'flatcar-ha',
     profile: ClusterProfile.flatcar({ pkiDir }),
     prefix,
     // A free address of the host network: kube-vip holds it on one control plane at a time.

@@ -7,6 +7,7 @@ import { ClusterProfile, EtcdPeerTier, KubeNodeTier, VagrantCluster } from '../l
 export function flatcarCluster(outdir = 'dist.flatcar', pkiDir = `${outdir}.pki`, prefix = '192.168.56'): VagrantCluster {
   const cluster = new VagrantCluster({
     outdir,
+    name: 'flatcar',
     profile: ClusterProfile.flatcar({ pkiDir }),
     prefix,
     ipRange: '10.20.0.0/16',

@@ -29,6 +29,7 @@ export const METAL_SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDsQM0fQRTIAi9
 export function metalCluster(outdir = 'dist.flatcar-metal', pkiDir = `${outdir}.pki`): MetalCluster {
   const cluster = new MetalCluster({
     outdir,
+    name: 'metal',
     profile: ClusterProfile.flatcar({ pkiDir }),
     lanCidr: `${METAL_LAN}.0/24`,
     gateway: `${METAL_LAN}.1`,

@@ -74,6 +74,8 @@ export interface ClusterModelInput {
   /** Construct id and path of the cluster. */
   readonly name: string;
   readonly path: string;
+  /** The cluster's name for its users, a DNS-1123 label (kubeconfigs). */
+  readonly clusterName: string;
   readonly profile: string;
   readonly kubernetesVersion: string;
   readonly imageRepository: string;
@@ -105,6 +107,8 @@ export class ClusterModel {
   public readonly name: string;
   /** Construct path of the cluster. */
   public readonly path: string;
+  /** The cluster's name for its users, a DNS-1123 label, e.g. `dist-out`: kubeconfigs name their cluster and context after it. */
+  public readonly clusterName: string;
   /** The profile's name, e.g. `classic`. */
   public readonly profile: string;
   /** `MAJOR.MINOR.PATCH`. */
@@ -133,6 +137,7 @@ export class ClusterModel {
   private constructor(input: ClusterModelInput) {
     this.name = input.name;
     this.path = input.path;
+    this.clusterName = input.clusterName;
     this.profile = input.profile;
     this.kubernetesVersion = input.kubernetesVersion;
     this.imageRepository = input.imageRepository;

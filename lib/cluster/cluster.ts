@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { Construct, IConstruct } from 'constructs';
 import { isClusterAddon } from './cluster-addon';
 import { ClusterModel, TierModel } from './cluster-model';
@@ -7,6 +8,7 @@ import type { ClusterSettings } from './cluster-settings';
 import { EtcdPeerTier } from './etcd-peer-tier';
 import { Cidr, LOOPBACK_BLOCK, cidrsOverlap, formatIpv4, hasHostBits, parseCidr, specialPurposeBlockOf } from './ipv4';
 import { KubeNodeTier } from './kube-node-tier';
+import { DNS_1123_LABEL_MAX_LENGTH } from './kubernetes-names';
 import { Machine, PlannedMachine } from './machine';
 import { MachineTier } from './machine-tier';
 import { NodeRole } from './node-role';
@@ -28,6 +30,14 @@ export interface ClusterProps {
    * @default 'dist.out'
    */
   readonly outdir?: string;
+  /**
+   * The cluster's name, a DNS-1123 label: `admin.kubeconfig` names its cluster and
+   * context after it and its user `<name>-admin`, so that the kubeconfigs of two
+   * clusters merge (`KUBECONFIG=a:b kubectl config get-contexts`) without one
+   * hiding the other.
+   * @default - the outdir's base name as a label: `dist.out` gives `dist-out`
+   */
+  readonly name?: string;
   /**
    * The pod network (the seed's IP_RANGE).
    * @default - the profile's: '10.11.0.0/16' (classic, the seed's IP_RANGE), '10.244.0.0/16' (Flatcar)
@@ -111,6 +121,11 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
 
   public get imageRepository(): string {
     return this.clusterProps.imageRepository ?? this.profile.defaults.imageRepository;
+  }
+
+  /** The cluster's name (see {@link ClusterProps.name}). */
+  public get clusterName(): string {
+    return this.clusterProps.name ?? clusterNameOf(this.outdir);
   }
 
   /** The virtual IP of the control planes, if any. */
@@ -303,6 +318,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     });
     return ClusterModel.read({
       name: this.node.id,
+      clusterName: this.clusterName,
       path: this.node.path,
       profile: this.profile.name,
       kubernetesVersion: this.kubernetesVersion,
@@ -447,6 +463,17 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
 const RUNBOOK_OUTPUT_IDS: Readonly<Record<string, string>> = {
   'runbook': 'README.md', 'topology-text': 'topology.txt', 'topology-svg': 'topology.svg', 'verify-script': 'verify.sh',
 };
+
+/**
+ * A cluster name from an output folder: its base name, lowercased, each run of characters
+ * a DNS-1123 label does not allow made one '-', trimmed to 63 characters;
+ * `kubernetes` (kubeadm's default clusterName) when nothing is left.
+ */
+export function clusterNameOf(outdir: string): string {
+  const label = path.basename(path.resolve(outdir)).toLowerCase().replace(/[^a-z0-9]+/g, '-')
+    .slice(0, DNS_1123_LABEL_MAX_LENGTH).replace(/^-+|-+$/g, '');
+  return label === '' ? 'kubernetes' : label;
+}
 
 /** Whether a value looks like a profile (a user may pass anything). */
 function isClusterProfile(x: unknown): x is IClusterProfile {

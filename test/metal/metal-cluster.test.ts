@@ -178,7 +178,7 @@ describe('MetalCluster', () => {
         return cluster.model();
       });
       expect(problems).to.include.members([
-        'has unknown key \'prefix\'; expected one of outdir, ipRange, serviceIpRange, kubernetesVersion, imageRepository, controlPlaneEndpoint, '
+        'has unknown key \'prefix\'; expected one of outdir, name, ipRange, serviceIpRange, kubernetesVersion, imageRepository, controlPlaneEndpoint, '
           + 'profile, lanCidr, gateway, dnsServers, sshAuthorizedKeys, matchboxUrl, machines',
         'lanCidr is missing; expected the LAN of the machines as an IPv4 CIDR, such as \'10.0.40.0/24\'',
         'gateway is missing; expected the LAN\'s default gateway, an IPv4 address such as \'10.0.40.1\'',

@@ -28,7 +28,8 @@ describe('runbook, topology and verify.sh of a metal cluster', () => {
     expect(metal['admin.kubeconfig']).to.equal(twin['admin.kubeconfig']);
     const kubeconfig = yaml11(metal['admin.kubeconfig']);
     expect(kubeconfig.clusters[0].cluster.server).to.equal('https://10.0.40.20:6443');
-    expect(kubeconfig.users[0].name).to.equal('kubernetes-admin');
+    expect(kubeconfig.users[0].name).to.equal('metal-admin');
+    expect(kubeconfig['current-context']).to.equal('metal');
   });
 
   it('tells how to install the machines both ways, in the metal target\'s words only', () => {

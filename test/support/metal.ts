@@ -20,6 +20,7 @@ export function metalTree(): MetalCluster {
 export function metalProps(outdir: string, pkiDir: string): MetalClusterProps {
   return {
     outdir,
+    name: 'metal',
     profile: ClusterProfile.flatcar({ pkiDir }),
     lanCidr: `${METAL_LAN}.0/24`,
     gateway: `${METAL_LAN}.1`,
@@ -54,7 +55,7 @@ export function metalVariant(change: (props: MetalClusterProps) => MetalClusterP
  */
 export function vagrantTwin(outdir: string, pkiDir: string): VagrantCluster {
   const cluster = new VagrantCluster({
-    outdir, profile: ClusterProfile.flatcar({ pkiDir }), prefix: METAL_LAN, controlPlaneEndpoint: `${METAL_LAN}.20`,
+    outdir, name: 'metal', profile: ClusterProfile.flatcar({ pkiDir }), prefix: METAL_LAN, controlPlaneEndpoint: `${METAL_LAN}.20`,
   });
   addMetalTiers(cluster, { etcd: 11, cp: 21, worker: 31 });
   return cluster;

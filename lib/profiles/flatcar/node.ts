@@ -20,7 +20,6 @@ import { renderKubeconfig } from '../../formats/kubeconfig';
 import { renderKubeletConfiguration } from '../../formats/kubelet-configuration';
 
 /** Cluster name in kubeconfigs. */
-const CLUSTER_NAME = 'kubernetes';
 
 /** What every node's files are made of. */
 export interface NodeSettings {
@@ -112,6 +111,8 @@ export interface NodeServers {
   readonly local: string;
   /** Whether the control planes run kube-vip for a virtual IP. */
   readonly kubeVip: boolean;
+  /** The cluster's name, which every kubeconfig names its cluster and context after. */
+  readonly clusterName: string;
 }
 
 /**
@@ -123,7 +124,7 @@ export function nodeSecrets(node: Machine, pki: ClusterPki, servers: NodeServers
   const material = pki.material;
   const files: WriteFile[] = [
     certificateFile(`${PKI_DIR}/ca.crt`, material.caCertificate(PKI_NAMES.kubernetesCa)),
-    keyFile(KUBELET_KUBECONFIG, kubeconfigFor(pki, servers.kubelet, `system:node:${node.hostname}`, PKI_NAMES.kubelet(node.hostname))),
+    keyFile(KUBELET_KUBECONFIG, kubeconfigFor(pki, { server: servers.kubelet, clusterName: servers.clusterName }, `system:node:${node.hostname}`, PKI_NAMES.kubelet(node.hostname))),
     certificateFile(KUBELET_SERVING_CERTIFICATE, material.certificate(PKI_NAMES.kubeletServing(node.hostname))),
     keyFile(KUBELET_SERVING_KEY, material.privateKey(PKI_NAMES.kubeletServing(node.hostname))),
   ];
@@ -136,7 +137,7 @@ export function nodeSecrets(node: Machine, pki: ClusterPki, servers: NodeServers
   return [
     ...files,
     // apply-addons.service applies the add-ons with it.
-    keyFile(ADMIN_KUBECONFIG, kubeconfigFor(pki, server, 'kubernetes-admin', PKI_NAMES.admin)),
+    keyFile(ADMIN_KUBECONFIG, kubeconfigFor(pki, { server, clusterName: servers.clusterName }, adminUser(servers.clusterName), PKI_NAMES.admin)),
     // The controller-manager signs kubelet CSRs with the Kubernetes CA.
     keyFile(`${PKI_DIR}/ca.key`, material.privateKey(PKI_NAMES.kubernetesCa)),
     ...pair('apiserver', PKI_NAMES.apiServer),
@@ -146,18 +147,26 @@ export function nodeSecrets(node: Machine, pki: ClusterPki, servers: NodeServers
     keyFile(`${PKI_DIR}/sa.key`, material.privateKey(PKI_NAMES.serviceAccount)),
     certificateFile(`${PKI_DIR}/sa.pub`, material.publicKey(PKI_NAMES.serviceAccount)),
     encryptionConfigFile(material.secretKeys(PKI_NAMES.secretsEncryption)),
-    keyFile(CONTROLLER_MANAGER_KUBECONFIG, kubeconfigFor(pki, server, 'system:kube-controller-manager', PKI_NAMES.controllerManager)),
-    keyFile(SCHEDULER_KUBECONFIG, kubeconfigFor(pki, server, 'system:kube-scheduler', PKI_NAMES.scheduler)),
-    ...(servers.kubeVip ? [keyFile(KUBE_VIP_KUBECONFIG, kubeconfigFor(pki, server, 'kube-vip', PKI_NAMES.kubeVip))] : []),
+    keyFile(CONTROLLER_MANAGER_KUBECONFIG, kubeconfigFor(pki, { server, clusterName: servers.clusterName }, 'system:kube-controller-manager', PKI_NAMES.controllerManager)),
+    keyFile(SCHEDULER_KUBECONFIG, kubeconfigFor(pki, { server, clusterName: servers.clusterName }, 'system:kube-scheduler', PKI_NAMES.scheduler)),
+    ...(servers.kubeVip ? [keyFile(KUBE_VIP_KUBECONFIG, kubeconfigFor(pki, { server, clusterName: servers.clusterName }, 'kube-vip', PKI_NAMES.kubeVip))] : []),
   ];
 }
 
-/** A kubeconfig for one identity of the PKI, credentials embedded. */
-export function kubeconfigFor(pki: ClusterPki, server: string, user: string, certificate: string): string {
+/**
+ * The admin's user name in a kubeconfig: the cluster's own (`<cluster>-admin`), so that the
+ * admin kubeconfigs of two clusters merge without one user's credentials hiding the other's.
+ */
+export function adminUser(clusterName: string): string {
+  return `${clusterName}-admin`;
+}
+
+/** A kubeconfig for one identity of the PKI, credentials embedded: the cluster and its context are named after the cluster. */
+export function kubeconfigFor(pki: ClusterPki, cluster: { readonly server: string; readonly clusterName: string }, user: string, certificate: string): string {
   const material = pki.material;
   return renderKubeconfig({
-    clusterName: CLUSTER_NAME,
-    server,
+    clusterName: cluster.clusterName,
+    server: cluster.server,
     caPem: material.caCertificate(PKI_NAMES.kubernetesCa),
     user,
     certificatePem: material.certificate(certificate),

@@ -9,7 +9,7 @@ import {
 } from './control-plane';
 import { kubeVipPod } from './kube-vip';
 import {
-  NodeServers, NodeSettings, addonFiles, apiLabels, certificateFile, keyFile, kubeconfigFor, nodeCloudConfig, nodeSecrets,
+  NodeServers, NodeSettings, addonFiles, adminUser, apiLabels, certificateFile, keyFile, kubeconfigFor, nodeCloudConfig, nodeSecrets,
 } from './node';
 import { API_LABEL_NAMESPACES, KUBELET_LABELS, KUBELET_LABEL_NAMESPACES, labelSetter } from './node-labels';
 import optionsSchema from './options.schema.json';
@@ -212,7 +212,7 @@ export class FlatcarProfile implements IClusterProfile {
     const kubeVip = model.hasControlPlaneEndpoint;
     // Behind a virtual IP, a control plane's own components use its API server on 127.0.0.1: it listens
     // on every address then, and no control plane depends on the one that holds the virtual IP.
-    const servers: NodeServers = { kubelet: endpoints.apiServer, local: kubeVip ? endpoints.localApiServer : endpoints.apiServer, kubeVip };
+    const servers: NodeServers = { kubelet: endpoints.apiServer, local: kubeVip ? endpoints.localApiServer : endpoints.apiServer, kubeVip, clusterName: model.clusterName };
 
     const loginKeyWanted = output.wantsLoginKey;
     const pki = new ClusterPki(output, 'pki', model, {
@@ -286,7 +286,7 @@ export class FlatcarProfile implements IClusterProfile {
       new KubeletCertificateRotationAddon(output, 'kubelet-certificate-rotation'),
     ];
 
-    new SecretFile(output, 'admin-kubeconfig', 'admin.kubeconfig', () => kubeconfigFor(pki, endpoints.apiServer, 'kubernetes-admin', PKI_NAMES.admin));
+    new SecretFile(output, 'admin-kubeconfig', 'admin.kubeconfig', () => kubeconfigFor(pki, { server: endpoints.apiServer, clusterName: model.clusterName }, adminUser(model.clusterName), PKI_NAMES.admin));
     // The output holds private keys: keep the whole folder out of git, wherever it is.
     new SecretFile(output, 'gitignore', '.gitignore', () => '# Holds private keys: never commit this folder.\n*\n', 0o644);
 

@@ -34,6 +34,7 @@ interface Variant {
 function flatcarVariant(variant: Variant): VagrantCluster {
   const cluster = new VagrantCluster({
     outdir: path.join(variant.pkiDir, '..', 'never-written'),
+    name: 'flatcar',
     profile: ClusterProfile.flatcar({
       pkiDir: variant.pkiDir, kubeletSha256: variant.kubeletSha256, kubectlSha256: variant.kubectlSha256, regeneratePki: variant.regeneratePki,
     }),
@@ -276,7 +277,7 @@ describe('Flatcar profile', function () {
     it('admin.kubeconfig reaches https://<node-01>:6443 as kubernetes-admin (system:masters) and trusts the Kubernetes CA', () => {
       const admin = kubeconfigPems(files['admin.kubeconfig']);
       expect(admin.server).to.equal(`https://${ipOf('node-01')}:6443`);
-      expect(admin.config['current-context']).to.equal('kubernetes');
+      expect(admin.config['current-context']).to.equal('flatcar');
       expect(admin.ca.raw.equals(kubernetesCa.raw)).to.equal(true);
       expect(admin.certificate.subject.split('\n').sort()).to.deep.equal(['CN=kubernetes-admin', 'O=system:masters']);
       expect(admin.certificate.checkIssued(kubernetesCa) && admin.certificate.verify(kubernetesCa.publicKey)).to.equal(true);
