@@ -28,6 +28,8 @@ export function tsconfigJson(): string {
       module: 'nodenext',
       moduleResolution: 'nodenext',
       lib: ['es2022'],
+      // Named, because TypeScript 6 and later include no @types package unless told.
+      types: ['node'],
       strict: true,
       esModuleInterop: true,
       skipLibCheck: true,

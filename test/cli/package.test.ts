@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { Testing } from '../../lib';
+import { codeBlocks } from '../support/markdown';
 
 const REPO = path.join(__dirname, '..', '..');
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
@@ -65,6 +66,25 @@ describe('the npm package', function () {
       sh('npx', ['tsc', '-p', '.'], project);
     });
   }
+
+  it('in an empty folder, the README\'s install commands, tsconfig and quick start type-check and synthesize a cluster', () => {
+    const blocks = codeBlocks(fs.readFileSync(path.join(REPO, 'README.md'), 'utf-8'));
+    const install = blocks.find(b => b.language === 'sh' && b.text.startsWith('npm init -y\n'))!.text.trim().split('\n');
+    const quickStart = blocks.find(b => b.language === 'ts')!.text;
+    const folder = path.join(work, 'quick-start');
+    fs.mkdirSync(folder);
+    for (const line of install) {
+      // The package is not on the registry yet: the README says to read its name as the tarball's path.
+      const [command, ...args] = line.replace(/ cdk-vagrant-kubernetes(?= )/, ` ${tarball}`).split(/\s+/);
+      sh(command, command === 'npm' && args[0] === 'install' ? [...args, ...NPM_FLAGS] : args, folder);
+    }
+    fs.writeFileSync(path.join(folder, 'tsconfig.json'), blocks.find(b => b.language === 'json')!.text);
+    fs.writeFileSync(path.join(folder, 'cluster.ts'), quickStart);
+    sh('npx', ['tsc', '-p', '.'], folder);
+    expect(sh('npx', ['ts-node', 'cluster.ts'], folder)).to.match(/wrote \d+ files to dist\.out\//);
+    const files = Testing.readFolder(path.join(folder, 'dist.out'));
+    expect(Object.keys(files)).to.include.members(['Vagrantfile', 'admin.kubeconfig', 'cloud-config/node-01.yaml', 'verify.sh']);
+  });
 
   it('synth of examples/cluster.yaml through the installed bin writes the seed\'s files', () => {
     const tools = path.join(work, 'tools-flatcar');
