@@ -1,7 +1,12 @@
 // Render time of the four runbook files (README.md, topology.txt, topology.svg, verify.sh),
 // for the seed cluster and for larger ones. `npx ts-node bench/runbook-render.ts`
 import { performance } from 'node:perf_hooks';
-import { IFileOwner, Runbook, TopologySvg, TopologyText, VagrantCluster, VerifyScript } from '../lib';
+import { VagrantCluster } from '../lib';
+import { Runbook } from '../lib/runbook/runbook';
+import { TopologySvg } from '../lib/runbook/topology-svg';
+import { TopologyText } from '../lib/runbook/topology-text';
+import { VerifyScript } from '../lib/runbook/verify-script';
+import { IFileOwner } from '../lib/synth/synthesized-file';
 import { defaultCluster } from '../examples/default';
 import { sizedCluster } from '../test/runbook/runbook-fixtures';
 

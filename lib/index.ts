@@ -1,63 +1,44 @@
-export * from './vagrant/vagrant-cluster';
-export * from './metal/metal-cluster';
-export * from './metal/metal-machine';
-export * from './metal/machine-ignition';
-export * from './metal/install-ignition';
-export * from './metal/matchbox-files';
-export * from './metal/flatcar-install';
-export * from './metal/node-network';
-export * from './metal/cloud-config-ignition';
-export * from './formats/ignition';
-export * from './formats/matchbox';
-export * from './cluster/machine-tier';
-export * from './vagrant/vagrantfile';
-export * from './formats/ruby';
-export * from './cluster/etcd-peer-tier';
-export * from './cluster/endpoints';
-export * from './cluster/cluster';
-export * from './cluster/cluster-model';
-export * from './cluster/cluster-output';
-export * from './cluster/cluster-settings';
-export * from './cluster/cluster-scope';
-export * from './cluster/cluster-addon';
-export * from './cluster/machine';
-export * from './cluster/node-role';
-export * from './cluster/labels';
-export * from './vagrant/vagrant-box';
-export * from './profiles/classic/fleet-metadata';
-export * from './profiles/classic/etcd';
-export * from './cluster/kube-node-tier';
-export * from './profiles/classic/hyperkube-pod';
-export * from './cluster/kubernetes-version';
-export * from './profiles/classic/releases';
-export * from './profiles/classic/fleet-unit';
-export * from './formats/systemd-unit';
-export * from './profiles/classic/x-fleet';
-export * from './formats/cloud-config';
-export * from './formats/cloud-config-data';
-export * from './profiles';
-export * from './runbook';
-export * from './profiles/classic/facts';
-export * from './profiles/classic/runbook';
-export * from './profiles/classic/verify';
-export * from './profiles/flatcar/verify';
-export * from './profiles/flatcar/facts';
-export * from './profiles/flatcar/runbook';
-export * from './synth/validation-error';
-export * from './synth/synthesized-file';
-export * from './synth/manifest';
-export * from './synth/testing';
-export * from './pki/pki';
-export * from './pki/pki-spec';
-export * from './pki/pki-error';
-export * from './profiles/flatcar/releases';
-export * from './formats/static-pod';
-export * from './formats/kubeconfig';
-export * from './formats/kubelet-configuration';
-export * from './formats/etcd-env';
-export * from './profiles/flatcar/etcd';
-export * from './addons/addon';
-export * from './addons/flannel-addon';
-export * from './addons/kube-proxy-addon';
-export * from './addons/coredns-addon';
-export * from './profiles/flatcar/bootstrap';
+// The public surface of cdk-vagrant-kubernetes: the constructs and their props, the
+// value objects and enums they take, the errors synth throws, and the helpers for
+// tests and cluster files. Everything else is internal and may change.
+
+// Clusters and their targets.
+export { Cluster, ClusterProps } from './cluster/cluster';
+export { VagrantCluster, VagrantClusterProps, MembersHead, MemberRow } from './vagrant/vagrant-cluster';
+export { MetalCluster, MetalClusterProps } from './metal/metal-cluster';
+export { MetalMachine } from './metal/metal-machine';
+export { IClusterScope } from './cluster/cluster-scope';
+
+// Tiers of machines and what they hold.
+export { MachineTier, MachineTierProps } from './cluster/machine-tier';
+export { EtcdPeerTier, EtcdPeerTierProps } from './cluster/etcd-peer-tier';
+export { KubeNodeTier, KubeNodeTierProps } from './cluster/kube-node-tier';
+export { Machine, MachineKind } from './cluster/machine';
+export { NodeRole, NodeTaint, TaintEffect } from './cluster/node-role';
+
+// Profiles.
+export { ClusterProfile } from './profiles';
+export { IClusterProfile, ProfileDefaults, ProfileBinding } from './profiles/cluster-profile';
+export type { ClassicProfileOptions } from './profiles/classic/profile';
+export type { FlatcarProfileOptions } from './profiles/flatcar/profile';
+
+// Workloads and files of one's own.
+export { Addon, AddonProps } from './addons/addon';
+export { StaticPod, StaticPodProps, StaticPodContainer, StaticPodEnv, HostMount } from './formats/static-pod';
+export { CloudConfig, CloudConfigProps } from './formats/cloud-config';
+export {
+  CloudConfigData, CoreOsConfig, Etcd2Config, FleetConfig, FlannelConfig, CloudConfigUnit, WriteFile,
+} from './formats/cloud-config-data';
+export { SystemdUnit, ExecCommand, UnitSection, DirectiveValue } from './formats/systemd-unit';
+
+// The classic profile's own constructs.
+export { HyperkubePod, HyperkubePodProps, HyperkubeContainer } from './profiles/classic/hyperkube-pod';
+export { FleetUnit, FleetUnitProps, IMachineSource } from './profiles/classic/fleet-unit';
+export { XFleetOptions } from './profiles/classic/x-fleet';
+
+// Synth: what it returns and throws, in-memory rendering, cluster files.
+export { SynthManifest, ManifestEntry } from './synth/manifest';
+export { ValidationError, ValidationProblem } from './synth/validation-error';
+export { PkiError, PkiProblem } from './pki/pki-error';
+export { Testing } from './synth/testing';
+export { ClusterFile } from './cluster-file/cluster-file';

@@ -3,7 +3,7 @@
 // test/readme.test.ts fails when README.md and the code disagree.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { classicCompatibilityTable } from '../lib';
+import { classicCompatibilityTable } from '../lib/profiles/classic/releases';
 
 /** Every generated section, by marker name. */
 export function generatedSections(): Record<string, string> {

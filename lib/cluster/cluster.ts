@@ -95,7 +95,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
   private readonly profileProblem?: string;
   private readonly placed = new WeakMap<MachineTier, Machine[]>();
 
-  protected constructor(id: string, props: ClusterProps | undefined, defaultProfile: IClusterProfile) {
+  protected constructor(id: string, props: ClusterProps | undefined, defaultProfile: () => IClusterProfile) {
     super(undefined as unknown as Construct, id);
     this.clusterProps = props ?? {};
     this.outdir = typeof this.clusterProps.outdir === 'string' && this.clusterProps.outdir !== '' ? this.clusterProps.outdir : 'dist.out';
@@ -103,7 +103,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     if (profile !== undefined && !isClusterProfile(profile)) {
       this.profileProblem = `profile is ${describe(profile)}; expected a profile such as ClusterProfile.CLASSIC, ClusterProfile.FLATCAR or ClusterProfile.flatcar({ ... })`;
     }
-    this.profile = profile !== undefined && isClusterProfile(profile) ? profile : defaultProfile;
+    this.profile = profile !== undefined && isClusterProfile(profile) ? profile : defaultProfile();
     this.node.addValidation({ validate: () => this.validateCluster() });
   }
 

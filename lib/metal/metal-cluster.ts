@@ -65,7 +65,7 @@ export class MetalCluster extends Cluster {
   private readonly props: MetalClusterProps;
 
   constructor(props: MetalClusterProps) {
-    super('cluster', props, ClusterProfile.FLATCAR);
+    super('cluster', props, () => ClusterProfile.FLATCAR);
     this.props = props ?? ({} as MetalClusterProps);
     this.node.addValidation({ validate: () => [...this.propsProblems(), ...this.metalProblems()] });
   }

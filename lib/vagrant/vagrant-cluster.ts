@@ -97,7 +97,7 @@ export class VagrantCluster extends Cluster {
   private readonly props: VagrantClusterProps;
 
   constructor(props: VagrantClusterProps = {}) {
-    super('cluster', props, ClusterProfile.CLASSIC);
+    super('cluster', props, () => ClusterProfile.CLASSIC);
     this.props = props ?? {};
     this.node.addValidation({
       validate: () => [

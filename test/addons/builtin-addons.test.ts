@@ -5,11 +5,11 @@ import { expect } from 'chai';
 import { Taint, addonsOf, find, objectsOf, schemaProblem, tolerates } from './support';
 import { flatcarCluster } from '../../examples/flatcar';
 import { flatcarWithAddonCluster } from '../../examples/flatcar-with-addon';
-import {
-  APPLY_ADDONS, APPLY_ADDONS_UNIT, CNI_PLUGINS, CNI_PLUGINS_UNIT, CONTROL_PLANE_TAINT, COREDNS_VERSIONS, CloudConfig, ClusterProfile,
-  EtcdPeerTier, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, FLATCAR_RELEASES, INSTALL_CNI_PLUGINS, INSTALL_KUBECTL, KubeNodeTier,
-  KubernetesVersion, StaticPod, ValidationError, VagrantCluster, VagrantClusterProps,
-} from '../../lib';
+import { CloudConfig, ClusterProfile, EtcdPeerTier, KubeNodeTier, StaticPod, ValidationError, VagrantCluster, VagrantClusterProps } from '../../lib';
+import { KubernetesVersion } from '../../lib/cluster/kubernetes-version';
+import { CONTROL_PLANE_TAINT } from '../../lib/cluster/node-role';
+import { APPLY_ADDONS, APPLY_ADDONS_UNIT, CNI_PLUGINS_UNIT, INSTALL_CNI_PLUGINS, INSTALL_KUBECTL } from '../../lib/profiles/flatcar/bootstrap';
+import { CNI_PLUGINS, COREDNS_VERSIONS, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, FLATCAR_RELEASES } from '../../lib/profiles/flatcar/releases';
 import { cidrsOverlap, nthAddress, parseCidr } from '../../lib/cluster/ipv4';
 import { problemsOf, yaml11 } from '../support/fixtures';
 

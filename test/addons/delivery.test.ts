@@ -10,7 +10,8 @@ import { SharedPki, writeFiles, yamlDocuments } from './support';
 import { flatcarCluster } from '../../examples/flatcar';
 import { flatcarWithAddonCluster } from '../../examples/flatcar-with-addon';
 import { FLATCAR_ADDONS_GOLDEN, flatcarAddonFiles } from '../../scripts/flatcar-addons-golden';
-import { ADDONS_DIR, ADMIN_KUBECONFIG, Addon, KubeNodeTier, VagrantCluster } from '../../lib';
+import { Addon, KubeNodeTier, VagrantCluster } from '../../lib';
+import { ADDONS_DIR, ADMIN_KUBECONFIG } from '../../lib/profiles/flatcar/bootstrap';
 import { synthesizeInto } from '../integration/support/synthesized';
 import { yaml11 } from '../support/fixtures';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { RubySymbol, rubyLiteral, rubyString } from '../../lib';
+import { RubySymbol, rubyLiteral, rubyString } from '../../lib/formats/ruby';
 
 describe('Ruby literals', () => {
   it('escapes quotes, backslashes and interpolation in strings', () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ExecCommand, SystemdUnit, escapeDirectiveValue, escapeExecArg } from '../../lib';
+import { ExecCommand, SystemdUnit } from '../../lib';
+import { escapeDirectiveValue, escapeExecArg } from '../../lib/formats/systemd-unit';
 import { parseUnit } from '../support/unit-syntax';
 
 describe('systemd units', () => {

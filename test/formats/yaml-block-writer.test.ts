@@ -11,7 +11,8 @@ import { flatcarCluster } from '../../examples/flatcar';
 import { flatcarHaCluster } from '../../examples/flatcar-ha';
 import { flatcarWithAddonCluster } from '../../examples/flatcar-with-addon';
 import { kubernetes112Cluster } from '../../examples/kubernetes-1.12';
-import { CLOUD_CONFIG_HEADER, Testing, VagrantCluster } from '../../lib';
+import { Testing, VagrantCluster } from '../../lib';
+import { CLOUD_CONFIG_HEADER } from '../../lib/formats/cloud-config';
 import { renderWithPackage } from '../../lib/formats/yaml';
 import { writeBlockYaml } from '../../lib/formats/yaml-block-writer';
 

@@ -15,7 +15,8 @@ import { ProcessGroup, tail } from './support/processes';
 import { SynthesizedCluster, cloudConfigs, synthesizeInto } from './support/synthesized';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, skipOrFail } from './support/tools';
 import { flatcarCluster } from '../../examples/flatcar';
-import { EtcdPeerTier, StaticPod, parseEtcdEnv } from '../../lib';
+import { EtcdPeerTier, StaticPod } from '../../lib';
+import { parseEtcdEnv } from '../../lib/formats/etcd-env';
 import { yaml11 } from '../support/fixtures';
 import { flatcarHaTree, flatcarPkiCopy, materialize, writeFilesOf } from '../support/flatcar';
 

@@ -15,7 +15,9 @@ import { ProcessGroup, tail } from './support/processes';
 import { SynthesizedCluster, synthesizeInto } from './support/synthesized';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, skipOrFail } from './support/tools';
 import { flatcarCluster } from '../../examples/flatcar';
-import { CertificateSpec, Pki, PkiSpec, pkiSpec } from '../../lib';
+import { Pki } from '../../lib/pki/pki';
+import { CertificateSpec, PkiSpec } from '../../lib/pki/pki-spec';
+import { pkiSpec } from '../../lib/profiles/flatcar/pki';
 import { yaml11 } from '../support/fixtures';
 import { flatcarPkiCopy, materialize } from '../support/flatcar';
 

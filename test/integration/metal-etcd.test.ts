@@ -12,7 +12,8 @@ import { NetworkNamespace } from './support/netns';
 import { ProcessGroup, tail } from './support/processes';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, skipOrFail } from './support/tools';
 import { metalCluster } from '../../examples/metal';
-import { Testing, parseEtcdEnv } from '../../lib';
+import { Testing } from '../../lib';
+import { parseEtcdEnv } from '../../lib/formats/etcd-env';
 import { yaml11 } from '../support/fixtures';
 import { materializeIgnition, metalPkiCopy } from '../support/metal';
 

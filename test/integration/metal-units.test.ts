@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { UnitUnderTest, verifyUnit } from './support/systemd';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, run } from './support/tools';
-import { IgnitionConfig, Testing } from '../../lib';
+import { Testing } from '../../lib';
+import { IgnitionConfig } from '../../lib/formats/ignition';
 import { ignitionFilesOf, metalVariant } from '../support/metal';
 
 describe('integration: the units and scripts of the metal Ignition configs', function () {

@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import { Pod } from 'kubernetes-models/v1';
 import { defaultCluster } from '../../examples/default';
-import { CLASSIC_RELEASES, StaticPod, Testing, VagrantCluster } from '../../lib';
+import { StaticPod, Testing, VagrantCluster } from '../../lib';
+import { CLASSIC_RELEASES } from '../../lib/profiles/classic/releases';
 import { otherCluster, yaml11 } from '../support/fixtures';
 import { flatcarHaTree, flatcarTree } from '../support/flatcar';
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import * as fc from 'fast-check';
 import { evaluateRubyLiterals } from './support/ruby';
 import { makeTempDir, removeTempDir, requireTools } from './support/tools';
-import { RubySymbol, RubyValue, rubyLiteral, rubyString } from '../../lib';
+import { RubySymbol, RubyValue, rubyLiteral, rubyString } from '../../lib/formats/ruby';
 
 /** Strings that have broken hand-written Ruby before: every one must come back unchanged. */
 const TRICKY_STRINGS = [

@@ -11,7 +11,8 @@ import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, write
 import { defaultCluster } from '../../examples/default';
 import { flatcarCluster } from '../../examples/flatcar';
 import { flatcarHaCluster } from '../../examples/flatcar-ha';
-import { CLASSIC_RELEASES, Testing, VagrantCluster } from '../../lib';
+import { Testing, VagrantCluster } from '../../lib';
+import { CLASSIC_RELEASES } from '../../lib/profiles/classic/releases';
 import { installLoginKeyScript } from '../../lib/vagrant/vagrantfile';
 import { otherCluster } from '../support/fixtures';
 import { flatcarHaPkiCopy, flatcarPkiCopy } from '../support/flatcar';

@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { requireTools } from './support/tools';
 import { UnitUnderTest, Verdict, embeddedUnits, execPrograms, verifyUnit } from './support/systemd';
 import { defaultCluster } from '../../examples/default';
-import { CLASSIC_RELEASES, Testing, VagrantCluster } from '../../lib';
+import { Testing, VagrantCluster } from '../../lib';
+import { CLASSIC_RELEASES } from '../../lib/profiles/classic/releases';
 import { otherCluster } from '../support/fixtures';
 import { flatcarHaTree, flatcarTree } from '../support/flatcar';
 

@@ -10,7 +10,8 @@ import { makeTempDir, output, removeTempDir, requireTools, run } from './support
 import { defaultCluster } from '../../examples/default';
 import { flatcarCluster } from '../../examples/flatcar';
 import { flatcarHaCluster } from '../../examples/flatcar-ha';
-import { CLASSIC_RELEASES, StaticPod } from '../../lib';
+import { StaticPod } from '../../lib';
+import { CLASSIC_RELEASES } from '../../lib/profiles/classic/releases';
 import { otherCluster, yaml11 } from '../support/fixtures';
 import { flatcarHaPkiCopy, flatcarPkiCopy, materialize } from '../support/flatcar';
 

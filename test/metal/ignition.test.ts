@@ -3,10 +3,11 @@
 // reports what it cannot say instead of dropping it.
 import { expect } from 'chai';
 import * as fc from 'fast-check';
-import {
-  CloudConfigData, IGNITION_SPEC_VERSION, IgnitionConfig, cloudConfigToIgnition, dataUrl, dataUrlText, hasInstallSection, ignitionProblems,
-  installerScript, FLATCAR_INSTALL_RELEASE, lanLinkFile, lanNetworkFile,
-} from '../../lib';
+import { CloudConfigData } from '../../lib';
+import { IGNITION_SPEC_VERSION, IgnitionConfig, dataUrl, dataUrlText, hasInstallSection, ignitionProblems } from '../../lib/formats/ignition';
+import { cloudConfigToIgnition } from '../../lib/metal/cloud-config-ignition';
+import { installerScript, FLATCAR_INSTALL_RELEASE } from '../../lib/metal/flatcar-install';
+import { lanLinkFile, lanNetworkFile } from '../../lib/metal/node-network';
 
 const config = (rest: Omit<IgnitionConfig, 'ignition'>): IgnitionConfig => ({ ignition: { version: IGNITION_SPEC_VERSION }, ...rest });
 

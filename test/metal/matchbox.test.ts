@@ -3,9 +3,9 @@
 // selects exactly one machine, and matchbox's own choice of group (most selectors first) sends a
 // machine to its installer before the install and to its final config with os=installed.
 import { expect } from 'chai';
-import {
-  FLATCAR_INSTALL_RELEASE, MatchboxGroup, MatchboxProfile, Testing, matchboxGroupProblems, matchboxProfileProblems, selectMatchboxGroup,
-} from '../../lib';
+import { Testing } from '../../lib';
+import { MatchboxGroup, MatchboxProfile, matchboxGroupProblems, matchboxProfileProblems, selectMatchboxGroup } from '../../lib/formats/matchbox';
+import { FLATCAR_INSTALL_RELEASE } from '../../lib/metal/flatcar-install';
 import { METAL_MACHINES, metalVariant } from '../support/metal';
 
 describe('matchbox data of a MetalCluster', () => {

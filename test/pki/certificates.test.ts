@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { expect } from 'chai';
-import { Pki, VERIFIED_RECORD } from '../../lib';
+import { Pki, VERIFIED_RECORD } from '../../lib/pki/pki';
 import { tempDir } from '../support/snapshot';
 import { clusterSpec, openssl, requireOpenssl } from './support';
 

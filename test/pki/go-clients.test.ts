@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { Pki } from '../../lib';
+import { Pki } from '../../lib/pki/pki';
 import { tempDir } from '../support/snapshot';
 import { REQUIRE_TOOLS_ENV, clusterSpec } from './support';
 

@@ -2,7 +2,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { Pki, PkiError, VERIFIED_RECORD } from '../../lib';
+import { PkiError } from '../../lib';
+import { Pki, VERIFIED_RECORD } from '../../lib/pki/pki';
 import { tempDir } from '../support/snapshot';
 import { changedFiles, folderState, smallSpec } from './support';
 

@@ -2,7 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CertificateSpec, PkiSpec, VERIFIED_RECORD } from '../../lib';
+import { VERIFIED_RECORD } from '../../lib/pki/pki';
+import { CertificateSpec, PkiSpec } from '../../lib/pki/pki-spec';
 
 /** Set to `1` (CI does) to turn a skip for a missing tool into a failure. */
 export const REQUIRE_TOOLS_ENV = 'CDK_VAGRANT_KUBERNETES_REQUIRE_TOOLS';

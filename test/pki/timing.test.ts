@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { Pki } from '../../lib';
+import { Pki } from '../../lib/pki/pki';
 import { tempDir } from '../support/snapshot';
 import { clusterSpec } from './support';
 

@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { Pki, RENEWAL_WINDOW_DAYS, VERIFIED_RECORD } from '../../lib';
+import { Pki, RENEWAL_WINDOW_DAYS, VERIFIED_RECORD } from '../../lib/pki/pki';
 import { issueCertificate } from '../../lib/pki/certificate-issuer';
 import { tempDir } from '../support/snapshot';
 import { smallSpec } from './support';

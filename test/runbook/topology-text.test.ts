@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { Testing, TopologyModel, renderTopologyText, wrapText } from '../../lib';
+import { Testing } from '../../lib';
+import { TopologyModel, wrapText } from '../../lib/runbook/topology-layout';
+import { renderTopologyText } from '../../lib/runbook/topology-text';
 import { otherCluster, seedFiles } from '../support/fixtures';
 import { sizedCluster, twentyFiveVms } from './runbook-fixtures';
 

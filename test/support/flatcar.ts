@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import { yaml11 } from './fixtures';
 import { flatcarCluster } from '../../examples/flatcar';
 import { flatcarHaCluster } from '../../examples/flatcar-ha';
-import {
-  ClusterProfile, EtcdPeerTier, KubeNodeTier, NodeRole, NodeTaint, Pki, PkiSpec, VagrantCluster, WriteFile, pkiSpec,
-} from '../../lib';
+import { ClusterProfile, EtcdPeerTier, KubeNodeTier, NodeRole, NodeTaint, VagrantCluster, WriteFile } from '../../lib';
+import { Pki } from '../../lib/pki/pki';
+import { PkiSpec } from '../../lib/pki/pki-spec';
+import { pkiSpec } from '../../lib/profiles/flatcar/pki';
 
 /** The prefix of examples/flatcar.ts and examples/flatcar-ha.ts. */
 export const FLATCAR_PREFIX = '192.168.56';

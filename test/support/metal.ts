@@ -5,9 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UNUSED_FOLDER, tempFolder } from './flatcar';
 import { METAL_LAN, METAL_MACHINES, METAL_SSH_KEY, metalCluster } from '../../examples/metal';
-import {
-  ClusterProfile, EtcdPeerTier, IgnitionConfig, KubeNodeTier, MetalCluster, MetalClusterProps, NodeRole, Pki, VagrantCluster, dataUrlText, pkiSpec,
-} from '../../lib';
+import { ClusterProfile, EtcdPeerTier, KubeNodeTier, MetalCluster, MetalClusterProps, NodeRole, VagrantCluster } from '../../lib';
+import { IgnitionConfig, dataUrlText } from '../../lib/formats/ignition';
+import { Pki } from '../../lib/pki/pki';
+import { pkiSpec } from '../../lib/profiles/flatcar/pki';
 
 export { METAL_LAN, METAL_MACHINES, METAL_SSH_KEY };
 

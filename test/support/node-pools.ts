@@ -2,9 +2,9 @@
 // bound Flatcar cluster hands its machines, read without any key material.
 import * as path from 'node:path';
 import {
-  CloudConfig, CloudConfigData, ClusterProfile, EtcdPeerTier, FlatcarProfileOptions, KubeNodeTier, KubeNodeTierProps, NodeRole,
-  Vagrantfile, VagrantCluster, VagrantClusterProps,
+  CloudConfig, CloudConfigData, ClusterProfile, EtcdPeerTier, FlatcarProfileOptions, KubeNodeTier, KubeNodeTierProps, NodeRole, VagrantCluster, VagrantClusterProps,
 } from '../../lib';
+import { Vagrantfile } from '../../lib/vagrant/vagrantfile';
 
 /** A node pool: the id and props of a KubeNodeTier, without its etcd tier. */
 export interface PoolSpec extends Omit<KubeNodeTierProps, 'etcd'> {

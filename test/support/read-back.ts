@@ -2,7 +2,8 @@
 // are written), the tests do on the written text, as the real readers would.
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments, parseDocument } from 'yaml';
-import { Addon, CLOUD_CONFIG_HEADER } from '../../lib';
+import { Addon } from '../../lib';
+import { CLOUD_CONFIG_HEADER } from '../../lib/formats/cloud-config';
 import schema from '../../lib/formats/cloud-config.schema.json';
 import { schemaProblems } from '../../lib/synth/json-schema';
 

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { Construct } from 'constructs';
 import { defaultCluster } from '../../examples/default';
-import { IFileOwner, SynthesizedFile, Testing, ValidationError, VagrantCluster } from '../../lib';
+import { Testing, ValidationError, VagrantCluster } from '../../lib';
+import { IFileOwner, SynthesizedFile } from '../../lib/synth/synthesized-file';
 import { OutdirError, writeAtomically } from '../../lib/synth/atomic-writer';
 import { leftovers, snapshot, tempDir } from '../support/snapshot';
 

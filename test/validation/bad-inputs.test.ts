@@ -4,9 +4,9 @@ import { expect } from 'chai';
 import { ApiObject, ApiObjectProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Addon, ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, fleetMachine, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, StaticPod, SystemdUnit, ValidationError,
-  VagrantCluster, VagrantClusterProps,
+  Addon, ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, StaticPod, SystemdUnit, ValidationError, VagrantCluster, VagrantClusterProps,
 } from '../../lib';
+import { fleetMachine } from '../../lib/profiles/classic/fleet-metadata';
 import { defaultCluster } from '../../examples/default';
 import { controlPlanePool, flatcarProps, pkiDirBeside, poolCluster, workerPool } from '../support/node-pools';
 import { snapshot, tempDir } from '../support/snapshot';

@@ -8,9 +8,9 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import { defaultCluster } from '../../examples/default';
 import {
-  Addon, CLASSIC_RELEASES, CloudConfig, ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, HyperkubePod, KubeNodeTier, StaticPod, SystemdUnit, Testing,
-  ValidationError, VagrantCluster,
+  Addon, CloudConfig, ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, HyperkubePod, KubeNodeTier, StaticPod, SystemdUnit, Testing, ValidationError, VagrantCluster,
 } from '../../lib';
+import { CLASSIC_RELEASES } from '../../lib/profiles/classic/releases';
 import schema from '../../lib/formats/cloud-config.schema.json';
 import { schemaProblems } from '../../lib/synth/json-schema';
 import { snapshot, tempDir } from '../support/snapshot';

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { ClassicRunbook, KubeRole, MachineRole, Runbook, Testing, VagrantCluster } from '../../../lib';
+import { Testing, VagrantCluster } from '../../../lib';
+import { MachineRole } from '../../../lib/profiles/classic/facts';
+import { KubeRole } from '../../../lib/profiles/classic/fleet-metadata';
+import { ClassicRunbook } from '../../../lib/profiles/classic/runbook';
+import { Runbook } from '../../../lib/runbook/runbook';
 import { defaultCluster } from '../../../examples/default';
 import { otherCluster } from '../../support/fixtures';
 import { sizedCluster } from '../../runbook/runbook-fixtures';

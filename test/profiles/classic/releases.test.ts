@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { CLASSIC_RELEASES, Testing, ValidationError } from '../../../lib';
+import { Testing, ValidationError } from '../../../lib';
+import { CLASSIC_RELEASES } from '../../../lib/profiles/classic/releases';
 import { otherCluster, yaml11 } from '../../support/fixtures';
 import { parseUnit } from '../../support/unit-syntax';
 

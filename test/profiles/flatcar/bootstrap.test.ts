@@ -11,10 +11,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { flatcarCluster } from '../../../examples/flatcar';
-import {
-  ADDONS_DIR, ADMIN_KUBECONFIG, APPLY_ADDONS, APPLY_ADDONS_UNIT, CNI_PLUGINS, CNI_PLUGINS_UNIT, CloudConfig, INSTALL_CNI_PLUGINS,
-  INSTALL_KUBECTL, KUBECTL_BINARY, applyAddonsScript, installCniPluginsScript, installKubectlScript,
-} from '../../../lib';
+import { CloudConfig } from '../../../lib';
+import { ADDONS_DIR, ADMIN_KUBECONFIG, APPLY_ADDONS, APPLY_ADDONS_UNIT, CNI_PLUGINS_UNIT, INSTALL_CNI_PLUGINS, INSTALL_KUBECTL, KUBECTL_BINARY, applyAddonsScript, installCniPluginsScript, installKubectlScript } from '../../../lib/profiles/flatcar/bootstrap';
+import { CNI_PLUGINS } from '../../../lib/profiles/flatcar/releases';
 import { UnitUnderTest, verifyUnit } from '../../integration/support/systemd';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, writeScript } from '../../integration/support/tools';
 

@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { flatcarCluster } from '../../../examples/flatcar';
 import { flatcarHaCluster } from '../../../examples/flatcar-ha';
-import { ClusterModel, ClusterProfile, EtcdPeerTier, FLATCAR_RELEASES, KubeNodeTier, Testing, VagrantCluster, WriteFile } from '../../../lib';
+import { ClusterProfile, EtcdPeerTier, KubeNodeTier, Testing, VagrantCluster, WriteFile } from '../../../lib';
+import { ClusterModel } from '../../../lib/cluster/cluster-model';
+import { FLATCAR_RELEASES } from '../../../lib/profiles/flatcar/releases';
 import {
   NODES_GROUP, ROTATION_BINDING_NAME, SELF_NODE_CLIENT_ROLE,
 } from '../../../lib/addons/kubelet-certificate-rotation-addon';

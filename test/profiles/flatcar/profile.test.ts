@@ -7,10 +7,9 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { Pod } from 'kubernetes-models/v1';
 import { flatcarCluster } from '../../../examples/flatcar';
-import {
-  CloudConfig, ClusterProfile, EtcdPeerTier, FLATCAR_DEFAULT_VERSION, FLATCAR_RELEASES, KubeNodeTier, Testing, ValidationError,
-  VagrantCluster, parseEtcdEnv,
-} from '../../../lib';
+import { CloudConfig, ClusterProfile, EtcdPeerTier, KubeNodeTier, Testing, ValidationError, VagrantCluster } from '../../../lib';
+import { parseEtcdEnv } from '../../../lib/formats/etcd-env';
+import { FLATCAR_DEFAULT_VERSION, FLATCAR_RELEASES } from '../../../lib/profiles/flatcar/releases';
 import { renderTree } from '../../../lib/synth/synthesizer';
 import { yaml11 } from '../../support/fixtures';
 import { FLATCAR_PREFIX, flatcarPkiCopy, tempFolder, writeFilesOf } from '../../support/flatcar';

@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { ClusterProfile, EtcdPeerTier, FLATCAR_DEFAULT_VERSION, KubeNodeTier, Testing, VagrantCluster } from '../../../lib';
+import { ClusterProfile, EtcdPeerTier, KubeNodeTier, Testing, VagrantCluster } from '../../../lib';
+import { FLATCAR_DEFAULT_VERSION } from '../../../lib/profiles/flatcar/releases';
 import { flatcarPkiCopy, tempFolder } from '../../support/flatcar';
 import { requireTool } from '../../support/required-tool';
 
