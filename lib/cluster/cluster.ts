@@ -81,7 +81,7 @@ export const PROFILE_DEPENDENT_PROPS: readonly string[] = [
 /**
  * The root of a cluster's tree, whatever its target: it records the props, holds
  * the tiers and add-ons as children, and synthesizes. `synth()` validates the
- * tree, reads the {@link ClusterModel}, lets the profile validate it, then binds the
+ * tree, reads the `ClusterModel`, lets the profile validate it, then binds the
  * target and the profile once, which add the constructs that own the files;
  * then it validates, prepares, renders, checks and writes them.
  */
