@@ -20,6 +20,7 @@ export * from './cluster/cluster-output';
 export * from './cluster/cluster-settings';
 export * from './cluster/cluster-scope';
 export * from './cluster/cluster-addon';
+export * from './cluster/target-facts';
 export * from './cluster/machine';
 export * from './cluster/node-role';
 export * from './cluster/labels';

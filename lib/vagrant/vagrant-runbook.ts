@@ -1,8 +1,29 @@
 import type { VagrantBox } from './vagrant-box';
 import type { ClusterModel } from '../cluster/cluster-model';
 import { VIRTUALBOX_HOST_ONLY_RANGE, rangeInVirtualBoxHostOnlyRange } from '../cluster/ipv4';
+import type { Machine } from '../cluster/machine';
+import type { TargetFacts } from '../cluster/target-facts';
+import { code } from '../formats/markdown';
+import { shellWord } from '../formats/posix-shell';
 import type { TargetRunbook } from '../runbook/runbook-contribution';
 import { count } from '../runbook/wording';
+
+/** What the model says of the Vagrant target: VirtualBox VMs of the profile's box on a host-only network, reached with `vagrant ssh`. */
+export function vagrantTargetFacts(machines: readonly Machine[], box: VagrantBox): TargetFacts {
+  return {
+    name: 'Vagrant',
+    machineNoun: 'VM',
+    hostNetworkKind: 'host-only',
+    hostNetworkName: 'the host-only network',
+    system: box.description,
+    targetFiles: 'the Vagrantfile',
+    machinesStart: `Vagrant creates the ${count(machines.length, 'VM')}`,
+    configFileOf: userData => userData,
+    userDataDelivery: userData => `uploads each one's ${code(userData)} to ${code(box.userDataPath)}`,
+    folderDelivery: 'rsynced',
+    runOn: (machine, command) => `vagrant ssh ${shellWord(machine.hostname)} -c ${shellWord(command)}`,
+  };
+}
 
 /**
  * The line `/etc/vbox/networks.conf` needs for the host network, or undefined when it lies in
@@ -44,11 +65,14 @@ export function vagrantRunbook(model: ClusterModel, box: VagrantBox): TargetRunb
     ],
   ];
   return {
-    name: 'Vagrant',
     networkLabel: `host-only network ${host}`,
     prerequisites: [
       `- Vagrant >= ${box.minVagrantVersion} (the Vagrantfile requires it).`,
       `- VirtualBox, with room for ${count(model.machines.length, 'VM')}: ${cpus} CPUs and ${memoryMb} MiB of memory in total.`,
+      ...box.endOfLife ? [
+        `- The box ${code(box.name)}, which Vagrant downloads from <${box.url}>. ${box.endOfLife}: if that URL no longer answers, `
+          + `add a copy of the box first with ${code(`vagrant box add ${box.name} <file or URL>`)}.`,
+      ] : [],
     ],
     prerequisiteNotes: range,
     bringUp: { title: 'Bring the VMs up', lines: ['From this folder:', '', '```sh', 'vagrant up --provider virtualbox', '```'] },

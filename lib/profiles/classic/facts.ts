@@ -6,6 +6,7 @@ import { kubeletNodeName, kubeletRegisters } from './node';
 import type { ClusterModel } from '../../cluster/cluster-model';
 import { rangeInVirtualBoxHostOnlyRange } from '../../cluster/ipv4';
 import { Machine, MachineKind } from '../../cluster/machine';
+import type { TargetFacts } from '../../cluster/target-facts';
 import { compareNames } from '../../runbook/wording';
 import type { VagrantBox } from '../../vagrant/vagrant-box';
 
@@ -87,6 +88,10 @@ export interface FleetUnitFacts {
 export interface ClusterFacts {
   /** The profile name, e.g. `classic`. */
   readonly profile: string;
+  /** Where the machines live, in the runbook's words: the model's. */
+  readonly target: TargetFacts;
+  /** The interface of every machine on the host network, e.g. `eth1`. */
+  readonly nodeInterface: string;
   /** The box every VM boots. */
   readonly box: VagrantBox;
   /** The Vagrant versions the Vagrantfile accepts (the box's minimum), e.g. `>= 1.8.0`. */
@@ -193,6 +198,8 @@ export function readClassicFacts(binding: ClassicBinding): ClusterFacts {
   const hostNetwork = model.networks.host.cidr;
   return {
     profile: model.profile,
+    target: model.target,
+    nodeInterface: model.networks.nodeInterface,
     box,
     vagrantRequirement: `>= ${box.minVagrantVersion}`,
     kubernetesVersion: model.kubernetesVersion,
