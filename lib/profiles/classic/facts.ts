@@ -4,7 +4,7 @@ import type { FleetUnit } from './fleet-unit';
 import type { HyperkubePod } from './hyperkube-pod';
 import { kubeletNodeName, kubeletRegisters } from './node';
 import type { ClusterModel } from '../../cluster/cluster-model';
-import { rangeInVirtualBoxHostOnlyRange } from '../../cluster/ipv4';
+import { virtualBoxNetworksConfLine } from '../../cluster/ipv4';
 import { Machine, MachineKind } from '../../cluster/machine';
 import type { TargetFacts } from '../../cluster/target-facts';
 import { compareNames } from '../../runbook/wording';
@@ -108,7 +108,8 @@ export interface ClusterFacts {
   readonly serviceNetwork: string;
   /**
    * The `/etc/vbox/networks.conf` line VirtualBox 6.1.28+ needs for the host
-   * network; undefined when the network is inside {@link VIRTUALBOX_HOST_ONLY_RANGE}.
+   * network; undefined when the network is inside {@link VIRTUALBOX_HOST_ONLY_RANGE}
+   * or is the tests' loopback network.
    */
   readonly networksConfLine?: string;
   /** The tiers, in order, each with its VMs. */
@@ -207,7 +208,7 @@ export function readClassicFacts(binding: ClassicBinding): ClusterFacts {
     hostNetwork,
     podNetwork: model.networks.pods.cidr,
     serviceNetwork: model.networks.services.cidr,
-    networksConfLine: rangeInVirtualBoxHostOnlyRange(model.networks.host.range) ? undefined : `* ${hostNetwork}`,
+    networksConfLine: virtualBoxNetworksConfLine(hostNetwork),
     tiers: machineTiers,
     machines,
     etcdPeers,
