@@ -7,6 +7,7 @@ import { ClusterOutput } from '../cluster/cluster-output';
 import { dns1123LabelProblem } from '../cluster/kubernetes-names';
 import { labelsProblems } from '../cluster/labels';
 import type { IClusterProfile } from '../profiles/cluster-profile';
+import { checkedScope } from '../synth/checked-scope';
 import type { IWarningSource } from '../synth/synthesizer';
 import { SynthesizedFile } from '../synth/synthesized-file';
 import { renderYaml } from '../formats/yaml';
@@ -81,7 +82,7 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
    * @param define adds the add-on's objects to its new chart
    */
   constructor(scope: Construct, id: string, define?: (chart: Chart) => void, props: AddonProps = {}) {
-    super(scope, id);
+    super(checkedScope(scope, id, new.target.name), id);
     props = props ?? {};
     markClusterAddon(this);
     this.addonName = id;

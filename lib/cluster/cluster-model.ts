@@ -3,6 +3,7 @@ import { ETCD_CLIENT_PORT, ETCD_PEER_PORT, EndpointConventions, url } from './en
 import { Cidr, nthAddress, parseCidr } from './ipv4';
 import { Machine, MachineKind } from './machine';
 import { NodeRole, NodeTaint } from './node-role';
+import type { TargetFacts } from './target-facts';
 
 /** A network range: its CIDR as written, and parsed. */
 export interface NetworkRange {
@@ -89,12 +90,14 @@ export interface ClusterModelInput {
   readonly endpoints: EndpointConventions;
   readonly tiers: readonly TierModel[];
   readonly addons: readonly IClusterAddon[];
+  /** What the target says of itself. */
+  readonly target: TargetFacts;
 }
 
 /**
  * What the cluster is, computed once from a validated tree and never changed:
- * its machines with their role and pool, its networks, its endpoints and its
- * release. Profiles, targets and the runbook read their facts from here; none
+ * its machines with their role and pool, its networks, its endpoints, its
+ * release and the target's facts. Profiles, targets and the runbook read their facts from here; none
  * re-derives them from strings or from rendered files.
  */
 export class ClusterModel {
@@ -133,6 +136,11 @@ export class ClusterModel {
   public readonly workers: readonly Machine[];
   /** The user's add-ons, in tree order. */
   public readonly addons: readonly IClusterAddon[];
+  /**
+   * Where the machines live, in the words the runbook and the profiles' parts of it use: what a
+   * machine is called, the host network's kind, the system the machines run, how to run a command on one.
+   */
+  public readonly target: TargetFacts;
 
   private constructor(input: ClusterModelInput) {
     this.name = input.name;
@@ -149,6 +157,7 @@ export class ClusterModel {
     this.controlPlanes = Object.freeze(this.nodes.filter(m => m.role === NodeRole.CONTROL_PLANE));
     this.workers = Object.freeze(this.nodes.filter(m => m.role === NodeRole.WORKER));
     this.addons = Object.freeze([...input.addons]);
+    this.target = Object.freeze({ ...input.target });
 
     const services = range(input.serviceIpRange);
     this.networks = Object.freeze({

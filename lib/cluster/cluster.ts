@@ -12,6 +12,7 @@ import { DNS_1123_LABEL_MAX_LENGTH } from './kubernetes-names';
 import { Machine, PlannedMachine } from './machine';
 import { MachineTier } from './machine-tier';
 import { NodeRole } from './node-role';
+import type { TargetFacts } from './target-facts';
 import { addonSetProblems } from '../addons/addon-set-rules';
 import type { IClusterProfile } from '../profiles/cluster-profile';
 import type { ProfileRunbook, TargetRunbook } from '../runbook/runbook-contribution';
@@ -206,7 +207,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     // The runbook files come before the profile's in the output; they read its part when they render.
     let profileRunbook: ProfileRunbook | undefined;
     addRunbookFiles(output, { model, target, profile: () => profileRunbook! });
-    profileRunbook = this.profileRunbookOnTarget(this.profile.bind(output, model).runbook, model);
+    profileRunbook = this.profile.bind(output, model).runbook;
     output.node.lock();
     return output;
   }
@@ -283,12 +284,11 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
   protected abstract get givenProps(): Readonly<Record<string, unknown>>;
 
   /**
-   * The profile's part of the runbook as it reads on this target: a target whose machines
-   * come up in another way than the profile's words say rewrites those parts here.
+   * What the model says of this target (`model.target`): what a machine is called, the host
+   * network's kind, the system the machines run, how to run a command on one. The profile's
+   * part of the runbook reads them, so that it reads right on every target.
    */
-  protected profileRunbookOnTarget(runbook: ProfileRunbook, _model: ClusterModel): ProfileRunbook {
-    return runbook;
-  }
+  protected abstract targetFacts(machines: readonly Machine[]): TargetFacts;
 
   /**
    * What the cluster is: validates the tree (throwing a ValidationError that lists
@@ -332,6 +332,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
       endpoints: conventions.endpoints,
       tiers,
       addons: this.node.findAll().filter(isClusterAddon),
+      target: this.targetFacts(tiers.flatMap(tier => tier.machines)),
     });
   }
 

@@ -54,6 +54,18 @@ export function rangeInVirtualBoxHostOnlyRange(range: Cidr): boolean {
 }
 
 /**
+ * The line `/etc/vbox/networks.conf` needs for a host-only network (VirtualBox 6.1.28 and later, on
+ * Linux and macOS hosts), or undefined when it needs none: the network lies in
+ * {@link VIRTUALBOX_HOST_ONLY_RANGE}, or in a special-purpose block that no VM uses (the loopback
+ * block, which only the tests use, running the cluster's processes on the host itself).
+ * @see https://www.virtualbox.org/manual/ch06.html#network_hostonly
+ */
+export function virtualBoxNetworksConfLine(cidr: string): string | undefined {
+  const range = parseCidr(cidr);
+  return !range || rangeInVirtualBoxHostOnlyRange(range) || specialPurposeBlockOf(range) ? undefined : `* ${cidr}`;
+}
+
+/**
  * VirtualBox's NAT network, on every VM's first adapter (eth0): "the guest is assigned to the
  * address 10.0.2.15, the gateway is set to 10.0.2.2 and the name server can be found at
  * 10.0.2.3" (VirtualBox manual, "Fine Tuning the VirtualBox NAT Engine"). Vagrant's first

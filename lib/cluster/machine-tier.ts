@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { IClusterScope } from './cluster-scope';
 import type { Machine } from './machine';
 import { MachineKind } from './machine';
+import { checkedScope } from '../synth/checked-scope';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import type { IWarningSource } from '../synth/synthesizer';
 
@@ -76,7 +77,7 @@ export abstract class MachineTier extends Construct implements IWarningSource {
     private readonly minimum: SizingMinimum,
     private readonly propsSchema: object,
   ) {
-    super(cluster as unknown as Construct, id);
+    super(checkedScope(cluster as unknown as Construct, id, new.target.name), id);
     Object.defineProperty(this, TIER, { value: true });
     const given = props ?? {};
     this.givenProps = given;

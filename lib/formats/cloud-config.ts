@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { CloudConfigData, WriteFile } from './cloud-config-data';
 import propsSchema from './cloud-config-props.schema.json';
 import schema from './cloud-config.schema.json';
+import { checkedScope } from '../synth/checked-scope';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 import { renderYaml } from './yaml';
@@ -41,11 +42,13 @@ export class CloudConfig extends Construct implements IFileOwner {
   private rendered?: CloudConfigData;
 
   constructor(scope: Construct, id: string, props: CloudConfigProps) {
-    super(scope, id);
-    this.filePath = props.filePath;
-    this._config = copy(props.config);
-    this.mode = props.secret ? 0o600 : 0o644;
-    this.node.addValidation({ validate: () => schemaProblems(propsSchema, props, ProblemStyle.PROPERTY) });
+    super(checkedScope(scope, id, new.target.name), id);
+    // Props of any shape are recorded and checked at synth time, with every other problem.
+    const given = props ?? ({} as CloudConfigProps);
+    this.filePath = given.filePath;
+    this._config = copy(given.config);
+    this.mode = given.secret ? 0o600 : 0o644;
+    this.node.addValidation({ validate: () => schemaProblems(propsSchema, given, ProblemStyle.PROPERTY) });
   }
 
   /** A copy of the cloud-config, without the files added by {@link addWriteFiles}. */

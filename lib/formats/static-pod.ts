@@ -5,6 +5,7 @@ import propsSchema from './static-pod-props.schema.json';
 import { renderYaml } from './yaml';
 import { pinnedImageProblem } from '../cluster/image-reference';
 import { dns1123SubdomainProblem } from '../cluster/kubernetes-names';
+import { checkedScope } from '../synth/checked-scope';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
@@ -115,7 +116,7 @@ export class StaticPod extends Construct implements IFileOwner {
   private readonly props: StaticPodProps;
 
   constructor(scope: Construct, id: string, props: StaticPodProps) {
-    super(scope, id);
+    super(checkedScope(scope, id, new.target.name), id);
     // Props of any shape are recorded and checked at synth time, with every other problem.
     this.props = props ?? ({} as StaticPodProps);
     this.filePath = `${this.props.folder}/${id}.yaml`;

@@ -5,16 +5,17 @@ import { MachineIgnition, machineIgnitionPath } from './machine-ignition';
 import { MatchboxGroupFile, MatchboxProfileFile } from './matchbox-files';
 import propsSchema from './metal-cluster-props.schema.json';
 import { DEFAULT_INSTALL_DISK, MachineHardware, MetalMachine, isGroupMac, isMacAddress, normalizeMac } from './metal-machine';
-import { flatcarRunbookOnMetal, metalRunbook } from './metal-runbook';
+import { metalRunbook, metalTargetFacts } from './metal-runbook';
 import { LAN_INTERFACE } from './node-network';
 import { Cluster, ClusterProps } from '../cluster/cluster';
 import type { ClusterModel } from '../cluster/cluster-model';
 import type { ClusterOutput } from '../cluster/cluster-output';
 import { Cidr, cidrsOverlap, formatIpv4, hasHostBits, parseCidr } from '../cluster/ipv4';
-import { PlannedMachine, machineName } from '../cluster/machine';
+import { Machine, PlannedMachine, machineName } from '../cluster/machine';
 import { MachineTier } from '../cluster/machine-tier';
+import type { TargetFacts } from '../cluster/target-facts';
 import { ClusterProfile } from '../profiles';
-import type { ProfileRunbook, TargetRunbook } from '../runbook/runbook-contribution';
+import type { TargetRunbook } from '../runbook/runbook-contribution';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 
 /** Props of a {@link MetalCluster}. */
@@ -112,6 +113,10 @@ export class MetalCluster extends Cluster {
     });
   }
 
+  protected targetFacts(machines: readonly Machine[]): TargetFacts {
+    return metalTargetFacts(machines, FLATCAR_INSTALL_RELEASE);
+  }
+
   protected bindTarget(output: ClusterOutput, model: ClusterModel): TargetRunbook {
     const lanRange = model.networks.host.range;
     const hardware = new Map(model.machines.map(machine => [machine.hostname, this.hardwareOf(machine.hostname)!]));
@@ -158,9 +163,6 @@ export class MetalCluster extends Cluster {
     });
   }
 
-  protected profileRunbookOnTarget(runbook: ProfileRunbook, model: ClusterModel): ProfileRunbook {
-    return flatcarRunbookOnMetal(runbook, { model, release: FLATCAR_INSTALL_RELEASE, boxLine: `- ${this.profile.vagrantBox.description}.` });
-  }
 
   /** The props against their schema; each missing required prop is its own problem, with what it expects. */
   private propsProblems(): string[] {

@@ -4,11 +4,36 @@ import { machineIgnitionPath } from './machine-ignition';
 import type { MachineHardware } from './metal-machine';
 import { LAN_INTERFACE } from './node-network';
 import type { ClusterModel } from '../cluster/cluster-model';
+import type { Machine } from '../cluster/machine';
+import type { TargetFacts } from '../cluster/target-facts';
 import { code, table } from '../formats/markdown';
 import { MATCHBOX_RELEASE } from '../formats/matchbox';
 import { shellWords } from '../formats/posix-shell';
-import type { ProfileRunbook, TargetRunbook } from '../runbook/runbook-contribution';
+import type { TargetRunbook } from '../runbook/runbook-contribution';
 import { count, listOf } from '../runbook/wording';
+
+/** Flatcar's user, the one the machines accept SSH logins for (with the cluster's `sshAuthorizedKeys`). */
+const LOGIN_USER = 'core';
+
+/**
+ * What the model says of the metal target: machines on a LAN that boot the Flatcar release
+ * flatcar-install wrote to their disks, each set up by its own Ignition config, reached with `ssh core@<address>`.
+ */
+export function metalTargetFacts(machines: readonly Machine[], release: FlatcarInstallRelease): TargetFacts {
+  return {
+    name: 'real machines',
+    machineNoun: 'machine',
+    hostNetworkKind: 'LAN',
+    hostNetworkName: 'the LAN',
+    system: `Flatcar Container Linux ${release.version} (${release.channel}), installed by flatcar-install and set up on its first boot by Ignition (spec 3.3.0)`,
+    targetFiles: 'every machine\'s Ignition config',
+    machinesStart: `The ${count(machines.length, 'machine')} boot Flatcar from their disks`,
+    configFileOf: () => machineIgnitionPath('<name>'),
+    userDataDelivery: userData => `applies its ${code(machineIgnitionPath('<name>'))}, which carries its ${code(userData)}, on the first boot`,
+    folderDelivery: 'written by Ignition',
+    runOn: (machine, command) => `ssh ${LOGIN_USER}@${machine.ip} ${command}`,
+  };
+}
 
 /** What the metal target's part of the runbook is made of. */
 export interface MetalRunbookFacts {
@@ -33,14 +58,13 @@ export function metalRunbook(facts: MetalRunbookFacts): TargetRunbook {
   const cpus = Math.max(...model.machines.map(machine => machine.cpus));
   const memory = Math.max(...model.machines.map(machine => machine.memoryMb));
   return {
-    name: 'real machines',
     networkLabel: `LAN ${lan}, gateway ${facts.gateway}`,
     prerequisites: [
       `- ${count(model.machines.length, 'machine')} with the MACs below on the LAN ${lan}, its gateway ${facts.gateway} and DNS `
         + `${listOf([...facts.dnsServers])}; each with a disk it may erase (at least 8 GB, flatcar-install's minimum) and at least the CPUs and memory `
         + `its row says (up to ${cpus} CPUs and ${memory} MiB).`,
       `- The private key of ${facts.sshKeyCount === 1 ? 'the SSH public key' : `one of the ${facts.sshKeyCount} SSH public keys`} the cluster `
-        + `was given: the machines accept ${code('ssh core@<address>')} with it, and no other login.`,
+        + `was given: the machines accept ${code(`ssh ${LOGIN_USER}@<address>`)} with it, and no other login.`,
       ...facts.matchboxUrl ? [
         `- For the PXE path: matchbox ${MATCHBOX_RELEASE} at ${facts.matchboxUrl}, reachable from the machines, and DHCP that sends PXE `
           + `clients to iPXE and iPXE clients to ${code(`${facts.matchboxUrl}/boot.ipxe`)} (matchbox's docs/network-setup.md). Each machine `
@@ -123,35 +147,4 @@ function pxePath(facts: MetalRunbookFacts): string[] {
       + `fetches ${code(`${facts.matchboxUrl}/ignition?mac=${mac}&os=installed`)} (the group ${code(installed)}: ${code(machineIgnitionPath(first))}), `
       + `writes Flatcar to the disk with ${code('flatcar-install')} and reboots into it. Stop matchbox once every machine has installed.`,
   ];
-}
-
-/**
- * The Flatcar profile's part of the runbook as it reads on real machines: its words for Vagrant
- * (the box, the host-only network, `vagrant ssh`) replaced by the metal target's.
- */
-export function flatcarRunbookOnMetal(runbook: ProfileRunbook, facts: { model: ClusterModel; release: FlatcarInstallRelease; boxLine: string }): ProfileRunbook {
-  const { model, release } = facts;
-  const planes = model.controlPlanes.map(cp => cp.hostname);
-  const first = model.controlPlanes[0];
-  const endpoint = model.endpoints.controlPlaneEndpoint;
-  const one = planes.length === 1;
-  return {
-    ...runbook,
-    summary: runbook.summary.map(line => {
-      if (line === facts.boxLine) {
-        return `- Flatcar Container Linux ${release.version} (${release.channel}), installed by flatcar-install and set up on its first boot by Ignition (spec 3.3.0).`;
-      }
-      return line.replace(/^- Networks: host-only /, '- Networks: LAN ');
-    }),
-    bringUp: [
-      `Once installed, each machine's ${code('ignition/<name>.ign')} starts etcd on the members and the kubelet on the nodes. `
-        + `${listOf(planes)} ${one ? 'runs' : 'run'} the control plane as static pods`
-        + (endpoint ? `, with kube-vip, which moves ${endpoint} to another control plane when its holder fails,` : '')
-        + ` and then ${one ? 'applies' : 'each apply'} the add-ons (flannel, kube-proxy, CoreDNS) and ${one ? 'labels' : 'label'} the nodes. To follow that:`,
-      '',
-      '```sh',
-      `ssh core@${first.ip} journalctl -u apply-addons -f`,
-      '```',
-    ],
-  };
 }

@@ -7,7 +7,7 @@ export interface RunbookSection {
   readonly lines: readonly string[];
 }
 
-/** A column of the runbook's VM table beyond VM, address, role, CPUs and memory. */
+/** A column of the runbook's machine table beyond the machine, its address, role, CPUs and memory. */
 export interface RunbookColumn {
   readonly header: string;
   /** The cell of a machine (Markdown). */
@@ -47,7 +47,7 @@ export interface ProfileRunbook {
   readonly titleSuffix: string;
   /** A machine's role in the profile's words, e.g. `kube master`; machines with the same role share a colour in the picture. */
   roleOf(machine: Machine): string;
-  /** Columns of the VM table after memory. */
+  /** Columns of the machine table after memory. */
   readonly columns: readonly RunbookColumn[];
   /** Bullets under the VM table, before the links to the pictures. */
   readonly summary: readonly string[];
@@ -64,10 +64,11 @@ export interface ProfileRunbook {
   readonly verify: VerifyPlan;
 }
 
-/** What the target adds to the runbook: where the machines live and how they come and go. */
+/**
+ * What the target adds to the runbook: how the machines come and go. What the target is
+ * called and how its machines are spoken of are facts of the model (`model.target`).
+ */
 export interface TargetRunbook {
-  /** e.g. `Vagrant`. */
-  readonly name: string;
   /** The picture's label of the network the machines share, e.g. `host-only network 10.10.10.0/24`. */
   readonly networkLabel: string;
   /** Prerequisites before the profile's. */

@@ -11,5 +11,5 @@ export function addRunbookFiles(scope: Construct, source: RunbookSource): void {
   const topology = { topology: () => topologyModel(source.model, source.target, source.profile()) };
   new TopologyText(scope, 'topology-text', { source: topology });
   new TopologySvg(scope, 'topology-svg', { source: topology });
-  new VerifyScript(scope, 'verify-script', () => source.profile().verify);
+  new VerifyScript(scope, 'verify-script', () => source.profile().verify, source.model.target.targetFiles);
 }

@@ -7,8 +7,8 @@ import type { Machine } from '../cluster/machine';
 /** The picture of a cluster: its machines tier by tier, each with what the profile runs on it. */
 export function topologyModel(model: ClusterModel, target: TargetRunbook, profile: ProfileRunbook): TopologyModel {
   return {
-    title: `Kubernetes ${model.kubernetesVersion} on ${target.name} (${model.profile} profile): `
-      + `${count(model.machines.length, 'VM')}, ${roleCaption(model.machines, profile)}`,
+    title: `Kubernetes ${model.kubernetesVersion} on ${model.target.name} (${model.profile} profile): `
+      + `${count(model.machines.length, model.target.machineNoun)}, ${roleCaption(model.machines, profile)}`,
     notes: [...profile.topologyNotes],
     network: target.networkLabel,
     interfaceName: model.networks.nodeInterface,

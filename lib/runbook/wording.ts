@@ -5,6 +5,11 @@ export function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+/** The text with its first letter in upper case: `VM`, `Machine`. */
+export function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** `a`, `a and b`, `a, b and c`; `none` for no items. */
 export function listOf(items: readonly string[]): string {
   if (items.length <= 1) {

@@ -73,7 +73,7 @@ export function schemaProblems(schema: object, value: unknown, style: ProblemSty
 
 function formatSchemaError(error: ErrorObject, root: unknown, style: ProblemStyle): string {
   const where = style === ProblemStyle.PROPERTY ? propertyPath(error.instancePath) : (error.instancePath || '(top level)');
-  const got = describe(valueAt(root, error.instancePath));
+  const got = describeValue(valueAt(root, error.instancePath));
   const expected = (error.parentSchema as { expected?: string } | undefined)?.expected;
   switch (error.keyword) {
     case 'additionalProperties': {
@@ -100,7 +100,8 @@ function propertyPath(pointer: string): string {
     .reduce((path, token) => /^[0-9]+$/.test(token) ? `${path}[${token}]` : path ? `${path}.${token}` : token, '');
 }
 
-function describe(value: unknown): string {
+/** A value as a problem shows it: JSON, at most 80 characters. */
+export function describeValue(value: unknown): string {
   if (value === undefined) { return 'undefined'; }
   let text: string;
   try {

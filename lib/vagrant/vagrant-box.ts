@@ -10,4 +10,10 @@ export interface VagrantBox {
   readonly description: string;
   /** The oldest Vagrant that can run the box. */
   readonly minVagrantVersion: string;
+  /**
+   * Why Vagrant may no longer find the box at {@link url}, e.g. `CoreOS Container Linux reached its
+   * end of life in May 2020`: the runbook's prerequisites then name the box and how to add a copy of it.
+   * @default - none: Vagrant downloads the box when it first needs it
+   */
+  readonly endOfLife?: string;
 }

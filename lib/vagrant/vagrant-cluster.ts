@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import membersHeadSchema from './members-head.schema.json';
 import type { VagrantBox } from './vagrant-box';
 import propsSchema from './vagrant-cluster-props.schema.json';
-import { vagrantRunbook } from './vagrant-runbook';
+import { vagrantRunbook, vagrantTargetFacts } from './vagrant-runbook';
 import { Vagrantfile } from './vagrantfile';
 import { Cluster, ClusterProps } from '../cluster/cluster';
 import type { ClusterModel } from '../cluster/cluster-model';
@@ -13,8 +13,9 @@ import {
   VIRTUALBOX_HOST_ONLY_RANGE, VIRTUALBOX_NAT_NETWORK, cidrsOverlap, inVirtualBoxHostOnlyRange, isNetworkPrefix, parseCidr, prefixCidr, specialPurposeBlockOf,
 } from '../cluster/ipv4';
 import { KubeNodeTier } from '../cluster/kube-node-tier';
-import { PlannedMachine, machineName } from '../cluster/machine';
+import { Machine, PlannedMachine, machineName } from '../cluster/machine';
 import { MachineTier } from '../cluster/machine-tier';
+import type { TargetFacts } from '../cluster/target-facts';
 import { ClusterProfile } from '../profiles';
 import type { TargetRunbook } from '../runbook/runbook-contribution';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
@@ -194,6 +195,10 @@ export class VagrantCluster extends Cluster {
       cpus,
       memoryMb,
     }));
+  }
+
+  protected targetFacts(machines: readonly Machine[]): TargetFacts {
+    return vagrantTargetFacts(machines, this.box);
   }
 
   protected bindTarget(output: ClusterOutput, model: ClusterModel): TargetRunbook {

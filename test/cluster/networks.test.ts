@@ -38,6 +38,18 @@ describe('networks', () => {
       }
     });
 
+    it('gives a loopback prefix no networks.conf line in the runbook either, under both profiles: no VM uses it', () => {
+      for (const c of [cluster({ prefix: '127.0.10' }), flatcar({ prefix: '127.0.30' })]) {
+        const readme = Testing.render(c)['README.md'];
+        const host = c.model().networks.host.cidr;
+        expect(readme).to.contain(`This cluster uses ${host}, in 127.0.0.0/8, the loopback block: it only serves tests that run the cluster's processes `
+          + 'on this host, and no VM can use it, so `/etc/vbox/networks.conf` needs nothing for it.');
+        expect(readme).to.not.contain(`* ${host}`);
+        expect(readme).to.not.contain('put this line into');
+        expect(readme).to.not.contain('remove the line');
+      }
+    });
+
     it('asks for a networks.conf line outside VirtualBox\'s host-only range, and warns of nothing inside it', () => {
       expect(warnings(cluster({ prefix: '10.10.10' }))).to.deep.equal([
         "[cluster] prefix 10.10.10 is outside VirtualBox's default host-only range 192.168.56.0/21; VirtualBox 6.1.28 and later refuse it unless /etc/vbox/networks.conf has the line '* 10.10.10.0/24'",

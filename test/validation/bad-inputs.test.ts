@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { ApiObject, ApiObjectProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Addon, ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, StaticPod, SystemdUnit, ValidationError, VagrantCluster, VagrantClusterProps,
+  Addon, CloudConfig, ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, StaticPod, SystemdUnit, ValidationError, VagrantCluster, VagrantClusterProps,
 } from '../../lib';
 import { fleetMachine } from '../../lib/profiles/classic/fleet-metadata';
 import { defaultCluster } from '../../examples/default';
@@ -16,6 +16,7 @@ type Expected = [constructPath: string, ...words: string[]];
 
 interface BadInput {
   readonly name: string;
+  /** Builds the cluster; it may throw the ValidationError itself, for what the tree cannot hold (a second child with the same id). */
   readonly build: (outdir: string) => VagrantCluster;
   readonly problems: Expected[];
 }
@@ -184,6 +185,49 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'a flag has a newline', build: o => seedWith(o, t => new HyperkubePod(t, 'p3', { ...pod, containers: [{ ...container, flags: ['--a=b\n--c'] }] })), problems: [['cluster/node/p3', 'containers[0].flags[0]', 'one line']] },
   { name: 'two containers share a name', build: o => seedWith(o, t => new HyperkubePod(t, 'p4', { ...pod, containers: [container, container] })), problems: [['cluster/node/p4', 'container name extra is used twice']] },
   { name: 'a pod id is not a DNS-1123 subdomain', build: o => seedWith(o, t => new HyperkubePod(t, 'Kube_Extra', { ...pod, containers: [container] })), problems: [['cluster/node/Kube_Extra', "id 'Kube_Extra'", 'DNS-1123 subdomain']] },
+  // the image references of a HyperkubePod, by the grammar the runtime parses them with (lib/cluster/image-reference.ts)
+  { name: 'a HyperkubePod image has no tag', build: o => seedWith(o, t => new HyperkubePod(t, 'p5', { ...pod, image: 'gcr.io/google_containers/hyperkube', containers: [container] })), problems: [['cluster/node/p5', 'image "gcr.io/google_containers/hyperkube" has no tag or digest', "'registry.k8s.io/etcd:3.6.9-0'"]] },
+  { name: 'a HyperkubePod image has capitals in its path', build: o => seedWith(o, t => new HyperkubePod(t, 'p6', { ...pod, image: 'gcr.io/Google/hyperkube:v1.1.7', containers: [container] })), problems: [['cluster/node/p6', 'image "gcr.io/Google/hyperkube:v1.1.7" has capitals in its repository path']] },
+  { name: 'a HyperkubePod container image is an option', build: o => seedWith(o, t => new HyperkubePod(t, 'p7', { ...pod, containers: [{ ...container, image: '--privileged' }] })), problems: [['cluster/node/p7', 'containers[0].image "--privileged"', "starts with '-'"]] },
+  { name: 'a HyperkubePod image has a sha512 digest', build: o => seedWith(o, t => new HyperkubePod(t, 'p8', { ...pod, image: `gcr.io/google_containers/hyperkube@sha512:${'a'.repeat(128)}`, containers: [container] })), problems: [['cluster/node/p8', "digest of algorithm 'sha512'", 'sha256']] },
+  // props that are not there at all: the missing required props, not a TypeError
+  { name: 'a HyperkubePod is given null props', build: o => seedWith(o, t => new HyperkubePod(t, 'p9', null as any)), problems: [['cluster/node/p9', "is missing 'image'"]] },
+  { name: 'a HyperkubePod is given no props', build: o => seedWith(o, t => new HyperkubePod(t, 'p9', undefined as any)), problems: [['cluster/node/p9', "is missing 'image'"]] },
+  { name: 'a HyperkubePod container\'s flags are a number', build: o => seedWith(o, t => new HyperkubePod(t, 'p10', { ...pod, containers: [{ ...container, flags: 3 as any }] })), problems: [['cluster/node/p10', 'containers[0].flags is 3']] },
+  { name: 'a FleetUnit is given null props', build: o => seedWith(o, t => new FleetUnit(t, 'u', null as any)), problems: [['cluster/node/u', "is missing 'unit'"]] },
+  { name: 'a FleetUnit\'s unit is a plain object', build: o => seedWith(o, t => new FleetUnit(t, 'u', { unit: { sections: [] } as any, xFleet: { machineMetadata: ['kube=master'] }, machines: fleetOf(t) })), problems: [['cluster/node/u', 'unit is {"sections":[]}', 'expected a SystemdUnit']] },
+  { name: 'a FleetUnit\'s machines have no fleetMachines', build: o => seedWith(o, t => new FleetUnit(t, 'u', { unit: unit(), xFleet: { machineMetadata: ['kube=master'] }, machines: {} as any })), problems: [['cluster/node/u', 'machines.fleetMachines is undefined', 'the node tier']] },
+  { name: 'a FleetUnit is given no props', build: o => seedWith(o, t => new FleetUnit(t, 'u', undefined as any)), problems: [['cluster/node/u', "is missing 'unit'"]] },
+  { name: 'a CloudConfig is given null props', build: o => seedWith(o, t => new CloudConfig(new Construct(t, 'extra'), 'user-data', null as any)), problems: [['cluster/node/extra/user-data', "is missing 'filePath'"]] },
+  { name: 'a CloudConfig is given no props', build: o => seedWith(o, t => new CloudConfig(new Construct(t, 'extra'), 'user-data', undefined as any)), problems: [['cluster/node/extra/user-data', "is missing 'filePath'"]] },
+  // two constructs with the same id in one scope: refused when the second is made, with the path and the id
+  {
+    name: 'two KubeNodeTiers have the same id',
+    build: o => { const c = seed(o); new KubeNodeTier(c, 'node', { etcd: c.node.findChild('etcd') as EtcdPeerTier }); return c; },
+    problems: [['cluster/node', "id 'node' is already taken: cluster has a KubeNodeTier with that id, so a KubeNodeTier cannot have it too", "such as 'node-2'"]],
+  },
+  {
+    name: 'an EtcdPeerTier takes the id of the node tier',
+    build: o => { const c = seed(o); new EtcdPeerTier(c, 'node'); return c; },
+    problems: [['cluster/node', "id 'node' is already taken: cluster has a KubeNodeTier with that id, so an EtcdPeerTier cannot have it too"]],
+  },
+  {
+    name: 'two Addons have the same id',
+    build: o => seedWith(o, t => { const c = t.node.scope as Construct; new Addon(c, 'x', () => undefined); new Addon(c, 'x', () => undefined); }),
+    problems: [['cluster/x', "id 'x' is already taken: cluster has an Addon with that id", "such as 'x-2'"]],
+  },
+  {
+    name: 'two StaticPods have the same id',
+    build: o => seedWith(o, t => { new StaticPod(t, 'sp', staticPod); new StaticPod(t, 'sp', staticPod); }),
+    problems: [['cluster/node/sp', "id 'sp' is already taken: cluster/node has a StaticPod with that id"]],
+  },
+  {
+    name: 'a FleetUnit takes the id of a HyperkubePod',
+    build: o => seedWith(o, t => { new HyperkubePod(t, 'extra', { ...pod, containers: [container] }); new FleetUnit(t, 'extra', { unit: unit(), xFleet: { machineMetadata: ['kube=master'] }, machines: fleetOf(t) }); }),
+    problems: [['cluster/node/extra', "id 'extra' is already taken: cluster/node has a HyperkubePod with that id, so a FleetUnit cannot have it too"]],
+  },
+  { name: 'a tier id is empty', build: o => { const c = seed(o); new KubeNodeTier(c, '', {} as any); return c; }, problems: [['cluster', "KubeNodeTier id is \"\"", 'non-empty string']] },
+  { name: 'an Addon\'s scope is a plain object', build: o => { const c = seed(o); new Addon({ node: 'x' } as any, 'x', () => undefined); return c; }, problems: [['x', 'the scope of Addon \'x\' is {"node":"x"}', 'expected a construct']] },
   // static pods that users add (StaticPod, as the API server would check the pod)
   { name: 'a StaticPod has no containers', build: o => seedWith(o, t => new StaticPod(t, 'sp', { folder: 'pods/extra', containers: [] })), problems: [['cluster/node/sp', 'containers is []', 'at least one container']] },
   { name: 'a StaticPod is given no props', build: o => seedWith(o, t => new StaticPod(t, 'sp', undefined as any)), problems: [['cluster/node/sp', "is missing 'folder'"]] },
@@ -432,10 +476,9 @@ describe('bad inputs', () => {
 
   for (const input of BAD_INPUTS) {
     it(`fails when ${input.name}`, () => {
-      const cluster = input.build(outdir);
       let error: unknown;
       try {
-        cluster.synth();
+        input.build(outdir).synth();
       } catch (e) {
         error = e;
       }

@@ -4,8 +4,9 @@ import type { FleetUnit } from './fleet-unit';
 import type { HyperkubePod } from './hyperkube-pod';
 import { kubeletNodeName, kubeletRegisters } from './node';
 import type { ClusterModel } from '../../cluster/cluster-model';
-import { rangeInVirtualBoxHostOnlyRange } from '../../cluster/ipv4';
+import { virtualBoxNetworksConfLine } from '../../cluster/ipv4';
 import { Machine, MachineKind } from '../../cluster/machine';
+import type { TargetFacts } from '../../cluster/target-facts';
 import { compareNames } from '../../runbook/wording';
 import type { VagrantBox } from '../../vagrant/vagrant-box';
 
@@ -87,6 +88,10 @@ export interface FleetUnitFacts {
 export interface ClusterFacts {
   /** The profile name, e.g. `classic`. */
   readonly profile: string;
+  /** Where the machines live, in the runbook's words: the model's. */
+  readonly target: TargetFacts;
+  /** The interface of every machine on the host network, e.g. `eth1`. */
+  readonly nodeInterface: string;
   /** The box every VM boots. */
   readonly box: VagrantBox;
   /** The Vagrant versions the Vagrantfile accepts (the box's minimum), e.g. `>= 1.8.0`. */
@@ -103,7 +108,8 @@ export interface ClusterFacts {
   readonly serviceNetwork: string;
   /**
    * The `/etc/vbox/networks.conf` line VirtualBox 6.1.28+ needs for the host
-   * network; undefined when the network is inside {@link VIRTUALBOX_HOST_ONLY_RANGE}.
+   * network; undefined when the network is inside {@link VIRTUALBOX_HOST_ONLY_RANGE}
+   * or is the tests' loopback network.
    */
   readonly networksConfLine?: string;
   /** The tiers, in order, each with its VMs. */
@@ -193,6 +199,8 @@ export function readClassicFacts(binding: ClassicBinding): ClusterFacts {
   const hostNetwork = model.networks.host.cidr;
   return {
     profile: model.profile,
+    target: model.target,
+    nodeInterface: model.networks.nodeInterface,
     box,
     vagrantRequirement: `>= ${box.minVagrantVersion}`,
     kubernetesVersion: model.kubernetesVersion,
@@ -200,7 +208,7 @@ export function readClassicFacts(binding: ClassicBinding): ClusterFacts {
     hostNetwork,
     podNetwork: model.networks.pods.cidr,
     serviceNetwork: model.networks.services.cidr,
-    networksConfLine: rangeInVirtualBoxHostOnlyRange(model.networks.host.range) ? undefined : `* ${hostNetwork}`,
+    networksConfLine: virtualBoxNetworksConfLine(hostNetwork),
     tiers: machineTiers,
     machines,
     etcdPeers,

@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import propsSchema from './fleet-unit-props.schema.json';
 import { SystemdUnit } from '../../formats/systemd-unit';
 import { XFleetOptions, checkXFleet, metadataMatches, metadataRequirement, xFleetSection } from './x-fleet';
-import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
+import { checkedScope } from '../../synth/checked-scope';
+import { ProblemStyle, describeValue, schemaProblems } from '../../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
 import type { FleetMachine } from './fleet-metadata';
 
@@ -40,18 +41,29 @@ export class FleetUnit extends Construct implements IFileOwner {
   private readonly unit: SystemdUnit;
 
   constructor(scope: Construct, id: string, props: FleetUnitProps) {
-    super(scope, id);
-    this.unit = props.unit;
-    this.xFleet = { ...props.xFleet };
-    this.filePath = `${props.folder ?? 'kube'}/${id}.service`;
+    super(checkedScope(scope, id, new.target.name), id);
+    // Props of any shape are recorded and checked at synth time, with every other problem.
+    const given = props ?? ({} as FleetUnitProps);
+    this.unit = given.unit;
+    this.xFleet = { ...given.xFleet };
+    this.filePath = `${given.folder ?? 'kube'}/${id}.service`;
     this.node.addValidation({
       validate: () => {
-        const problems = schemaProblems(propsSchema, props, ProblemStyle.PROPERTY);
+        const problems = schemaProblems(propsSchema, given, ProblemStyle.PROPERTY);
         if (!/^[A-Za-z0-9:_.@-]+$/.test(id) || id.startsWith('.')) {
           problems.push(`id '${id}' is not a systemd unit name; expected letters, digits and :_.@- (e.g. kubelet-master)`);
         }
+        if (given !== null && typeof given === 'object') {
+          if (given.unit !== undefined && !(given.unit instanceof SystemdUnit)) {
+            problems.push(`unit is ${describeValue(given.unit)}; expected a SystemdUnit, such as SystemdUnit.of({ name: 'Service', directives: [...] })`);
+          }
+          const machines = given.machines as Partial<IMachineSource> | undefined;
+          if (machines !== null && typeof machines === 'object' && !Array.isArray(machines.fleetMachines)) {
+            problems.push(`machines.fleetMachines is ${describeValue(machines.fleetMachines)}; expected the machines fleet schedules on, such as the node tier`);
+          }
+        }
         if (problems.length > 0) { return problems; } // the rest needs well-formed props
-        return [...this.unit.problems(), ...checkXFleet(xFleetSection(this.xFleet).directives as Array<[string, string]>), ...this.validatePlacement(props.machines.fleetMachines)];
+        return [...this.unit.problems(), ...checkXFleet(xFleetSection(this.xFleet).directives as Array<[string, string]>), ...this.validatePlacement(given.machines.fleetMachines)];
       },
     });
   }

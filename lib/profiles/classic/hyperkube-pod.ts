@@ -1,7 +1,9 @@
 import type { KubePodProps } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import propsSchema from './hyperkube-pod-props.schema.json';
+import { imageProblems } from '../../cluster/image-reference';
 import { POD_API_VERSION_KIND } from '../../formats/static-pod';
+import { checkedScope } from '../../synth/checked-scope';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { renderYaml } from '../../formats/yaml';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
@@ -58,13 +60,25 @@ export class HyperkubePod extends Construct implements IFileOwner {
   private readonly props: HyperkubePodProps;
 
   constructor(scope: Construct, id: string, props: HyperkubePodProps) {
-    super(scope, id);
+    super(checkedScope(scope, id, new.target.name), id);
+    // Props of any shape are recorded and checked at synth time, with every other problem.
+    const given = props ?? ({} as HyperkubePodProps);
     this.podName = id;
-    this.filePath = `${props.folder}/${id}.yaml`;
-    this.props = { ...props, containers: Array.isArray(props.containers) ? props.containers.map(c => ({ ...c, flags: [...(c?.flags ?? [])] })) : [] };
+    this.filePath = `${given.folder}/${id}.yaml`;
+    this.props = {
+      ...given,
+      containers: Array.isArray(given.containers) ? given.containers.map(c => ({ ...c, flags: Array.isArray(c?.flags) ? [...c.flags] : [] })) : [],
+    };
     this.node.addValidation({
       validate: () => {
-        const problems = schemaProblems(propsSchema, props, ProblemStyle.PROPERTY);
+        const problems = schemaProblems(propsSchema, given, ProblemStyle.PROPERTY);
+        // The image references by the grammar the runtime parses them with, pinned by a tag or a digest.
+        if (given !== null && typeof given === 'object') {
+          problems.push(...imageProblems('image', given.image));
+          if (Array.isArray(given.containers)) {
+            given.containers.forEach((c, i) => problems.push(...imageProblems(`containers[${i}].image`, c?.image)));
+          }
+        }
         if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(id) || id.length > 253) {
           problems.push(`id '${id}' is not a valid pod name; expected a DNS-1123 subdomain such as kube-master`);
         }

@@ -91,6 +91,7 @@ export class ClassicProfile implements IClusterProfile {
     userDataPath: '/var/lib/coreos-vagrant/vagrantfile-user-data',
     description: 'CoreOS Container Linux, stable channel (box coreos-stable)',
     minVagrantVersion: '1.8.0',
+    endOfLife: 'CoreOS Container Linux reached its end of life in May 2020',
   };
   private readonly options: ClassicProfileOptions;
 

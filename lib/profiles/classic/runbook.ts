@@ -14,7 +14,8 @@ export interface ClassicRunbook extends ProfileRunbook {
 /**
  * The classic profile's part of the runbook, the picture and verify.sh: fleet
  * starts the kubelets, the API server answers on the insecure port, and the
- * checks use curl, fleetctl and kubectl from the host.
+ * checks use curl, fleetctl and kubectl from the host. How the machines come up,
+ * and how to reach one, are the target's words (`facts.target`).
  */
 export function classicRunbook(facts: ClusterFacts): ClassicRunbook {
   const byName = new Map(facts.machines.map(machine => [machine.name, machine]));
@@ -27,10 +28,9 @@ export function classicRunbook(facts: ClusterFacts): ClassicRunbook {
     summary: summary(facts),
     prerequisites: prerequisites(facts),
     bringUp: [
-      `Vagrant creates the ${count(facts.machines.length, 'VM')} and uploads each one's \`user-data/<name>.yaml\` to `
-        + `\`${facts.box.userDataPath}\`; the nodes (${listOf(facts.kubeMachines.map(machine => machine.name))}) also get their `
-        + 'static pod manifests rsynced. coreos-cloudinit then starts etcd2 on the peers, and the etcd2 proxy, fleet, flannel and '
-        + 'docker on the nodes.',
+      `${facts.target.machinesStart} and ${facts.target.userDataDelivery('user-data/<name>.yaml')}; the nodes `
+        + `(${listOf(facts.kubeMachines.map(machine => machine.name))}) also get their static pod manifests ${facts.target.folderDelivery}. `
+        + 'coreos-cloudinit then starts etcd2 on the peers, and the etcd2 proxy, fleet, flannel and docker on the nodes.',
     ],
     sections: [
       { title: 'Start the kubelets with fleet', lines: startWithFleet(facts) },
@@ -49,24 +49,22 @@ export function classicRunbook(facts: ClusterFacts): ClassicRunbook {
 function summary(facts: ClusterFacts): string[] {
   const { master, etcdEndpoint, apiServer } = facts;
   return [
-    `- Profile ${code(facts.profile)}: ${facts.box.description}.`,
+    `- Profile ${code(facts.profile)}: ${facts.target.system}.`,
     facts.images.length === 1
       ? `- Kubernetes ${facts.kubernetesVersion}, every component from ${code(facts.images[0])}.`
       : `- Kubernetes ${facts.kubernetesVersion}, from the images ${listOf(facts.images.map(code))}.`,
-    `- Networks: host-only ${facts.hostNetwork} on eth1, pods ${facts.podNetwork} (flannel vxlan), services ${facts.serviceNetwork}.`,
+    `- Networks: ${facts.target.hostNetworkKind} ${facts.hostNetwork} on ${facts.nodeInterface}, pods ${facts.podNetwork} (flannel vxlan), services ${facts.serviceNetwork}.`,
     `- etcd: ${count(facts.etcdPeers.length, 'peer')}; the host reaches it at ${etcdEndpoint} (${facts.etcdPeers[0].name}).`,
-    `- API server: ${apiServer} on ${master.name}, the insecure port without authentication: keep the host-only network private.`,
+    `- API server: ${apiServer} on ${master.name}, the insecure port without authentication: keep ${facts.target.hostNetworkName} private.`,
   ];
 }
 
 function prerequisites(facts: ClusterFacts): string[] {
   const version = `v${facts.kubernetesVersion}`;
+  const master = { hostname: facts.master.name, ip: facts.master.ip };
   return [
-    `- The box ${code(facts.box.name)}, which Vagrant downloads from <${facts.box.url}>. CoreOS Container Linux `
-      + `reached its end of life in May 2020: if that URL no longer answers, add a copy of the box first with `
-      + `${code(`vagrant box add ${facts.box.name} <file or URL>`)}.`,
     `- On the host, for the checks below: curl; fleetctl of the box's fleet release (0.11.x; `
-      + `${code(`vagrant ssh ${facts.master.name} -c 'fleetctl version'`)} shows it); and kubectl ${version} `
+      + `${code(facts.target.runOn(master, 'fleetctl version'))} shows it); and kubectl ${version} `
       + `(<https://dl.k8s.io/release/${version}/bin/linux/amd64/kubectl>), because a much newer kubectl may not talk to this API server.`,
   ];
 }
@@ -128,9 +126,9 @@ function check(facts: ClusterFacts): string[] {
     masterNode
       ? `${master.name} is listed too, as ${code(masterNode.name)}: its kubelet registers the node (from Kubernetes 1.5 on, the `
         + 'mirror pods of an unregistered node are deleted), marked so that it takes no workloads. The minions register '
-        + 'under their eth1 addresses.'
+        + `under their ${facts.nodeInterface} addresses.`
       : `${master.name} is not listed: its kubelet runs with \`--register-node=false\`, so only the minions register, under `
-        + 'their eth1 addresses. Its static pod still shows below.',
+        + `their ${facts.nodeInterface} addresses. Its static pod still shows below.`,
     '',
     '```',
     `$ ${kubectl} get pods`,

@@ -1,7 +1,6 @@
 import type { ClusterModel } from '../../cluster/cluster-model';
 import { Machine, MachineKind } from '../../cluster/machine';
 import { NodeRole } from '../../cluster/node-role';
-import type { VagrantBox } from '../../vagrant/vagrant-box';
 
 export const FLATCAR_ETCD_ROLE = 'etcd member';
 export const FLATCAR_CONTROL_PLANE_ROLE = 'control plane';
@@ -10,7 +9,6 @@ export const FLATCAR_WORKER_ROLE = 'worker';
 /** What the Flatcar profile bound: the facts its part of the runbook is made of. */
 export interface FlatcarRunbookFacts {
   readonly model: ClusterModel;
-  readonly box: VagrantBox;
   /** The static pods of each control plane, by pod name, by hostname (a Node name is its hostname). */
   readonly staticPods: ReadonlyMap<string, readonly string[]>;
   /** How many CoreDNS pods run. */

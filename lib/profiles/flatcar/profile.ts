@@ -292,7 +292,7 @@ export class FlatcarProfile implements IClusterProfile {
 
     const coreDns = builtIns.find((addon): addon is CoreDnsAddon => addon instanceof CoreDnsAddon)!;
     const replicas = (coreDns.manifests().find(manifest => manifest.kind === 'Deployment') as { spec?: { replicas?: number } } | undefined)?.spec?.replicas ?? 1;
-    return { runbook: flatcarRunbook({ model, box: this.vagrantBox, staticPods, coreDnsReplicas: replicas }) };
+    return { runbook: flatcarRunbook({ model, staticPods, coreDnsReplicas: replicas }) };
   }
 
   /** A control plane's static pods, `pods/<hostname>/*.yaml`: the API server, controller-manager and scheduler, and kube-vip behind a virtual IP. */

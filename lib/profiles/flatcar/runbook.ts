@@ -11,7 +11,8 @@ import { compareNames, count, listOf } from '../../runbook/wording';
 /**
  * The Flatcar profile's part of the runbook, the picture and verify.sh: the
  * control planes apply the add-ons, and the checks use kubectl with the
- * output folder's admin.kubeconfig.
+ * output folder's admin.kubeconfig. How the machines come up, and how to reach
+ * one, are the target's words (`model.target`).
  */
 export function flatcarRunbook(facts: FlatcarRunbookFacts): ProfileRunbook {
   const { model } = facts;
@@ -30,8 +31,8 @@ export function flatcarRunbook(facts: FlatcarRunbookFacts): ProfileRunbook {
       ...(hasTaints ? [{ header: 'Taints', value: (machine: Machine) => machine.taints.map(taint => code(formatTaint(taint))).join(' ') }] : []),
     ],
     summary: [
-      `- ${facts.box.description}.`,
-      `- Networks: host-only ${host.cidr} on ${model.networks.nodeInterface}, pods ${pods.cidr} (flannel vxlan), services ${services.cidr}.`,
+      `- ${model.target.system}.`,
+      `- Networks: ${model.target.hostNetworkKind} ${host.cidr} on ${model.networks.nodeInterface}, pods ${pods.cidr} (flannel vxlan), services ${services.cidr}.`,
       `- etcd: ${count(model.etcdPeers.length, 'member')} with TLS (${listOf(model.etcdPeers.map(member => member.hostname))}).`,
       endpoint
         ? `- API server: ${model.endpoints.apiServer}, a virtual IP that kube-vip keeps on one of ${listOf(planes)}, each of which runs an `
@@ -40,13 +41,13 @@ export function flatcarRunbook(facts: FlatcarRunbookFacts): ProfileRunbook {
     ],
     prerequisites: [`- On the host, for the checks below: kubectl ${model.kubernetesVersion} or a release one minor version away.`],
     bringUp: [
-      `Vagrant creates the ${count(model.machines.length, 'VM')}; each one's \`cloud-config/<name>.yaml\` starts etcd on the `
+      `${model.target.machinesStart}; each one's ${code(model.target.configFileOf('cloud-config/<name>.yaml'))} starts etcd on the `
         + `members and the kubelet on the nodes. ${listOf(planes)} ${planes.length === 1 ? 'runs' : 'run'} the control plane as static pods`
         + (endpoint ? `, with kube-vip, which moves ${endpoint} to another control plane when its holder fails,` : '')
         + ` and then ${planes.length === 1 ? 'applies' : 'each apply'} the add-ons (flannel, kube-proxy, CoreDNS) and ${planes.length === 1 ? 'labels' : 'label'} the nodes. To follow that:`,
       '',
       '```sh',
-      `vagrant ssh ${first} -c 'journalctl -u apply-addons -f'`,
+      model.target.runOn(model.controlPlanes[0], 'journalctl -u apply-addons -f'),
       '```',
     ],
     sections: [{ title: 'Check the cluster', lines: check(facts) }],

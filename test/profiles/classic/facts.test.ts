@@ -85,5 +85,6 @@ describe('cluster facts (what the runbook files render from)', () => {
     expect(factsOf(sizedCluster(1, 2, { prefix: '192.168.63' })).networksConfLine).to.equal(undefined);
     expect(factsOf(sizedCluster(1, 2, { prefix: '192.168.64' })).networksConfLine).to.equal('* 192.168.64.0/24');
     expect(factsOf(sizedCluster(1, 2, { prefix: '192.168.55' })).networksConfLine).to.equal('* 192.168.55.0/24');
+    expect(factsOf(sizedCluster(1, 2, { prefix: '127.0.10' })).networksConfLine).to.equal(undefined); // loopback: the tests' network, no VM's
   });
 });
