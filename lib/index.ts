@@ -60,4 +60,7 @@ export * from './addons/addon';
 export * from './addons/flannel-addon';
 export * from './addons/kube-proxy-addon';
 export * from './addons/coredns-addon';
+export * from './addons/metrics-server-addon';
+export * from './addons/local-path-storage-addon';
+export * from './addons/traefik-addon';
 export * from './profiles/flatcar/bootstrap';
