@@ -3,11 +3,11 @@
 // test/readme.test.ts fails when README.md and the code disagree.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { classicCompatibilityTable } from '../lib';
+import { classicCompatibilityTable, optionalAddonsTable } from '../lib';
 
 /** Every generated section, by marker name. */
 export function generatedSections(): Record<string, string> {
-  return { 'classic-compatibility': classicCompatibilityTable() };
+  return { 'classic-compatibility': classicCompatibilityTable(), 'flatcar-optional-addons': optionalAddonsTable() };
 }
 
 /** The README with every generated section replaced by its current content. */
