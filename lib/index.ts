@@ -20,7 +20,7 @@ export { NodeRole, NodeTaint, TaintEffect } from './cluster/node-role';
 export { ClusterProfile } from './profiles';
 export { IClusterProfile, ProfileDefaults, ProfileBinding } from './profiles/cluster-profile';
 export type { ClassicProfileOptions } from './profiles/classic/profile';
-export type { FlatcarProfileOptions } from './profiles/flatcar/profile';
+export type { FlatcarProfileOptions, FlatcarAddonOptions } from './profiles/flatcar/profile';
 
 // Workloads and files of one's own.
 export { Addon, AddonProps } from './addons/addon';

@@ -4,10 +4,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classicCompatibilityTable } from '../lib/profiles/classic/releases';
+import { optionalAddonsTable } from '../lib/profiles/flatcar/releases';
 
 /** Every generated section, by marker name. */
 export function generatedSections(): Record<string, string> {
-  return { 'classic-compatibility': classicCompatibilityTable() };
+  return { 'classic-compatibility': classicCompatibilityTable(), 'flatcar-optional-addons': optionalAddonsTable() };
 }
 
 /** The README with every generated section replaced by its current content. */

@@ -23,7 +23,10 @@ export interface KubeObjectHeader<ApiVersion extends string, Kind extends string
   readonly metadata: ObjectMeta;
 }
 
-// ---- core/v1: ServiceAccount, ConfigMap, Service ----
+// ---- core/v1: Namespace, ServiceAccount, ConfigMap, Service ----
+
+/** @see https://kubernetes.io/docs/reference/kubernetes-api/cluster-resources/namespace-v1/ */
+export type Namespace = KubeObjectHeader<'v1', 'Namespace'>;
 
 /** @see https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/service-account-v1/ */
 export interface ServiceAccount extends KubeObjectHeader<'v1', 'ServiceAccount'> {
@@ -43,14 +46,18 @@ export type Protocol = 'TCP' | 'UDP';
 export interface ServicePort {
   readonly name: string;
   readonly port: number;
-  readonly targetPort: number;
+  /** A port number of the pods, or the name of one of their container ports. */
+  readonly targetPort: number | string;
   readonly protocol: Protocol;
+  /** The application protocol, e.g. `https`. */
+  readonly appProtocol?: string;
 }
 
 /** @see https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceSpec */
 export interface ServiceSpec {
   readonly type: 'ClusterIP';
-  readonly clusterIP: string;
+  /** Omitted: the API server allocates one. */
+  readonly clusterIP?: string;
   readonly externalIPs: readonly string[];
   readonly ports: readonly ServicePort[];
   /** The labels of the pods the Service sends traffic to. */
@@ -62,7 +69,7 @@ export interface Service extends KubeObjectHeader<'v1', 'Service'> {
   readonly spec: ServiceSpec;
 }
 
-// ---- rbac.authorization.k8s.io/v1: ClusterRole, ClusterRoleBinding ----
+// ---- rbac.authorization.k8s.io/v1: ClusterRole, ClusterRoleBinding, Role, RoleBinding ----
 
 /** @see https://kubernetes.io/docs/reference/kubernetes-api/authorization-resources/cluster-role-v1/ */
 export interface PolicyRule {
@@ -82,7 +89,8 @@ export interface ClusterRole extends KubeObjectHeader<'rbac.authorization.k8s.io
 /** @see https://kubernetes.io/docs/reference/kubernetes-api/authorization-resources/cluster-role-binding-v1/ */
 export interface RoleRef {
   readonly apiGroup: 'rbac.authorization.k8s.io';
-  readonly kind: 'ClusterRole';
+  /** A binding of a whole cluster refers to a ClusterRole; a RoleBinding to either. */
+  readonly kind: 'ClusterRole' | 'Role';
   readonly name: string;
 }
 
@@ -107,6 +115,44 @@ export interface ClusterRoleBinding extends KubeObjectHeader<'rbac.authorization
   readonly subjects: ReadonlyArray<ServiceAccountSubject | GroupSubject>;
 }
 
+/** @see https://kubernetes.io/docs/reference/kubernetes-api/authorization-resources/role-v1/ */
+export interface Role extends KubeObjectHeader<'rbac.authorization.k8s.io/v1', 'Role'> {
+  readonly rules: readonly PolicyRule[];
+}
+
+/** @see https://kubernetes.io/docs/reference/kubernetes-api/authorization-resources/role-binding-v1/ */
+export interface RoleBinding extends KubeObjectHeader<'rbac.authorization.k8s.io/v1', 'RoleBinding'> {
+  readonly roleRef: RoleRef;
+  readonly subjects: readonly ServiceAccountSubject[];
+}
+
+// ---- apiregistration.k8s.io/v1, storage.k8s.io/v1, networking.k8s.io/v1 ----
+
+/** @see https://kubernetes.io/docs/reference/kubernetes-api/cluster-resources/api-service-v1/ */
+export interface APIService extends KubeObjectHeader<'apiregistration.k8s.io/v1', 'APIService'> {
+  readonly spec: {
+    readonly group: string;
+    readonly version: string;
+    readonly groupPriorityMinimum: number;
+    readonly versionPriority: number;
+    /** Whether the API server skips verifying the aggregated server's serving certificate. */
+    readonly insecureSkipTLSVerify: boolean;
+    readonly service: { readonly name: string; readonly namespace: string; readonly port: number };
+  };
+}
+
+/** @see https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/storage-class-v1/ */
+export interface StorageClass extends KubeObjectHeader<'storage.k8s.io/v1', 'StorageClass'> {
+  readonly provisioner: string;
+  readonly reclaimPolicy: 'Delete' | 'Retain';
+  readonly volumeBindingMode: 'WaitForFirstConsumer' | 'Immediate';
+}
+
+/** @see https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-class-v1/ */
+export interface IngressClass extends KubeObjectHeader<'networking.k8s.io/v1', 'IngressClass'> {
+  readonly spec: { readonly controller: string };
+}
+
 // ---- Pods: the pod template of a DaemonSet or Deployment ----
 
 /** @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#environment-variables */
@@ -120,6 +166,8 @@ export interface EnvVar {
 /** @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports */
 export interface ContainerPort {
   readonly containerPort: number;
+  /** The port of the node's addresses that forwards to it (through the CNI portmap plugin). */
+  readonly hostPort?: number;
   readonly name: string;
   readonly protocol: Protocol;
 }
@@ -145,6 +193,8 @@ export interface Capabilities {
 /** @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context-1 */
 export interface SecurityContext {
   readonly allowPrivilegeEscalation: boolean;
+  /** The container runtime's default seccomp profile. */
+  readonly seccompProfile?: { readonly type: 'RuntimeDefault' };
   readonly capabilities?: Capabilities;
   readonly privileged: boolean;
   readonly readOnlyRootFilesystem: boolean;
@@ -155,8 +205,10 @@ export interface SecurityContext {
 
 /** @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe */
 export interface HttpProbe {
-  readonly httpGet: { readonly path: string; readonly port: number; readonly scheme: 'HTTP' };
+  /** The port: a number, or the name of a container port. */
+  readonly httpGet: { readonly path: string; readonly port: number | string; readonly scheme: 'HTTP' | 'HTTPS' };
   readonly initialDelaySeconds?: number;
+  readonly periodSeconds?: number;
   readonly timeoutSeconds?: number;
   readonly successThreshold?: number;
   readonly failureThreshold: number;
@@ -182,6 +234,7 @@ export interface Container {
   readonly securityContext: SecurityContext;
   readonly livenessProbe?: HttpProbe;
   readonly readinessProbe?: HttpProbe;
+  readonly startupProbe?: HttpProbe;
   readonly volumeMounts: readonly VolumeMount[];
 }
 
@@ -193,6 +246,8 @@ export interface Volume {
   readonly name: string;
   readonly hostPath?: { readonly path: string; readonly type: HostPathType };
   readonly configMap?: { readonly name: string; readonly items?: ReadonlyArray<{ readonly key: string; readonly path: string }> };
+  /** A folder that lives as long as the pod, on the node's disk. */
+  readonly emptyDir?: Record<string, never>;
 }
 
 /** @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#scheduling */
@@ -239,7 +294,8 @@ export interface PodSpec {
   readonly initContainers?: readonly Container[];
   readonly dnsPolicy: 'ClusterFirst' | 'Default';
   readonly hostNetwork: boolean;
-  readonly priorityClassName: 'system-node-critical' | 'system-cluster-critical';
+  /** Omitted: the cluster's default priority (upstream manifests that set none). */
+  readonly priorityClassName?: 'system-node-critical' | 'system-cluster-critical';
   readonly restartPolicy: 'Always';
   readonly securityContext: PodSecurityContext;
   readonly serviceAccountName: string;
@@ -291,4 +347,5 @@ export interface Deployment extends KubeObjectHeader<'apps/v1', 'Deployment'> {
 }
 
 /** Every kind of object the built-in add-ons write. */
-export type KubeObject = ServiceAccount | ConfigMap | Service | ClusterRole | ClusterRoleBinding | DaemonSet | Deployment;
+export type KubeObject = Namespace | ServiceAccount | ConfigMap | Service | ClusterRole | ClusterRoleBinding | Role | RoleBinding | DaemonSet
+  | Deployment | APIService | StorageClass | IngressClass;

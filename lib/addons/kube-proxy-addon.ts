@@ -23,6 +23,8 @@ const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const LABELS = { 'k8s-app': 'kube-proxy' };
 const ACCOUNT = 'kube-proxy';
 const CONFIG_MAP = 'kube-proxy';
+/** The nodePortAddresses keyword for the node's primary IP(s), as the Node object lists them. */
+export const NODE_PORT_ADDRESSES_PRIMARY = 'primary';
 
 /**
  * kube-proxy on every node, as kubeadm deploys it (kubernetes
@@ -33,7 +35,10 @@ const CONFIG_MAP = 'kube-proxy';
  * address (the service network needs kube-proxy first).
  */
 export class KubeProxyAddon extends Addon {
-  /** The KubeProxyConfiguration: iptables mode, masquerading traffic from outside `clusterCidr`. */
+  /**
+   * The KubeProxyConfiguration: iptables mode, masquerading traffic from outside `clusterCidr`,
+   * NodePorts on the node's primary address only (its InternalIP, the host-only address).
+   */
   public static configuration(clusterCidr: string): Record<string, unknown> {
     return {
       apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
@@ -42,6 +47,10 @@ export class KubeProxyAddon extends Addon {
       // The equivalent of --cluster-cidr: kube-proxy reads its flags' values from this file.
       clusterCIDR: clusterCidr,
       mode: 'iptables',
+      // Unset, kube-proxy accepts NodePort connections on every local address and warns "Kube-proxy
+      // configuration may be incomplete or incorrect" at start. `primary` is accepted from Kubernetes 1.30
+      // (kubernetes/kubernetes#123105); the profiles that use this add-on run 1.32 and later.
+      nodePortAddresses: [NODE_PORT_ADDRESSES_PRIMARY],
     };
   }
 

@@ -25,18 +25,18 @@ export function addObject(chart: Construct, id: string, object: KubeObject): Api
   return new ApiObject(chart, id, object);
 }
 
-/** A service account in kube-system whose token is mounted into the pods that use it: every add-on here talks to the API server. */
-export function addServiceAccount(chart: Construct, name: string): ApiObject {
+/** A service account (in kube-system unless told) whose token is mounted into the pods that use it: every add-on here talks to the API server. */
+export function addServiceAccount(chart: Construct, name: string, namespace: string = KUBE_SYSTEM): ApiObject {
   const account: ServiceAccount = {
-    apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: KUBE_SYSTEM }, automountServiceAccountToken: true,
+    apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace }, automountServiceAccountToken: true,
   };
   return addObject(chart, 'service-account', account);
 }
 
-/** A cluster role with these rules. */
-export function addClusterRole(chart: Construct, name: string, rules: readonly PolicyRule[]): ApiObject {
-  const role: ClusterRole = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules };
-  return addObject(chart, 'cluster-role', role);
+/** A cluster role with these rules (and labels), under the construct id given. */
+export function addClusterRole(chart: Construct, name: string, rules: readonly PolicyRule[], labels?: StringMap, id = 'cluster-role'): ApiObject {
+  const role: ClusterRole = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels }, rules };
+  return addObject(chart, id, role);
 }
 
 /** One rule per resource of `apiGroup` (`''` is the core group), each allowing `verbs` on every object of it. */
@@ -44,27 +44,31 @@ export function allow(verbs: readonly string[], apiGroup: string, ...resources: 
   return resources.map(resource => ({ apiGroups: [apiGroup], resourceNames: [], resources: [resource], verbs }));
 }
 
-/** Binds the cluster role `roleName` to the kube-system service account `accountName`, under the binding name given. */
-export function bindClusterRole(chart: Construct, name: string, roleName: string, accountName: string): ApiObject {
+/**
+ * Binds the cluster role `roleName` to the service account `accountName` (of kube-system unless
+ * told), under the binding name given.
+ */
+export function bindClusterRole(chart: Construct, name: string, roleName: string, accountName: string,
+  options: { readonly namespace?: string; readonly labels?: StringMap; readonly id?: string } = {}): ApiObject {
   const binding: ClusterRoleBinding = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
-    metadata: { name },
+    metadata: { name, labels: options.labels },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
-    subjects: [{ apiGroup: '', kind: 'ServiceAccount', name: accountName, namespace: KUBE_SYSTEM }],
+    subjects: [{ apiGroup: '', kind: 'ServiceAccount', name: accountName, namespace: options.namespace ?? KUBE_SYSTEM }],
   };
-  return addObject(chart, 'cluster-role-binding', binding);
+  return addObject(chart, options.id ?? 'cluster-role-binding', binding);
 }
 
-/** A mutable ConfigMap in kube-system. */
-export function addConfigMap(chart: Construct, name: string, data: StringMap, labels?: StringMap): ApiObject {
-  const config: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: KUBE_SYSTEM, labels }, data, immutable: false };
+/** A mutable ConfigMap (in kube-system unless told). */
+export function addConfigMap(chart: Construct, name: string, data: StringMap, labels?: StringMap, namespace: string = KUBE_SYSTEM): ApiObject {
+  const config: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels }, data, immutable: false };
   return addObject(chart, 'config', config);
 }
 
-/** Metadata of a kube-system workload selected by `labels`. */
-function workloadMetadata(name: string, labels: StringMap): ObjectMeta {
-  return { name, namespace: KUBE_SYSTEM, labels };
+/** Metadata of a workload selected by `labels`. */
+function workloadMetadata(name: string, labels: StringMap, namespace: string): ObjectMeta {
+  return { name, namespace, labels };
 }
 
 /** Pods labelled `labels`, which is also what the workload selects. */
@@ -72,24 +76,24 @@ function template(labels: StringMap, spec: PodSpec): PodTemplateSpec {
   return { metadata: { labels }, spec };
 }
 
-/** A DaemonSet in kube-system whose pods carry, and are selected by, `labels`. */
-export function addDaemonSet(chart: Construct, name: string, labels: StringMap, pod: PodSpec): ApiObject {
+/** A DaemonSet (in kube-system unless told) whose pods carry, and are selected by, `labels`. */
+export function addDaemonSet(chart: Construct, name: string, labels: StringMap, pod: PodSpec, namespace: string = KUBE_SYSTEM): ApiObject {
   const daemonSet: DaemonSet = {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: workloadMetadata(name, labels),
+    metadata: workloadMetadata(name, labels, namespace),
     spec: { minReadySeconds: 0, selector: { matchLabels: labels }, template: template(labels, pod) },
   };
   return addObject(chart, 'daemon-set', daemonSet);
 }
 
-/** A Deployment in kube-system whose pods carry, and are selected by, `labels`, rolled out with `strategy`. */
+/** A Deployment (in kube-system unless told) whose pods carry, and are selected by, `labels`, rolled out with `strategy`. */
 export function addDeployment(chart: Construct, name: string, labels: StringMap, replicas: number, strategy: RollingUpdateDeployment,
-  pod: PodSpec): ApiObject {
+  pod: PodSpec, namespace: string = KUBE_SYSTEM): ApiObject {
   const deployment: Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: workloadMetadata(name, labels),
+    metadata: workloadMetadata(name, labels, namespace),
     spec: {
       minReadySeconds: 0,
       progressDeadlineSeconds: 600,

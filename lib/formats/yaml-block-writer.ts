@@ -91,6 +91,8 @@ class BlockWriter {
     let out = '';
     let first = true;
     for (const key of keys) {
+      // An own __proto__ key (JSON.parse makes one): the package writes the map without it; leave such a map to the package.
+      if (key === '__proto__') { return undefined; }
       const item = value[key];
       if (item === undefined) { continue; } // the package leaves undefined values out of a map
       const writtenKey = this.key(key, indent === '');

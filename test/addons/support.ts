@@ -6,9 +6,12 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Addon, VagrantCluster } from '../../lib';
 import { yaml11 } from '../support/fixtures';
-import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, PersistentVolumeClaim, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { DaemonSet, Deployment } from 'kubernetes-models/apps/v1';
-import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { APIService } from 'kubernetes-models/apiregistration.k8s.io/v1';
+import { Ingress, IngressClass } from 'kubernetes-models/networking.k8s.io/v1';
+import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1';
 
 /** Every document of a multi-document YAML file, read as YAML 1.1 (kubectl's reader). */
 export function yamlDocuments(text: string): any[] {
@@ -28,6 +31,15 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'apps/v1 Deployment': Deployment,
   'rbac.authorization.k8s.io/v1 ClusterRole': ClusterRole,
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding': ClusterRoleBinding,
+  'rbac.authorization.k8s.io/v1 Role': Role,
+  'rbac.authorization.k8s.io/v1 RoleBinding': RoleBinding,
+  'v1 Namespace': Namespace,
+  'v1 PersistentVolumeClaim': PersistentVolumeClaim,
+  'v1 Pod': Pod,
+  'apiregistration.k8s.io/v1 APIService': APIService,
+  'storage.k8s.io/v1 StorageClass': StorageClass,
+  'networking.k8s.io/v1 IngressClass': IngressClass,
+  'networking.k8s.io/v1 Ingress': Ingress,
 };
 
 /** The schema's verdict on one object: undefined when valid, else why not (an unknown kind is a problem too). */

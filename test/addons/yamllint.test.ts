@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import * as kplus from 'cdk8s-plus-27';
 import { addonsOf } from './support';
+import { flatcarFullCluster } from '../../examples/flatcar-full';
 import { flatcarWithAddonCluster } from '../../examples/flatcar-with-addon';
 import { Addon } from '../../lib';
 import { makeTempDir, output, removeTempDir, requireTools, run } from '../integration/support/tools';
@@ -36,6 +37,15 @@ describe('yamllint accepts the add-on files', function () {
     expect(Object.keys(addons)).to.deep.equal(['flannel', 'kube-proxy', 'coredns', 'kubelet-certificate-rotation', 'hello', 'greeting', 'traps']);
     for (const [id, addon] of Object.entries(addons)) {
       const result = await lint(`${id}.yaml`, addon.renderFile().content);
+      expect(result.code, `${id}\n${output(result)}`).to.equal(0);
+    }
+  });
+
+  it('passes the optional add-ons of examples/flatcar-full.ts (metrics-server, local-path-provisioner, Traefik)', async () => {
+    const addons = addonsOf(flatcarFullCluster('/nonexistent/out', '/nonexistent/pki'));
+    expect(Object.keys(addons)).to.include.members(['metrics-server', 'local-path-storage', 'traefik']);
+    for (const [id, addon] of Object.entries(addons)) {
+      const result = await lint(`full-${id}.yaml`, addon.renderFile().content);
       expect(result.code, `${id}\n${output(result)}`).to.equal(0);
     }
   });

@@ -47,6 +47,12 @@ describe('the YAML writer\'s fast path', () => {
     expect(written).to.be.greaterThan(1000);
   });
 
+  it('leaves a map with an own __proto__ key (as JSON.parse makes) to the package, which writes it without that key', () => {
+    const doc = JSON.parse('{"a": 1, "__proto__": null}');
+    expect(writeBlockYaml(doc, { sortKeys: true })).to.equal(undefined);
+    expect(writeBlockYaml({ nested: doc }, { sortKeys: false })).to.equal(undefined);
+  });
+
   it('sorts keys as the sorted copy of stable-json.ts orders them: integer-like keys first', () => {
     const doc = { b: 1, '10': 2, a: { z: null, '2': true, '': 'x' }, '9': [] };
     expect(writeBlockYaml(doc, { sortKeys: true })).to.equal('"9": []\n"10": 2\na:\n  "2": true\n  "": x\n  z: null\nb: 1\n');

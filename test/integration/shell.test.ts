@@ -10,6 +10,7 @@ import { cloudConfigs } from './support/synthesized';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, writeScript } from './support/tools';
 import { defaultCluster } from '../../examples/default';
 import { flatcarCluster } from '../../examples/flatcar';
+import { flatcarFullCluster } from '../../examples/flatcar-full';
 import { flatcarHaCluster } from '../../examples/flatcar-ha';
 import { Testing, VagrantCluster } from '../../lib';
 import { CLASSIC_RELEASES } from '../../lib/profiles/classic/releases';
@@ -117,6 +118,19 @@ describe('integration: shellcheck passes every shell snippet we ship', function 
         const result = await shellcheck(content);
         expect(result.code, `${label}\n${output(result)}`).to.equal(0);
       }
+    } finally {
+      removeTempDir(pkiDir);
+    }
+  });
+
+  it('passes the verify.sh of examples/flatcar-full.ts, which checks the optional add-ons, as POSIX sh, style warnings included', async () => {
+    const pkiDir = flatcarPkiCopy();
+    try {
+      const verify = Testing.render(flatcarFullCluster(path.join(work!, 'flatcar-full'), pkiDir))['verify.sh'];
+      for (const check of ['check_metrics', 'check_storage', 'check_ingress']) { expect(verify).to.contain(`\n${check}\n`); }
+      const result = await shellcheck(verify, 'sh', '--severity=style');
+      expect(result.code, output(result)).to.equal(0);
+      expect(result.stdout).to.equal('');
     } finally {
       removeTempDir(pkiDir);
     }

@@ -92,7 +92,7 @@ describe('integration: systemd-analyze verify accepts every unit', function () {
       expectAccepted(unit, await verifyUnit(unit));
     }
     expect(execPrograms(units[0].content!)).to.deep.equal(['/usr/bin/install', '/usr/bin/docker']);
-    expect(execPrograms(units[4].content!)).to.deep.equal(['/opt/bin/install-kubelet', '/opt/bin/kubelet']);
+    expect(execPrograms(units[4].content!)).to.deep.equal(['/opt/bin/install-kubelet', '/usr/bin/mkdir', '/opt/bin/kubelet']);
   });
 
   it('accepts every unit in the Flatcar HA cloud-configs: etcd-member.service on each member, the CNI installer and kubelet on each node, the add-on bootstrap on each control plane', async () => {

@@ -65,6 +65,14 @@ describe('pki: issued certificates', () => {
     expect(result.output).to.contain('unable to get local issuer certificate');
   });
 
+  it('fails when the front-proxy client is verified against the cluster CA, or a cluster certificate against the front-proxy CA', () => {
+    for (const [ca, leaf] of [['kubernetes-ca.crt', 'front-proxy-client.crt'], ['front-proxy-ca.crt', 'admin.crt']]) {
+      const result = openssl(['verify', '-CAfile', ca, leaf], dir);
+      expect(result.code, `${leaf} against ${ca}`).not.to.equal(0);
+      expect(result.output).to.contain('unable to get local issuer certificate');
+    }
+  });
+
   it('fails when a client-only certificate is used as a server certificate', () => {
     const result = openssl(['verify', '-purpose', 'sslserver', '-CAfile', 'kubernetes-ca.crt', 'admin.crt'], dir);
     expect(result.code).not.to.equal(0);

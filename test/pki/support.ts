@@ -10,7 +10,7 @@ export const REQUIRE_TOOLS_ENV = 'CDK_VAGRANT_KUBERNETES_REQUIRE_TOOLS';
 
 /**
  * What a Flatcar cluster with 3 etcd peers and 4 nodes needs (the issue's list):
- * 2 CAs, 13 certificates and the service-account key pair.
+ * 3 CAs (Kubernetes, etcd, the front proxy), 14 certificates and the service-account key pair.
  */
 export function clusterSpec(): PkiSpec {
   const etcd = [11, 12, 13].map((last, i): CertificateSpec => ({
@@ -34,6 +34,7 @@ export function clusterSpec(): PkiSpec {
     cas: [
       { name: 'kubernetes-ca', commonName: 'kubernetes-ca' },
       { name: 'etcd-ca', commonName: 'etcd-ca' },
+      { name: 'front-proxy-ca', commonName: 'front-proxy-ca' },
     ],
     certificates: [
       {
@@ -49,6 +50,7 @@ export function clusterSpec(): PkiSpec {
       { name: 'controller-manager', ca: 'kubernetes-ca', commonName: 'system:kube-controller-manager', usages: ['client'] },
       { name: 'scheduler', ca: 'kubernetes-ca', commonName: 'system:kube-scheduler', usages: ['client'] },
       { name: 'admin', ca: 'kubernetes-ca', commonName: 'admin', organizations: ['system:masters'], usages: ['client'] },
+      { name: 'front-proxy-client', ca: 'front-proxy-ca', commonName: 'front-proxy-client', usages: ['client'] },
       ...etcd,
       ...nodes,
     ],

@@ -190,6 +190,12 @@ export interface FakeKubectlAnswers {
   readonly labels: Readonly<Record<string, string>>;
   /** What the taints jsonpath prints (`key=value:effect,` each), by node. */
   readonly taints: Readonly<Record<string, string>>;
+  /** `top nodes --no-headers`; without it, `top` fails. */
+  readonly top?: string;
+  /** Whether `wait --for=jsonpath=...=Bound pvc/...` succeeds; the claim's class is then `local-path`. */
+  readonly claimBound?: boolean;
+  /** What curl prints for the Ingress check (the answering pod's name); without it, curl fails. */
+  readonly curl?: string;
 }
 
 /**
@@ -209,9 +215,17 @@ export function runVerifyWithFakeKubectl(script: string, answers: FakeKubectlAns
       fs.writeFileSync(path.join(dir, `labels-${node}`), `${node}   Ready   <none>   5m   v1.35.1   ${text}\n`);
     }
     for (const [node, text] of Object.entries(answers.taints)) { fs.writeFileSync(path.join(dir, `taints-${node}`), text); }
+    if (answers.top !== undefined) { fs.writeFileSync(path.join(dir, 'top'), answers.top); }
+    // The add-on checks: apply reads the manifest from stdin, delete and rollout succeed, wait and the claim's class follow claimBound.
     fs.writeFileSync(path.join(dir, 'bin', 'kubectl'), `#!/bin/sh\necho "$*" >> ${dir}/calls\n`
       + `case "$*" in *'get nodes'*) cat ${dir}/nodes ;; *'get pods'*) cat ${dir}/pods ;;\n`
-      + `  *'get node '*'--show-labels'*) cat ${dir}/labels-$5 ;; *'get node '*'jsonpath='*) cat ${dir}/taints-$5 ;; *) exit 1 ;; esac\n`, { mode: 0o755 });
+      + `  *'get node '*'--show-labels'*) cat ${dir}/labels-$5 ;; *'get node '*'jsonpath='*) cat ${dir}/taints-$5 ;;\n`
+      + `  *' top nodes '*) cat ${dir}/top ;; *' apply -f -') cat > ${dir}/applied ;; *' delete '*) ;; *' rollout status '*) echo rolled out ;;\n`
+      + `  *' wait '*) ${answers.claimBound ? 'echo condition met' : 'echo "timed out waiting for the condition" >&2; exit 1'} ;;\n`
+      + `  *' get pvc '*) echo local-path ;; *) exit 1 ;; esac\n`, { mode: 0o755 });
+    // Always a fake curl: a test never sends traffic to a cluster address.
+    fs.writeFileSync(path.join(dir, 'bin', 'curl'), `#!/bin/sh\necho "curl $*" >> ${dir}/calls\n`
+      + (answers.curl !== undefined ? `echo ${answers.curl}\n` : 'echo "curl: no answer in this test" >&2; exit 7\n'), { mode: 0o755 });
     const result = spawnSync('sh', [path.join(dir, 'out', 'verify.sh')], {
       cwd: os.tmpdir(), encoding: 'utf-8', env: { ...process.env, PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin` },
     });

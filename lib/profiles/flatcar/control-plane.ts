@@ -24,6 +24,24 @@ export const AUDIT_LOG_ROTATION = { maxAgeDays: 30, maxBackups: 10, maxSizeMegab
 /** The kubelet's serving certificate and key, issued at synth by the cluster CA for the node's name and address. */
 export const KUBELET_SERVING_CERTIFICATE = '/var/lib/kubelet/pki/kubelet-serving.crt';
 export const KUBELET_SERVING_KEY = '/var/lib/kubelet/pki/kubelet-serving.key';
+/**
+ * The front-proxy (aggregation layer) settings of every API server, as kubeadm writes them
+ * (cmd/kubeadm/app/phases/controlplane/manifests.go): the API server authenticates to an
+ * aggregated API server (metrics-server) with the front-proxy client certificate and passes the
+ * user in these headers; the aggregated server trusts them from a certificate of the front-proxy
+ * CA named `front-proxy-client`, which the API server publishes in the `extension-apiserver-authentication`
+ * ConfigMap of kube-system (where the controller-manager and the scheduler read it too).
+ * @see https://kubernetes.io/docs/tasks/extend-kubernetes/configure-aggregation-layer/
+ */
+export const FRONT_PROXY = {
+  caFile: `${PKI_DIR}/front-proxy-ca.crt`,
+  clientCertificateFile: `${PKI_DIR}/front-proxy-client.crt`,
+  clientKeyFile: `${PKI_DIR}/front-proxy-client.key`,
+  allowedNames: ['front-proxy-client'],
+  usernameHeaders: ['X-Remote-User'],
+  groupHeaders: ['X-Remote-Group'],
+  extraHeadersPrefix: 'X-Remote-Extra-',
+} as const;
 /** The lowest TLS version every component serves. */
 export const TLS_MIN_VERSION = 'VersionTLS12';
 /** /usr is read-only on Flatcar; binaries go to /opt/bin. */
@@ -52,7 +70,8 @@ const pki = (file: string) => `${PKI_DIR}/${file}`;
  * secure-port-only API server (cmd/kubeadm/app/phases/controlplane/manifests.go):
  * Node,RBAC authorization, etcd over TLS, service-account signing keys. The API
  * server binds to the host-only address only, or, behind a virtual IP, to every
- * address of the node (the virtual IP and 127.0.0.1 among them).
+ * address of the node (the virtual IP and 127.0.0.1 among them). Every API server
+ * carries the front-proxy flag set ({@link FRONT_PROXY}), so that aggregated APIs work.
  *
  * Hardened beyond kubeadm's defaults: no profiling endpoints and TLS 1.2 at least on
  * all three; on the API server an audit log, anonymous requests only to the health
@@ -90,6 +109,13 @@ export function controlPlaneContainers(settings: ControlPlaneSettings): { apiSer
         `--etcd-cafile=${pki('etcd-ca.crt')}`,
         `--etcd-certfile=${pki('apiserver-etcd-client.crt')}`,
         `--etcd-keyfile=${pki('apiserver-etcd-client.key')}`,
+        `--requestheader-client-ca-file=${FRONT_PROXY.caFile}`,
+        `--requestheader-allowed-names=${FRONT_PROXY.allowedNames.join(',')}`,
+        `--requestheader-username-headers=${FRONT_PROXY.usernameHeaders.join(',')}`,
+        `--requestheader-group-headers=${FRONT_PROXY.groupHeaders.join(',')}`,
+        `--requestheader-extra-headers-prefix=${FRONT_PROXY.extraHeadersPrefix}`,
+        `--proxy-client-cert-file=${FRONT_PROXY.clientCertificateFile}`,
+        `--proxy-client-key-file=${FRONT_PROXY.clientKeyFile}`,
         `--kubelet-client-certificate=${pki('apiserver-kubelet-client.crt')}`,
         `--kubelet-client-key=${pki('apiserver-kubelet-client.key')}`,
         // The kubelets serve certificates of the cluster CA, issued at synth for their names and addresses.
@@ -140,7 +166,7 @@ export function controlPlaneContainers(settings: ControlPlaneSettings): { apiSer
 }
 
 /**
- * `kubelet.service`: installs the pinned binary first, then runs it on the node's host-only address,
+ * `kubelet.service`: installs the pinned binary and creates the static pod folder first, then runs it on the node's host-only address,
  * with the labels it may set itself (`--node-labels` has no KubeletConfiguration field).
  */
 export function flatcarKubeletUnit(release: FlatcarRelease, nodeIp: string, nodeLabels: Readonly<Record<string, string>> = {}): SystemdUnit {
@@ -160,6 +186,9 @@ export function flatcarKubeletUnit(release: FlatcarRelease, nodeIp: string, node
       name: 'Service',
       directives: [
         ['ExecStartPre', ExecCommand.of(INSTALL_KUBELET)],
+        // The kubelet reads staticPodPath but never creates it: on a worker, which gets no static pods,
+        // it would log "Unable to read config path" every second. kubeadm creates it on every node.
+        ['ExecStartPre', ExecCommand.of('/usr/bin/mkdir', '-p', STATIC_POD_DIR)],
         ['ExecStart', ExecCommand.of(KUBELET_BINARY, `--config=${KUBELET_CONFIG}`, `--kubeconfig=${KUBELET_KUBECONFIG}`, `--node-ip=${nodeIp}`,
           ...(labels.length > 0 ? [`--node-labels=${labels.join(',')}`] : []))],
         ['Restart', 'always'],

@@ -13,6 +13,16 @@ export interface FlatcarRunbookFacts {
   readonly staticPods: ReadonlyMap<string, readonly string[]>;
   /** How many CoreDNS pods run. */
   readonly coreDnsReplicas: number;
+  /** The optional add-ons switched on. */
+  readonly optionalAddons: FlatcarOptionalAddons;
+}
+
+/** Which optional add-ons a Flatcar cluster runs. */
+export interface FlatcarOptionalAddons {
+  readonly metricsServer: boolean;
+  readonly localPathStorage: boolean;
+  /** The ingress controller, e.g. `traefik`, or none. */
+  readonly ingress?: string;
 }
 
 /** A machine's role in the Flatcar profile's words. */

@@ -4,7 +4,7 @@ import {
 } from './bootstrap';
 import { apiServerConfigFiles, encryptionConfigFile } from './api-server-config';
 import {
-  CONTROLLER_MANAGER_KUBECONFIG, INSTALL_KUBELET, KUBELET_CONFIG, KUBELET_KUBECONFIG, KUBELET_SERVING_CERTIFICATE, KUBELET_SERVING_KEY,
+  CONTROLLER_MANAGER_KUBECONFIG, FRONT_PROXY, INSTALL_KUBELET, KUBELET_CONFIG, KUBELET_KUBECONFIG, KUBELET_SERVING_CERTIFICATE, KUBELET_SERVING_KEY,
   PKI_DIR, SCHEDULER_KUBECONFIG, STATIC_POD_DIR, flatcarKubeletUnit, installKubeletScript,
 } from './control-plane';
 import { KUBE_VIP_KUBECONFIG } from './kube-vip';
@@ -144,6 +144,10 @@ export function nodeSecrets(node: Machine, pki: ClusterPki, servers: NodeServers
     ...pair('apiserver-kubelet-client', PKI_NAMES.apiServerKubeletClient),
     ...pair('apiserver-etcd-client', PKI_NAMES.apiServerEtcdClient),
     certificateFile(`${PKI_DIR}/etcd-ca.crt`, material.caCertificate(PKI_NAMES.etcdCa)),
+    // The aggregation layer: the CA of the request headers, and the API server's client certificate to aggregated APIs.
+    certificateFile(FRONT_PROXY.caFile, material.caCertificate(PKI_NAMES.frontProxyCa)),
+    certificateFile(FRONT_PROXY.clientCertificateFile, material.certificate(PKI_NAMES.frontProxyClient)),
+    keyFile(FRONT_PROXY.clientKeyFile, material.privateKey(PKI_NAMES.frontProxyClient)),
     keyFile(`${PKI_DIR}/sa.key`, material.privateKey(PKI_NAMES.serviceAccount)),
     certificateFile(`${PKI_DIR}/sa.pub`, material.publicKey(PKI_NAMES.serviceAccount)),
     encryptionConfigFile(material.secretKeys(PKI_NAMES.secretsEncryption)),

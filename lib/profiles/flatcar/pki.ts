@@ -11,6 +11,10 @@ import type { IPreparable } from '../../synth/synthesizer';
 export const PKI_NAMES = {
   kubernetesCa: 'kubernetes-ca',
   etcdCa: 'etcd-ca',
+  /** The CA of the aggregation layer's request headers (kubeadm's front-proxy-ca). */
+  frontProxyCa: 'front-proxy-ca',
+  /** What the API server presents to an aggregated API server (metrics-server), signed by the front-proxy CA. */
+  frontProxyClient: 'front-proxy-client',
   apiServer: 'apiserver',
   apiServerKubeletClient: 'apiserver-kubelet-client',
   apiServerEtcdClient: 'apiserver-etcd-client',
@@ -58,7 +62,7 @@ export interface PkiSpecOptions {
 }
 
 /**
- * The cluster's PKI: a CA for Kubernetes and one for etcd, the certificates
+ * The cluster's PKI: a CA for Kubernetes, one for etcd and one for the front proxy, the certificates
  * every component needs and the service-account key pair. Its spec is computed
  * from the model; in the prepare phase it is loaded from `dir`, missing pieces
  * are created there, and a piece that no longer fits (e.g. wrong SANs for
@@ -115,7 +119,7 @@ export class ClusterPki extends Construct implements IPreparable {
 }
 
 /**
- * What the PKI of a cluster holds: two CAs, every component's certificate, each kubelet's
+ * What the PKI of a cluster holds: three CAs, every component's certificate, each kubelet's
  * client and serving certificates, the service-account key pair, the SSH key a target logs in
  * with (when asked) and the keys that encrypt Secrets at rest.
  */
@@ -123,8 +127,11 @@ export function pkiSpec(model: ClusterModel, options: PkiSpecOptions = {}): PkiS
   const endpoint = model.endpoints.controlPlaneEndpoint;
   const k8s = PKI_NAMES.kubernetesCa;
   const etcd = PKI_NAMES.etcdCa;
+  const frontProxy = PKI_NAMES.frontProxyCa;
   return {
-    cas: [{ name: k8s, commonName: 'kubernetes-ca' }, { name: etcd, commonName: 'etcd-ca' }],
+    // The front-proxy CA is a CA of its own, as kubeadm makes it: an aggregated API server trusts the
+    // request headers of any client certificate that CA signs, so it must sign nothing but the API server's.
+    cas: [{ name: k8s, commonName: 'kubernetes-ca' }, { name: etcd, commonName: 'etcd-ca' }, { name: frontProxy, commonName: 'front-proxy-ca' }],
     certificates: [
       ...model.etcdPeers.flatMap(peer => [PKI_NAMES.etcdServer(peer.hostname), PKI_NAMES.etcdPeer(peer.hostname)].map(name => ({
         name, ca: etcd, commonName: peer.hostname, usages: ['server', 'client'] as Array<'server' | 'client'>,
@@ -142,6 +149,8 @@ export function pkiSpec(model: ClusterModel, options: PkiSpecOptions = {}): PkiS
       { name: PKI_NAMES.apiServerKubeletClient, ca: k8s, commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: ['client'] },
       { name: PKI_NAMES.controllerManager, ca: k8s, commonName: 'system:kube-controller-manager', usages: ['client'] },
       { name: PKI_NAMES.scheduler, ca: k8s, commonName: 'system:kube-scheduler', usages: ['client'] },
+      // --proxy-client-cert-file: the name --requestheader-allowed-names lists.
+      { name: PKI_NAMES.frontProxyClient, ca: frontProxy, commonName: 'front-proxy-client', usages: ['client'] },
       { name: PKI_NAMES.admin, ca: k8s, commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['client'] },
       // kube-vip takes its lease in kube-system before any add-on RBAC exists: it is a cluster admin.
       ...(endpoint ? [{ name: PKI_NAMES.kubeVip, ca: k8s, commonName: 'kube-vip', organizations: ['system:masters'], usages: ['client'] as Array<'server' | 'client'> }] : []),

@@ -15,13 +15,17 @@ import { API_LABEL_NAMESPACES, KUBELET_LABELS, KUBELET_LABEL_NAMESPACES, labelSe
 import optionsSchema from './options.schema.json';
 import { ClusterPki, PKI_NAMES } from './pki';
 import {
-  ETCD_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, FLATCAR_DEFAULT_VERSION, FlatcarRelease, coreDnsImage, flatcarRelease, kubeProxyImage,
+  ETCD_IMAGE, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, FLATCAR_DEFAULT_VERSION, FlatcarRelease, LOCAL_PATH_HELPER_IMAGE, LOCAL_PATH_PROVISIONER_IMAGE,
+  METRICS_SERVER_IMAGE, TRAEFIK_IMAGE, coreDnsImage, flatcarRelease, kubeProxyImage,
 } from './releases';
 import type { Addon } from '../../addons/addon';
 import { CoreDnsAddon } from '../../addons/coredns-addon';
 import { FlannelAddon } from '../../addons/flannel-addon';
 import { KubeProxyAddon } from '../../addons/kube-proxy-addon';
 import { KubeletCertificateRotationAddon } from '../../addons/kubelet-certificate-rotation-addon';
+import { LocalPathStorageAddon } from '../../addons/local-path-storage-addon';
+import { MetricsServerAddon } from '../../addons/metrics-server-addon';
+import { TraefikAddon } from '../../addons/traefik-addon';
 import type { ClusterModel } from '../../cluster/cluster-model';
 import { reservedTierIdProblems } from '../../cluster/cluster-output';
 import type { ClusterOutput } from '../../cluster/cluster-output';
@@ -38,8 +42,37 @@ import { FOLDER_MODE } from '../../pki/pki-folder';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
 import type { ValidationProblem } from '../../synth/validation-error';
+import { listOf } from '../../runbook/wording';
 import type { VagrantBox } from '../../vagrant/vagrant-box';
 import type { IClusterProfile, ProfileBinding, ProfileDefaults } from '../cluster-profile';
+
+/**
+ * The optional add-ons of the Flatcar profile, each off unless switched on here. They run on the
+ * workers without taints (the control planes are tainted), so a cluster that enables one needs such a worker.
+ */
+export interface FlatcarAddonOptions {
+  /**
+   * metrics-server, for `kubectl top` and HorizontalPodAutoscalers: it verifies the kubelets'
+   * serving certificates with the cluster CA, and the API server reaches it through the front proxy.
+   * @default false
+   */
+  readonly metricsServer?: boolean;
+  /**
+   * local-path-provisioner and its StorageClass `local-path`, the cluster's default: a PersistentVolumeClaim
+   * binds to a folder on the node of the first pod that uses it.
+   * @default false
+   */
+  readonly localPathStorage?: boolean;
+  /**
+   * The ingress controller, a DaemonSet on ports 80 and 443 of every worker with the default IngressClass:
+   * `'traefik'` (Traefik Proxy). ingress-nginx is not offered: the Kubernetes project retired it in March 2026.
+   * @default - none
+   */
+  readonly ingress?: string;
+}
+
+/** The ingress controllers `FlatcarAddonOptions.ingress` names. */
+export const INGRESS_CONTROLLERS = ['traefik'] as const;
 
 /** Options of the Flatcar profile. */
 export interface FlatcarProfileOptions {
@@ -85,6 +118,11 @@ export interface FlatcarProfileOptions {
    * @default 'ghcr.io/flannel-io/flannel-cni-plugin:v1.8.0-flannel1'
    */
   readonly flannelCniPluginImage?: string;
+  /**
+   * Optional add-ons: metrics-server, a default StorageClass, an ingress controller.
+   * @default - none of them
+   */
+  readonly addons?: FlatcarAddonOptions;
 }
 
 /** The output folder of the static pods: `pods/<control plane>/` is rsynced to that machine's staticPodPath. */
@@ -98,6 +136,12 @@ const OUTPUT_IDS: Readonly<Record<string, string>> = {
   'admin-kubeconfig': 'admin.kubeconfig', 'gitignore': 'the output\'s .gitignore',
   'cluster-ssh-key': 'cluster-ssh.key', 'cluster-ssh-public-key': 'cluster-ssh.pub',
 };
+/** The ids of the optional add-ons at the root of the output tree (their files' names), with what each is. */
+const OPTIONAL_ADDON_IDS = {
+  metricsServer: { id: 'metrics-server', what: 'the optional add-on metrics-server' },
+  localPathStorage: { id: 'local-path-storage', what: 'the optional add-on local-path-provisioner' },
+  ingress: { id: 'traefik', what: 'the optional add-on Traefik' },
+} as const;
 /** The options that name an image: each a pinned image reference (a docker argument or a pod's image). */
 const IMAGE_OPTIONS = ['etcdImage', 'coreDnsImage', 'flannelImage', 'flannelCniPluginImage'] as const;
 /** The per-node pod range the controller-manager allocates (its --node-cidr-mask-size default for IPv4). */
@@ -168,6 +212,7 @@ export class FlatcarProfile implements IClusterProfile {
     const dns = this.coreDnsImage(settings);
     if ('problem' in dns) { problems.push(dns.problem); }
     problems.push(...pkiDirProblems(this.options.pkiDir, settings.outdir));
+    problems.push(...ingressProblems(this.options.addons));
     return problems;
   }
 
@@ -182,7 +227,15 @@ export class FlatcarProfile implements IClusterProfile {
           + 'the virtual IP that kube-vip keeps on one of them for the kubelets, kube-proxy and kubectl',
       });
     }
-    problems.push(...reservedTierIdProblems(model, this.name, OUTPUT_IDS));
+    problems.push(...reservedTierIdProblems(model, this.name, { ...OUTPUT_IDS, ...this.optionalAddonIds() }));
+    const enabled = Object.keys(this.optionalAddonIds());
+    if (enabled.length > 0 && !model.workers.some(node => node.taints.length === 0)) {
+      problems.push({
+        constructPath: model.path,
+        message: `enables ${listOf(enabled)} but has no worker without taints, where ${enabled.length === 1 ? 'it runs' : 'they run'} `
+          + '(the control planes are tainted); expected a worker tier without taints, or the add-ons left off',
+      });
+    }
     for (const tier of model.nodeTiers) {
       if (tier.machines.some(node => node.role === NodeRole.CONTROL_PLANE)
         && tier.taints.some(taint => taint.key === CONTROL_PLANE_TAINT.key && taint.effect === CONTROL_PLANE_TAINT.effect)) {
@@ -284,6 +337,7 @@ export class FlatcarProfile implements IClusterProfile {
       new CoreDnsAddon(output, 'coredns', { clusterIp: model.networks.dnsServiceAddress, image: dns.image }),
       // The kubelets renew their client certificates (rotateCertificates): their requests are approved by this RBAC.
       new KubeletCertificateRotationAddon(output, 'kubelet-certificate-rotation'),
+      ...this.optionalAddons(output),
     ];
 
     new SecretFile(output, 'admin-kubeconfig', 'admin.kubeconfig', () => kubeconfigFor(pki, { server: endpoints.apiServer, clusterName: model.clusterName }, adminUser(model.clusterName), PKI_NAMES.admin));
@@ -292,7 +346,13 @@ export class FlatcarProfile implements IClusterProfile {
 
     const coreDns = builtIns.find((addon): addon is CoreDnsAddon => addon instanceof CoreDnsAddon)!;
     const replicas = (coreDns.manifests().find(manifest => manifest.kind === 'Deployment') as { spec?: { replicas?: number } } | undefined)?.spec?.replicas ?? 1;
-    return { runbook: flatcarRunbook({ model, staticPods, coreDnsReplicas: replicas }) };
+    const addons = this.options.addons ?? {};
+    return {
+      runbook: flatcarRunbook({
+        model, staticPods, coreDnsReplicas: replicas,
+        optionalAddons: { metricsServer: addons.metricsServer === true, localPathStorage: addons.localPathStorage === true, ingress: addons.ingress },
+      }),
+    };
   }
 
   /** A control plane's static pods, `pods/<hostname>/*.yaml`: the API server, controller-manager and scheduler, and kube-vip behind a virtual IP. */
@@ -339,6 +399,29 @@ export class FlatcarProfile implements IClusterProfile {
       }));
     }
     return pods;
+  }
+
+  /** The optional add-ons switched on, as constructs of the output tree. */
+  private optionalAddons(output: ClusterOutput): Addon[] {
+    const addons = this.options.addons ?? {};
+    return [
+      ...(addons.metricsServer === true ? [new MetricsServerAddon(output, OPTIONAL_ADDON_IDS.metricsServer.id, { image: METRICS_SERVER_IMAGE })] : []),
+      ...(addons.localPathStorage === true ? [new LocalPathStorageAddon(output, OPTIONAL_ADDON_IDS.localPathStorage.id, {
+        image: LOCAL_PATH_PROVISIONER_IMAGE, helperImage: LOCAL_PATH_HELPER_IMAGE,
+      })] : []),
+      ...(addons.ingress === 'traefik' ? [new TraefikAddon(output, OPTIONAL_ADDON_IDS.ingress.id, { image: TRAEFIK_IMAGE })] : []),
+    ];
+  }
+
+  /** The output ids of the optional add-ons switched on, with what each is. */
+  private optionalAddonIds(): Record<string, string> {
+    const addons: FlatcarAddonOptions = this.options.addons !== null && typeof this.options.addons === 'object' ? this.options.addons : {};
+    const on = [
+      ...(addons.metricsServer === true ? [OPTIONAL_ADDON_IDS.metricsServer] : []),
+      ...(addons.localPathStorage === true ? [OPTIONAL_ADDON_IDS.localPathStorage] : []),
+      ...(addons.ingress === 'traefik' ? [OPTIONAL_ADDON_IDS.ingress] : []),
+    ];
+    return Object.fromEntries(on.map(addon => [addon.id, addon.what]));
   }
 
   private kubectlSha256(release: FlatcarRelease): string | undefined {
@@ -396,6 +479,15 @@ function pkiDirProblems(pkiDir: unknown, outdir: string): string[] {
       + `the writer's staging copies, and the writer would create it without the ${FOLDER_MODE.toString(8).padStart(4, '0')} mode the PKI gives its folder; ${expected}`];
   }
   return [];
+}
+
+/** An ingress controller the profile does not offer (a value of another type is the schema's to report). */
+function ingressProblems(addons: unknown): string[] {
+  const ingress = addons !== null && typeof addons === 'object' ? (addons as { ingress?: unknown }).ingress : undefined;
+  if (typeof ingress !== 'string' || (INGRESS_CONTROLLERS as readonly string[]).includes(ingress)) { return []; }
+  const retired = /nginx/i.test(ingress) ? ' (ingress-nginx was retired by the Kubernetes project in March 2026 and gets no fixes)' : '';
+  return [`profile option addons.ingress '${ingress}' is not an ingress controller the Flatcar profile offers${retired}; `
+    + `expected ${INGRESS_CONTROLLERS.map(name => `'${name}'`).join(' or ')}, or no ingress option`];
 }
 
 /**

@@ -141,3 +141,71 @@ export function coreDnsImage(kubernetesVersion: string, imageRepository: string)
 export function kubeProxyImage(kubernetesVersion: string, imageRepository: string): string {
   return `${imageRepository}/kube-proxy:v${kubernetesVersion}`;
 }
+
+/**
+ * metrics-server v0.8.1 (kubernetes-sigs/metrics-server, tag v0.8.1, release manifest components.yaml).
+ * Its README's compatibility matrix: 0.8.x serves Kubernetes 1.31+, 0.9.x 1.34+; the profile runs 1.32 to 1.35,
+ * so 0.8.x is the newest line that serves every release it runs.
+ */
+export const METRICS_SERVER_VERSION = 'v0.8.1';
+export const METRICS_SERVER_IMAGE = `registry.k8s.io/metrics-server/metrics-server:${METRICS_SERVER_VERSION}`;
+
+/** local-path-provisioner v0.0.37 (rancher/local-path-provisioner, tag v0.0.37, deploy/local-path-storage.yaml). */
+export const LOCAL_PATH_PROVISIONER_VERSION = 'v0.0.37';
+export const LOCAL_PATH_PROVISIONER_IMAGE = `docker.io/rancher/local-path-provisioner:${LOCAL_PATH_PROVISIONER_VERSION}`;
+/**
+ * The image of local-path-provisioner's helper pods, which create and remove the volume folders with `sh`.
+ * Upstream names `docker.io/library/busybox` untagged (its chart: tag `latest`); pinned here to the busybox
+ * that Kubernetes' own e2e tests use (kubernetes test/utils/image/manifest.go: configs[BusyBox], `1.36.1-1`).
+ */
+export const LOCAL_PATH_HELPER_IMAGE = 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1';
+
+/**
+ * Traefik Proxy v3.7.9 (traefik/traefik, tag v3.7.9), the ingress controller: the official image on Docker Hub,
+ * the one the Traefik Helm chart runs (`docker.io/traefik`, traefik/traefik-helm-chart values.yaml `image`).
+ */
+export const TRAEFIK_VERSION = 'v3.7.9';
+export const TRAEFIK_IMAGE = `docker.io/library/traefik:${TRAEFIK_VERSION}`;
+
+/**
+ * The image verify.sh runs its throwaway pods with: agnhost, whose `netexec` serves HTTP and `pause` just waits
+ * (the revision of kubernetes test/utils/image/manifest.go that pins busybox 1.36.1-1 pins agnhost 2.52).
+ */
+export const VERIFY_IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.52';
+
+/** One optional add-on of the Flatcar profile, for the README's table. */
+export interface OptionalAddonRelease {
+  /** The profile option that switches it on, e.g. `addons.metricsServer: true`. */
+  readonly option: string;
+  /** What it is, e.g. `metrics-server`. */
+  readonly name: string;
+  readonly version: string;
+  /** Every image it runs. */
+  readonly images: readonly string[];
+  /** What a user gets, in one sentence. */
+  readonly expect: string;
+}
+
+/** The optional add-ons, in the order of the README's table. */
+export const OPTIONAL_ADDONS: readonly OptionalAddonRelease[] = [
+  {
+    option: 'addons.metricsServer: true', name: 'metrics-server', version: METRICS_SERVER_VERSION, images: [METRICS_SERVER_IMAGE],
+    expect: '`kubectl top nodes` and `kubectl top pods` answer about a minute after it starts; HorizontalPodAutoscalers get CPU and memory.',
+  },
+  {
+    option: 'addons.localPathStorage: true', name: 'local-path-provisioner', version: LOCAL_PATH_PROVISIONER_VERSION,
+    images: [LOCAL_PATH_PROVISIONER_IMAGE, LOCAL_PATH_HELPER_IMAGE],
+    expect: 'the default StorageClass `local-path`: a PersistentVolumeClaim binds once a pod uses it, to a folder under '
+      + '`/opt/local-path-provisioner` of the node that pod runs on (the data stays on that node).',
+  },
+  {
+    option: 'addons.ingress: \'traefik\'', name: 'Traefik', version: TRAEFIK_VERSION, images: [TRAEFIK_IMAGE],
+    expect: 'the default IngressClass `traefik`: every Ingress answers on ports 80 and 443 (a self-signed certificate) of each worker\'s address.',
+  },
+];
+
+/** The README's table of the optional add-ons. */
+export function optionalAddonsTable(): string {
+  const rows = OPTIONAL_ADDONS.map(addon => `| \`${addon.option}\` | ${addon.name} ${addon.version} | ${addon.images.map(image => `\`${image}\``).join('<br>')} | ${addon.expect} |`);
+  return ['| Profile option | Add-on | Images | What to expect |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
+}

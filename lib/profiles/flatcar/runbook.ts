@@ -1,4 +1,5 @@
 import { FLATCAR_CONTROL_PLANE_ROLE, FLATCAR_ETCD_ROLE, FlatcarRunbookFacts, flatcarRole } from './facts';
+import { addonRunbookLines, untaintedWorkers } from './addon-checks';
 import { flatcarVerifyPlan } from './verify';
 import { ETCD_CLIENT_PORT, httpsUrl } from '../../cluster/endpoints';
 import { Machine, MachineKind } from '../../cluster/machine';
@@ -71,6 +72,8 @@ function check(facts: FlatcarRunbookFacts): string[] {
     ...model.nodes.map(() => 'kube-flannel-ds-…'),
     ...model.nodes.map(() => 'kube-proxy-…'),
     ...new Array<string>(facts.coreDnsReplicas).fill('coredns-…'),
+    ...(facts.optionalAddons.metricsServer ? ['metrics-server-…'] : []),
+    ...(facts.optionalAddons.ingress !== undefined ? untaintedWorkers(facts).map(() => 'traefik-…') : []),
   ].sort(compareNames);
   const podNames = [...new Set([...facts.staticPods.values()].flat())];
   const tainted = model.workers.filter(node => node.taints.length > 0);
@@ -95,7 +98,12 @@ function check(facts: FlatcarRunbookFacts): string[] {
     '```',
     '',
     `That is ${listOf(podNames.map(code))} on ${planes.length === 1 ? planes[0] : `each of ${listOf(planes)}`}, a kube-flannel-ds and a kube-proxy pod on each of the `
-      + `${count(model.nodes.length, 'node')}, and ${count(facts.coreDnsReplicas, 'coredns pod')}; \`…\` stands for the random suffix.`,
+      + `${count(model.nodes.length, 'node')}, and ${count(facts.coreDnsReplicas, 'coredns pod')}`
+      + (facts.optionalAddons.metricsServer ? ', metrics-server' : '')
+      + (facts.optionalAddons.ingress !== undefined ? `, a traefik pod on each of ${listOf(untaintedWorkers(facts).map(node => node.hostname))}` : '')
+      + '; `…` stands for the random suffix.'
+      + (facts.optionalAddons.localPathStorage ? ' local-path-provisioner runs in the namespace local-path-storage.' : ''),
+    ...addonRunbookLines(facts),
     '',
     'Or run every check at once: `sh verify.sh`. It prints PASS or FAIL for each node, label, taint and pod with what it saw, and '
       + 'exits non-zero at the first FAIL.',

@@ -1,3 +1,4 @@
+import { addonChecks, untaintedWorkers } from './addon-checks';
 import { apiLabels, kubeletLabels, registerTaints } from './node';
 import type { FlatcarRunbookFacts } from './facts';
 import { formatTaint } from '../../cluster/node-role';
@@ -19,9 +20,12 @@ export function flatcarVerifyPlan(facts: FlatcarRunbookFacts): VerifyPlan {
   const taintsOf = (node: (typeof model.nodes)[number]) => registerTaints(node).map(taint => formatTaint({ ...taint, value: taint.value ?? '' }));
   return {
     stopNote: '',
-    needs: [
+    needs: facts.optionalAddons.ingress === undefined ? [
       'Needs kubectl on PATH; uses admin.kubeconfig beside this script. Exit status 0 when every',
       'check passes, 1 on a FAIL.',
+    ] : [
+      'Needs kubectl and curl on PATH; uses admin.kubeconfig beside this script. Exit status 0 when',
+      'every check passes, 1 on a FAIL.',
     ],
     variables: [
       'HERE=$(cd "$(dirname "$0")" && pwd) || exit 1',
@@ -120,9 +124,12 @@ export function flatcarVerifyPlan(facts: FlatcarRunbookFacts): VerifyPlan {
           call('expect_pods', 'kube-flannel-ds-', perNode),
           call('expect_pods', 'kube-proxy-', perNode),
           call('expect_pods', 'coredns-', String(facts.coreDnsReplicas)),
+          ...(facts.optionalAddons.metricsServer ? [call('expect_pods', 'metrics-server-', '1')] : []),
+          ...(facts.optionalAddons.ingress !== undefined ? [call('expect_pods', 'traefik-', String(untaintedWorkers(facts).length))] : []),
           '}',
         ],
       },
+      ...addonChecks(facts),
     ],
   };
 }

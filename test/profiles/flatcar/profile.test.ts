@@ -226,17 +226,18 @@ describe('Flatcar profile', function () {
           if (secret) { keys++; }
         }
       }
-      // 2 per member; on the control plane: ca, apiserver, apiserver-kubelet-client, apiserver-etcd-client, sa, the kubelet's
-      // serving key, the encryption configuration and 4 kubeconfigs (kubelet, controller-manager, scheduler, the add-on
-      // bootstrap's admin.conf); on each worker its kubeconfig and its kubelet's serving key.
-      expect(keys).to.equal(3 * 2 + 11 + 3 * 2);
+      // 2 per member; on the control plane: ca, apiserver, apiserver-kubelet-client, apiserver-etcd-client, front-proxy-client,
+      // sa, the kubelet's serving key, the encryption configuration and 4 kubeconfigs (kubelet, controller-manager, scheduler,
+      // the add-on bootstrap's admin.conf); on each worker its kubeconfig and its kubelet's serving key.
+      expect(keys).to.equal(3 * 2 + 12 + 3 * 2);
     });
 
     it('keep every private key out of the Vagrantfile, the pods and manifest.json (only cloud-configs, admin.kubeconfig and the SSH key carry keys)', () => {
       const pems = keyPems();
-      // 2 CAs, 6 etcd, 6 control-plane and admin, 4 kubelets' client and 4 their serving keys, the service-account key, the
-      // SSH key and the keys of Secrets at rest (their own tests: test/profiles/flatcar/hardening.test.ts)
-      expect(pems).to.have.length(25);
+      // 3 CAs (Kubernetes, etcd, front proxy), 6 etcd, 7 control-plane (the front-proxy client among them) and admin, 4 kubelets'
+      // client and 4 their serving keys, the service-account key, the SSH key and the keys of Secrets at rest (their own tests:
+      // test/profiles/flatcar/hardening.test.ts)
+      expect(pems).to.have.length(27);
       const carriers = Object.keys(files).filter(file => file.startsWith('cloud-config/') || file === 'admin.kubeconfig' || file === 'cluster-ssh.key');
       for (const [file, content] of Object.entries(files).filter(([f]) => !carriers.includes(f))) {
         expect(content, file).to.not.match(/PRIVATE KEY|client-key-data/);
