@@ -16,7 +16,7 @@ import { addRunbookFiles } from '../runbook/runbook-files';
 import type { WriterHooks } from '../synth/atomic-writer';
 import type { SynthManifest } from '../synth/manifest';
 import {
-  IRenderable, IWarningSource, RenderedOutput, renderConstructs, synthesizeTree, throwIfAny, validationProblems, warningsOf,
+  IRenderable, IWarningSource, RenderInput, RenderedOutput, renderConstructs, synthesizeTree, throwIfAny, validationProblems, warningsOf,
 } from '../synth/synthesizer';
 
 /** Props every cluster takes, whatever its target. */
@@ -164,10 +164,15 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
    * target and the profile, then validates, prepares, renders and checks the files.
    */
   public render(): RenderedOutput {
+    return renderConstructs(this.renderInput());
+  }
+
+  /** What {@link render} renders: the tree validated and bound, nothing prepared or rendered yet. */
+  public renderInput(): RenderInput {
     const output = this.bind();
     const userConstructs = this.node.findAll();
     const generated = output.node.findAll();
-    return renderConstructs({ constructs: [...generated, ...userConstructs], unvalidated: generated, warnings: warningsOf(userConstructs), rootPath: this.node.path });
+    return { constructs: [...generated, ...userConstructs], unvalidated: generated, warnings: warningsOf(userConstructs), rootPath: this.node.path };
   }
 
   /**
