@@ -14,6 +14,7 @@ import type { IClusterProfile } from '../profiles/cluster-profile';
 import type { ProfileRunbook, TargetRunbook } from '../runbook/runbook-contribution';
 import { addRunbookFiles } from '../runbook/runbook-files';
 import type { WriterHooks } from '../synth/atomic-writer';
+import type { LockHooks } from '../synth/folder-lock';
 import type { SynthManifest } from '../synth/manifest';
 import {
   IRenderable, IWarningSource, RenderInput, RenderedOutput, renderConstructs, synthesizeTree, throwIfAny, validationProblems, warningsOf,
@@ -208,9 +209,9 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     return [];
   }
 
-  /** @internal synth with writer hooks, for crash tests. */
-  public _synthWithHooks(outdir: string, hooks: WriterHooks): SynthManifest {
-    return synthesizeTree(this, outdir, { hooks, printWarnings: false });
+  /** @internal synth with writer and lock hooks, for crash and concurrency tests. */
+  public _synthWithHooks(outdir: string, hooks: WriterHooks, lockHooks: LockHooks = {}): SynthManifest {
+    return synthesizeTree(this, outdir, { hooks, lockHooks, printWarnings: false });
   }
 
   /** Per-component images the user pinned, by component (`apiserver`, `controller-manager`, `scheduler`, `proxy`). */
