@@ -81,8 +81,8 @@ export class WriteArea {
   }
 
   /**
-   * What the writer of earlier versions left when it was killed: `.<outdir>.staging-XXXXXX`
-   * and `.<outdir>.previous-XXXXXX` beside the output folder, sorted. Not ignored by git:
+   * What the writer of earlier versions left when it was killed: the folders `.<outdir>.staging-XXXXXX`
+   * and `.<outdir>.previous-XXXXXX` beside the output folder (mkdtemp's six characters), sorted. Not ignored by git:
    * they are settled and removed first.
    */
   public legacyLeftovers(): { staging: string[]; previous: string[] } {
@@ -91,15 +91,15 @@ export class WriteArea {
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const pattern = new RegExp(`^\\.${escaped}\\.(staging|previous)-[A-Za-z0-9]{6}$`);
     const found = { staging: [] as string[], previous: [] as string[] };
-    let names: string[];
+    let entries: fs.Dirent[];
     try {
-      names = fs.readdirSync(parent).sort();
+      entries = fs.readdirSync(parent, { withFileTypes: true });
     } catch {
       return found;
     }
-    for (const entry of names) {
-      const match = pattern.exec(entry);
-      if (match) { found[match[1] as 'staging' | 'previous'].push(path.join(parent, entry)); }
+    for (const name of entries.filter(entry => entry.isDirectory()).map(entry => entry.name).sort()) {
+      const match = pattern.exec(name);
+      if (match) { found[match[1] as 'staging' | 'previous'].push(path.join(parent, name)); }
     }
     return found;
   }
