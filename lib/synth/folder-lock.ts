@@ -18,14 +18,26 @@ export interface LockHolder {
 
 /** Test hooks: called before each step, so a test can interleave two takers. */
 export interface LockHooks {
-  /** Called with `create:<lock>` and `takeover:<lock>` (before renaming a stale lock aside). */
+  /**
+   * Called with `create:<lock>`, `takeover:<lock>` (before renaming a stale lock aside) and
+   * `aside:<lock>` (once renamed aside, before reading it back).
+   */
   readonly beforeStep?: (step: string) => void;
 }
 
-/** The lock file of `folder`: `.<name>.lock` beside it. */
+/**
+ * The lock file of `folder`: `.<name>.lock` beside it, in its parent folder's real path
+ * when that exists, so that two spellings of one folder (through a symbolic link) share one lock.
+ */
 export function lockFileOf(folder: string): string {
   const target = path.resolve(folder);
-  return path.join(path.dirname(target), `.${path.basename(target)}.lock`);
+  let parent = path.dirname(target);
+  try {
+    parent = fs.realpathSync.native(parent);
+  } catch {
+    // Not there yet: acquire creates it (and the path then is its real path).
+  }
+  return path.join(parent, `.${path.basename(target)}.lock`);
 }
 
 /**
@@ -48,9 +60,10 @@ export class FolderLock {
    * @throws OutdirError naming the holder, the lock file, and what to do if it is stale.
    */
   public static acquire(folder: string, hooks: LockHooks = {}): FolderLock {
+    const parent = path.dirname(path.resolve(folder));
+    const createdParent = fs.mkdirSync(parent, { recursive: true });
     const file = lockFileOf(folder);
     const step = hooks.beforeStep ?? (() => undefined);
-    const createdParent = fs.mkdirSync(path.dirname(file), { recursive: true });
     try {
       // Three rounds at most: a takeover and a retry, with room for a holder that ends meanwhile.
       for (let round = 0; round < 3; round++) {
@@ -64,7 +77,7 @@ export class FolderLock {
         if (found === undefined) { continue; } // released meanwhile
         if (found.holder && isGone(found.holder)) {
           step(`takeover:${file}`);
-          if (takeOver(file, found.text)) { continue; }
+          if (takeOver(file, found.text, step)) { continue; }
           const now = readLock(file);
           if (now === undefined) { continue; }
           throw heldError(folder, file, now.holder);
@@ -73,7 +86,7 @@ export class FolderLock {
       }
       throw heldError(folder, file, readLock(file)?.holder);
     } catch (error) {
-      removeCreatedFolders(createdParent, path.dirname(file));
+      removeCreatedFolders(createdParent, parent);
       throw error;
     }
   }
@@ -101,7 +114,7 @@ export class FolderLock {
     if (readLock(this.file)?.text === this.text) {
       fs.rmSync(this.file, { force: true });
     }
-    removeCreatedFolders(this.createdParent, path.dirname(this.file));
+    removeCreatedFolders(this.createdParent, path.dirname(this.folder));
   }
 }
 
@@ -223,7 +236,7 @@ function processExists(pid: number): boolean {
  * file it moved is that stale lock. A fresh lock moved by mistake (another taker
  * won and locked first) is put back.
  */
-function takeOver(file: string, staleText: string): boolean {
+function takeOver(file: string, staleText: string, step: (step: string) => void): boolean {
   const aside = scratchOf(file, 'stale');
   try {
     fs.renameSync(file, aside);
@@ -232,6 +245,7 @@ function takeOver(file: string, staleText: string): boolean {
     throw error;
   }
   try {
+    step(`aside:${file}`);
     if (fs.readFileSync(aside, 'utf-8') === staleText) { return true; }
     try {
       fs.linkSync(aside, file);

@@ -112,6 +112,14 @@ describe('folder lock', () => {
     expect(fs.readdirSync(parent)).to.deep.equal([]);
   });
 
+  it('is one lock for two spellings of a folder, through a symbolic link', () => {
+    fs.mkdirSync(path.join(parent, 'real'));
+    fs.symlinkSync(path.join(parent, 'real'), path.join(parent, 'link'));
+    const held = FolderLock.acquire(path.join(parent, 'real', 'dist.out'));
+    expect(() => FolderLock.acquire(path.join(parent, 'link', 'dist.out'))).to.throw(OutdirError, `holds the lock ${path.join(parent, 'real', '.dist.out.lock')}`);
+    held.release();
+  });
+
   it('creates the parent folder for the lock, and removes it again when nothing else went in', () => {
     const deep = path.join(parent, 'a', 'b', 'dist.out');
     const held = FolderLock.acquire(deep);

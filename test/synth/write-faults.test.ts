@@ -57,7 +57,11 @@ function checkAfterKill(scene: FaultScene, from: FaultVariant, to: FaultVariant,
   const unignored = scene.unignoredKeyFiles();
   if (unignored.length > 0) { throw fail(`files holding private keys are not ignored by git: ${unignored.join(', ')}`); }
 
-  scene.synth(to);
+  try {
+    scene.synth(to);
+  } catch (error) {
+    throw fail(`the next synth failed: ${(error as Error).message}`);
+  }
   if (scene.stateOf() !== to) { throw fail(`after the next synth the output folder is ${scene.stateOf()}, not the new output (${to})`); }
   if (!scene.userFilesInOutdir()) { throw fail(`after the next synth the user's files are not all in the output folder: ${JSON.stringify(scene.userFileLocations())}`); }
   if (scene.leftovers().length > 0) { throw fail(`after the next synth these are left beside the output folder: ${scene.leftovers().join(', ')}`); }
@@ -149,7 +153,7 @@ for (const tree of ['classic', 'flatcar'] as FaultTree[]) {
         const learner = await children.run({ variant: other(from) });
         expect(learner.done, learner.stderr).to.equal(true);
         scene.synth(from);
-        const recoverySteps = learner.steps.filter(step => step.startsWith('recover:'));
+        const recoverySteps = learner.steps.filter(step => /^(recover|takeover|aside):/.test(step));
         expect(recoverySteps, `after a kill at ${first}`).to.not.deep.equal([]);
         for (const second of recoverySteps) {
           const to = other(current);
