@@ -16,6 +16,8 @@ export interface FaultChildConfig {
   readonly tree: FaultTree;
   readonly outdir: string;
   readonly pkiDir?: string;
+  /** Start the killer thread, for `killAfterMs` (it costs as much as loading the library: only when needed). */
+  readonly timed?: boolean;
 }
 
 /** What the `go` line asks for. */
@@ -37,14 +39,14 @@ const say = (line: string) => fs.writeSync(1, `${line}\n`);
 // The killer thread: armed with a delay in microseconds (cell 1) by setting cell 0, it waits
 // that long and kills the whole process.
 const cells = new Int32Array(new SharedArrayBuffer(8));
-const killer = new Worker(`
+const killer = config.timed ? new Worker(`
   const { workerData } = require('node:worker_threads');
   const cells = new Int32Array(workerData);
   Atomics.wait(cells, 0, 0);
   Atomics.wait(cells, 0, 1, Atomics.load(cells, 1) / 1000);
   process.kill(process.pid, 'SIGKILL');
-`, { eval: true, workerData: cells.buffer });
-killer.unref();
+`, { eval: true, workerData: cells.buffer }) : undefined;
+killer?.unref();
 const arm = (delayMs: number) => {
   Atomics.store(cells, 1, Math.round(delayMs * 1000));
   Atomics.store(cells, 0, 1);
@@ -53,13 +55,18 @@ const arm = (delayMs: number) => {
 
 // Everything a synth loads is loaded before `ready`: the tree is bound (which reads no disk).
 faultCluster(config.tree, 'new', config.outdir, config.pkiDir).renderInput();
-killer.once('online', () => say('ready'));
+if (killer) {
+  killer.once('online', () => say('ready'));
+} else {
+  say('ready');
+}
 let input = '';
 process.stdin.setEncoding('utf-8').on('data', (chunk: string) => {
   input += chunk;
   if (!input.includes('\n')) { return; }
   const go: FaultChildGo = JSON.parse(input.slice(0, input.indexOf('\n')));
   const timed = go.killAfterMs !== undefined;
+  if (timed && !killer) { throw new Error('killAfterMs needs a child started with timed: true'); }
   if (timed && go.anchor !== 'open') { arm(go.killAfterMs!); }
   const at = (kind: string) => (name: string) => {
     say(`${kind} ${name} @${now()}`);

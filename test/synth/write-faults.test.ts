@@ -7,6 +7,7 @@
 //
 // The random part prints its seed; replay a run with CDK_VAGRANT_KUBERNETES_FAULT_SEED=<seed>,
 // and change its size with CDK_VAGRANT_KUBERNETES_FAULT_KILLS=<count>.
+import * as fs from 'node:fs';
 import { expect } from 'chai';
 import { ChildPool, ChildResult, childScript } from './child-synth';
 import type { FaultChildGo } from './fault-child';
@@ -93,10 +94,10 @@ for (const tree of ['classic', 'flatcar'] as FaultTree[]) {
     let steps: string[];
 
     /** Runs a child synth of the other variant, killed as asked; the output folder is then whole again. */
-    async function killedSynth(kill: Omit<FaultChildGo, 'variant'>, context: string, check = true): Promise<{ result: ChildResult; state?: string }> {
+    async function killedSynth(kill: Omit<FaultChildGo, 'variant'>, context: string, check = true, pool = children): Promise<{ result: ChildResult; state?: string }> {
       const from = current;
       const to = other(current);
-      const result = await children.run({ variant: to, ...kill });
+      const result = await pool.run({ variant: to, ...kill });
       if (!check) {
         return { result };
       }
@@ -146,37 +147,46 @@ for (const tree of ['classic', 'flatcar'] as FaultTree[]) {
       const firstKills = steps.filter(step => /^(carry:|ready$|swap$|install$|cleanup$)/.test(step));
       expect(firstKills.length).to.be.greaterThan(3);
       let kills = 0;
-      for (const first of firstKills) {
-        // Which steps the settling synth takes after this first kill: learnt from one that is not killed.
-        const from = current;
-        await killedSynth({ killAt: first }, `killed at ${first}`, false);
-        const learner = await children.run({ variant: other(from) });
-        expect(learner.done, learner.stderr).to.equal(true);
-        scene.synth(from);
-        const recoverySteps = learner.steps.filter(step => /^(recover|takeover|aside):/.test(step));
-        expect(recoverySteps, `after a kill at ${first}`).to.not.deep.equal([]);
-        for (const second of recoverySteps) {
-          const to = other(current);
+      const saved = `${scene.repo}.saved`;
+      try {
+        for (const first of firstKills) {
+          // The state a kill at `first` leaves, kept aside to start each second kill from it.
+          const from = current;
+          const to = other(from);
           await killedSynth({ killAt: first }, `killed at ${first}`, false);
-          const result = await children.run({ variant: to, killAt: second });
-          expect(result.signal, `killed at ${first}, then at ${second}`).to.equal('SIGKILL');
-          checkAfterKill(scene, current, to, `killed at ${first}, then the next synth killed at ${second}`);
+          fs.cpSync(scene.repo, saved, { recursive: true });
+          // Which steps the settling synth takes: learnt from one that is not killed.
+          const learner = await children.run({ variant: to });
+          expect(learner.done, learner.stderr).to.equal(true);
+          const recoverySteps = learner.steps.filter(step => /^(recover|takeover|aside):/.test(step));
+          expect(recoverySteps, `after a kill at ${first}`).to.not.deep.equal([]);
+          for (const second of recoverySteps) {
+            fs.rmSync(scene.repo, { recursive: true, force: true });
+            fs.cpSync(saved, scene.repo, { recursive: true });
+            const result = await children.run({ variant: to, killAt: second });
+            expect(result.signal, `killed at ${first}, then at ${second}`).to.equal('SIGKILL');
+            checkAfterKill(scene, from, to, `killed at ${first}, then the next synth killed at ${second}`);
+            kills += 1;
+          }
+          fs.rmSync(saved, { recursive: true, force: true });
           current = to;
-          kills += 2;
         }
+      } finally {
+        fs.rmSync(saved, { recursive: true, force: true });
       }
-      console.log(`      ${kills} kills in ${firstKills.length} leftover states`);
+      console.log(`      ${firstKills.length} leftover states, each settled by a synth killed at each of its steps: ${kills} kills`);
     });
 
-    const randomKills = tree === 'classic' ? RANDOM_KILLS : Math.ceil(RANDOM_KILLS / 4);
+    const randomKills = tree === 'classic' ? RANDOM_KILLS : Math.ceil(RANDOM_KILLS / 5);
     it(`keeps a whole output and the user's files under ${randomKills} kills at random instants (seed ${SEED})`, async () => {
       const random = randomGenerator(tree === 'classic' ? SEED : SEED + 1);
+      const timedChildren = new ChildPool({ tree, outdir: scene.outdir, pkiDir: scene.pkiDir, timed: true });
       // How long a child synth takes from `go` to its end, and how long its write (medians of three):
       // a quarter of the kills are spread over the whole synth, the rest over the write.
       const totals: number[] = [];
       const writes: number[] = [];
       for (let i = 0; i < 3; i++) {
-        const { result } = await killedSynth({}, 'a whole synth');
+        const { result } = await killedSynth({}, 'a whole synth', true, timedChildren);
         expect(result.done, result.stderr).to.equal(true);
         totals.push(result.doneMs!);
         writes.push(result.doneMs! - result.writeStartMs!);
@@ -188,10 +198,11 @@ for (const tree of ['classic', 'flatcar'] as FaultTree[]) {
       for (let i = 0; i < randomKills; i++) {
         const kill: Omit<FaultChildGo, 'variant'> = i % 4 === 0 ? { killAfterMs: random() * total, anchor: 'go' } : { killAfterMs: random() * write, anchor: 'open' };
         const context = `random kill ${i + 1} of ${randomKills} (seed ${SEED}, tree ${tree}, ${kill.killAfterMs!.toFixed(3)} ms after ${kill.anchor})`;
-        const { result, state } = await killedSynth(kill, context);
+        const { result, state } = await killedSynth(kill, context, true, timedChildren);
         tally(killPoints, result.done ? 'finished' : lastStep(result).replace(/:.*/, ':*'));
         tally(outcomes, state!);
       }
+      await timedChildren.close();
       console.log(`      seed ${SEED}: synth ${total.toFixed(1)} ms, write ${write.toFixed(1)} ms; outputs after the kills: ${summary(outcomes)}`);
       console.log(`      last step begun before the kill: ${summary(killPoints)}`);
     });
