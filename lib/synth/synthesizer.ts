@@ -146,7 +146,7 @@ export function renderConstructs(input: RenderInput): RenderedOutput {
 }
 
 /** The folders a synth of these constructs writes outside the output folder, as their preparables name them. */
-export function extraLockPaths(constructs: readonly IConstruct[]): string[] {
+function extraLockPaths(constructs: readonly IConstruct[]): string[] {
   return constructs.filter(isPreparable).flatMap(construct => construct.lockPaths?.() ?? []);
 }
 
