@@ -41,9 +41,18 @@ const project = new typescript.TypeScriptProject({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
   },
 
-  deps: ['constructs@^10.4.2', 'cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'yaml@^2.8.0', 'ajv@^8.17.0'],
-  peerDeps: [],
+  deps: ['yaml@^2.8.0', 'ajv@^8.17.0'],
+  // A construct library's framework is its user's: one copy of constructs and cdk8s in an app, so that a user's
+  // Chart is the Chart Addon.fromChart takes. The project itself builds and tests against the same ranges.
+  peerDeps: ['constructs@^10.4.2', 'cdk8s@^2.70.0'],
+  peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
+    'constructs@^10.4.2',
+    'cdk8s@^2.70.0',
+    // The built-in add-ons need cdk8s alone; tests and examples/flatcar-with-addon.ts prove that user charts built
+    // with cdk8s-plus render as add-ons, with the oldest line still in use and the newest one.
+    'cdk8s-plus-27@^2.9.5',
+    'cdk8s-plus-34@^2.0.54',
     '@types/node@^20',
     'ts-node@^10.9.2',
     'mocha@^12.0.3',
@@ -57,6 +66,9 @@ const project = new typescript.TypeScriptProject({
     '@swc/wasm@^1.16.0',
     // test/structure.test.ts: no import cycle in lib/.
     'madge@^8',
+    // API.md from the doc comments (scripts/api-docs.ts; test/api-docs.test.ts keeps it current).
+    'typedoc@^0.28.20',
+    'typedoc-plugin-markdown@^4.14.1',
   ],
 
   // Defaults we do not use (yet): keep the repository free of unconfigured machinery.
@@ -70,7 +82,7 @@ const project = new typescript.TypeScriptProject({
   docgen: false,
   package: false,
   // dist.flatcar/ and its PKI folder hold private keys (each also carries a .gitignore of '*').
-  gitignore: ['/.dist.*.staging-*', '/.dist.*.previous-*', '/.tmp/', '*.tgz', '/dist.*/.vagrant/', '/dist.flatcar/', '/dist.flatcar-*/', '/*.pki/'],
+  gitignore: ['/node_modules', '/.dist.*.staging-*', '/.dist.*.previous-*', '/.tmp/', '*.tgz', '/dist.*/.vagrant/', '/dist.flatcar/', '/dist.flatcar-*/', '/*.pki/'],
 });
 
 // ts-node reads its options from tsconfig.json; examples run transpile-only so
@@ -86,10 +98,23 @@ const tsNodeOptions = { transpileOnly: true, swc: true, preferTsExts: true };
 project.tsconfigDev.file.addOverride('ts-node', { ...tsNodeOptions, require: ['../scripts/lib-compile-cache.js'] });
 project.tsconfig?.file.addOverride('ts-node', { ...tsNodeOptions, require: ['./scripts/lib-compile-cache.js'] });
 
+// The command line, `npx cdk-vagrant-kubernetes init|synth` (lib/cli/): projen lists every file of bin/ in package.json.
 // Publish compiled JS, declarations and the JSON schemas, not the TypeScript sources.
 project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/dist.*/', '/.ci/', '/bench/', '/scripts/', '/BENCHMARKS.md', '/.mocharc.json', '/.madgerc');
 project.npmignore?.include('/lib/**/*.d.ts', '/lib/**/*.json');
 project.addTask('prepack', { exec: 'tsc --build' });
+// What an npm user gets: the compiled library, its declarations and JSON schemas, the command line, the docs.
+// `exports` keeps deep imports out of the public API: the library, the cluster file's JSON Schema (for editors
+// and validators), and package.json.
+project.addKeywords('kubernetes', 'vagrant', 'cdk8s', 'constructs', 'flatcar', 'cluster', 'infrastructure-as-code');
+project.addFields({
+  files: ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/**/*.json', 'bin/', 'API.md'],
+  exports: {
+    '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+    './cluster-file.schema.json': './lib/cluster-file/cluster-file.schema.json',
+    './package.json': './package.json',
+  },
+});
 project.gitattributes.addAttributes('*', 'text=auto', 'eol=lf');
 
 new JsonFile(project, '.mocharc.json', {

@@ -1,8 +1,11 @@
 import type { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { cdk8s } from './cdk8s-modules';
+import { describeObject, isSecret, objectProblems } from './object-rules';
 import { IClusterAddon, markClusterAddon } from '../cluster/cluster-addon';
 import { ClusterOutput } from '../cluster/cluster-output';
+import { dns1123LabelProblem } from '../cluster/kubernetes-names';
+import { labelsProblems } from '../cluster/labels';
 import type { IClusterProfile } from '../profiles/cluster-profile';
 import type { IWarningSource } from '../synth/synthesizer';
 import { SynthesizedFile } from '../synth/synthesized-file';
@@ -69,6 +72,8 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
   public readonly addonName: string;
   /** The objects the last validation rendered, until the render that follows it uses them. */
   private validated?: Array<Record<string, unknown>>;
+  /** What `define` threw, if it did. */
+  private defineError?: string;
 
   /**
    * @param scope a construct of a VagrantCluster, usually the cluster itself
@@ -84,8 +89,14 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     const newChartProps: ChartProps = { namespace: props.namespace, labels: props.labels };
     this.chart = props.chart ?? newChart(id, newChartProps);
     this.node.addValidation({ validate: () => this.validateAddon(props, define) });
-    if (!props.chart && define) {
-      define(this.chart);
+    // Anything else than a function is reported at synth, with every other problem; so is what define throws
+    // (cdk8s refuses an object without apiVersion or kind when it is made, not when it renders).
+    if (!props.chart && typeof define === 'function') {
+      try {
+        define(this.chart);
+      } catch (error) {
+        this.defineError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      }
     }
   }
 
@@ -98,11 +109,17 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     return this.chart.toJson().map(object => sortManifest(object) as Record<string, unknown>);
   }
 
+  /** The objects validation just rendered, else the chart's objects now. */
+  public objects(): Array<Record<string, unknown>> {
+    return this.validated ?? this.manifests();
+  }
+
+  /** `addons/<id>.yaml`, mode 0600 when it holds a Secret, else 0644. */
   public renderFile(): SynthesizedFile {
     // The objects validation just rendered (a synth validates, then renders at once): cdk8s resolves a chart once per synth.
-    const manifests = this.validated ?? this.manifests();
+    const manifests = this.objects();
     this.validated = undefined;
-    return { path: this.filePath, content: renderManifests(manifests), mode: 0o644 };
+    return { path: this.filePath, content: renderManifests(manifests), mode: manifests.some(isSecret) ? 0o600 : 0o644 };
   }
 
   public warnings(): string[] {
@@ -120,9 +137,25 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     if (!root.profile && !(root instanceof ClusterOutput)) {
       return [`is not inside a VagrantCluster; expected new Addon(cluster, '${id}', ...)`];
     }
+    if (props.chart !== undefined && !isChart(props.chart)) {
+      return [`chart is ${describe(props.chart)}; expected a cdk8s Chart, such as new Chart(new App(), '${id}')`];
+    }
+    if (define !== undefined && typeof define !== 'function') {
+      return [`define is ${describe(define)}; expected a function that adds the add-on's objects to its chart, such as chart => { new kplus.ConfigMap(chart, 'config'); }`];
+    }
+    if (this.defineError !== undefined) {
+      return [`define threw while adding objects to chart ${this.chart.node.path}: ${this.defineError.replace(/\s*\n\s*/g, '; ')}; expected it to add complete objects`];
+    }
     if (props.chart && (define || props.namespace !== undefined || props.labels !== undefined)) {
       return ['chart is given together with define, namespace or labels, which apply to a new chart only; expected Addon.fromChart(scope, id, chart) alone'];
     }
+    // The chart puts them on every object: one problem here rather than one per object.
+    const namespaceProblem = props.namespace === undefined ? undefined : dns1123LabelProblem(props.namespace);
+    const propsProblems = [
+      ...(namespaceProblem ? [`namespace ${JSON.stringify(props.namespace)} ${namespaceProblem}, as a namespace name must be; expected one such as 'my-app'`] : []),
+      ...labelsProblems(props.labels),
+    ];
+    if (propsProblems.length > 0) { return propsProblems; }
     const app = this.chart.node.root as IConstruct & { resolvers?: unknown };
     if (!Array.isArray(app.resolvers)) {
       return [`chart ${this.chart.node.path} is not inside a cdk8s App; expected new Chart(new App(), '${this.chart.node.id}')`];
@@ -140,10 +173,31 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     this.validated = manifests;
     return manifests.flatMap((manifest, index) => {
       const metadata = manifest.metadata as { name?: unknown } | undefined;
-      return typeof manifest.apiVersion === 'string' && typeof manifest.kind === 'string' && typeof metadata?.name === 'string' ? []
-        : [`object ${index + 1} of chart ${this.chart.node.path} lacks apiVersion, kind or metadata.name; expected a complete Kubernetes object`];
+      if (typeof manifest.apiVersion !== 'string' || typeof manifest.kind !== 'string' || typeof metadata?.name !== 'string') {
+        return [`object ${index + 1} of chart ${this.chart.node.path} lacks apiVersion, kind or metadata.name; expected a complete Kubernetes object`];
+      }
+      return objectProblems(manifest).map(problem => `object ${index + 1} (${describeObject(manifest)}): ${problem}`);
     });
   }
+}
+
+/** Whether a value is shaped like a cdk8s Chart: a construct that renders its objects with toJson(). */
+function isChart(x: unknown): x is Chart {
+  const chart = x as Partial<Chart> | null;
+  return chart !== null && typeof chart === 'object' && typeof chart.toJson === 'function'
+    && typeof (chart.node as { root?: unknown } | undefined)?.root === 'object';
+}
+
+/** A value for a problem line: JSON when it has one, else its type. */
+function describe(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = typeof value === 'function' ? 'a function' : JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  text = text ?? Object.prototype.toString.call(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** A new Chart in a new App, whose resolvers render it. */

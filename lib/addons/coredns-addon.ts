@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { Addon } from './addon';
-import { cdk8s, cdk8sPlus } from './cdk8s-modules';
-import { KUBE_SYSTEM, bindClusterRole, linuxOnly, requests, selectByLabels, setCapabilities, setPriorityClass, systemServiceAccount } from './system-workloads';
+import {
+  addClusterRole, addConfigMap, addDeployment, addService, addServiceAccount, allow, bindClusterRole, configMapVolume, requests, systemPod,
+} from './system-workloads';
 import { CONTROL_PLANE_TAINT } from '../cluster/node-role';
 
 /** Props of a {@link CoreDnsAddon}. */
@@ -23,6 +24,8 @@ export interface CoreDnsAddonProps {
 }
 
 const LABELS = { 'k8s-app': 'kube-dns' };
+const ACCOUNT = 'coredns';
+const CONFIG_MAP = 'coredns';
 /** The distroless `nonroot` user of the CoreDNS image (`USER nonroot:nonroot`). */
 const NONROOT = 65532;
 const HEALTH_PORT = 8080;
@@ -72,76 +75,76 @@ export class CoreDnsAddon extends Addon {
 }
 
 function defineCoreDns(chart: Construct, props: CoreDnsAddonProps): void {
-  const kplus = cdk8sPlus();
-  const { Duration } = cdk8s();
-  const account = systemServiceAccount(chart, 'coredns');
-  const role = new kplus.ClusterRole(chart, 'cluster-role', { metadata: { name: 'system:coredns' } });
-  role.allow(['list', 'watch'], kplus.ApiResource.ENDPOINTS, kplus.ApiResource.SERVICES, kplus.ApiResource.PODS, kplus.ApiResource.NAMESPACES,
-    kplus.ApiResource.ENDPOINT_SLICES);
-  bindClusterRole(chart, 'system:coredns', role, account);
+  addServiceAccount(chart, ACCOUNT);
+  addClusterRole(chart, 'system:coredns', [
+    ...allow(['list', 'watch'], '', 'endpoints', 'services', 'pods', 'namespaces'),
+    ...allow(['list', 'watch'], 'discovery.k8s.io', 'endpointslices'),
+  ]);
+  bindClusterRole(chart, 'system:coredns', 'system:coredns', ACCOUNT);
+  addConfigMap(chart, CONFIG_MAP, { Corefile: CoreDnsAddon.corefile(props.clusterDomain ?? 'cluster.local') });
 
-  const config = new kplus.ConfigMap(chart, 'config', {
-    metadata: { name: 'coredns', namespace: KUBE_SYSTEM },
-    data: { Corefile: CoreDnsAddon.corefile(props.clusterDomain ?? 'cluster.local') },
-  });
-  const configVolume = kplus.Volume.fromConfigMap(chart, 'config-volume', config, { name: 'config-volume', items: { Corefile: { path: 'Corefile' } } });
-
-  const deployment = new kplus.Deployment(chart, 'deployment', {
-    metadata: { name: 'coredns', namespace: KUBE_SYSTEM, labels: LABELS },
-    replicas: props.replicas ?? 2,
-    strategy: kplus.DeploymentStrategy.rollingUpdate({ maxUnavailable: kplus.PercentOrAbsolute.absolute(1) }),
-    select: false,
-    serviceAccount: account,
-    automountServiceAccountToken: true,
-    dns: { policy: kplus.DnsPolicy.DEFAULT },
+  addDeployment(chart, 'coredns', LABELS, props.replicas ?? 2, {
+    type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 },
+  }, systemPod({
+    serviceAccountName: ACCOUNT,
+    hostNetwork: false,
+    // Other names go to the node's resolver (see the class doc).
+    dnsPolicy: 'Default',
+    priorityClassName: 'system-cluster-critical',
+    runAsNonRoot: true,
+    tolerations: [
+      { key: 'CriticalAddonsOnly', operator: 'Exists' },
+      { key: CONTROL_PLANE_TAINT.key, operator: 'Exists', effect: 'NoSchedule' },
+    ],
+    // One CoreDNS per node where possible.
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: LABELS }, topologyKey: 'kubernetes.io/hostname' } },
+      ],
+    },
     containers: [{
       name: 'coredns',
       image: props.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      imagePullPolicy: 'IfNotPresent',
       args: ['-conf', '/etc/coredns/Corefile'],
+      ports: [
+        { containerPort: 53, name: 'dns', protocol: 'UDP' },
+        { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
+        { containerPort: METRICS_PORT, name: 'metrics', protocol: 'TCP' },
+        { containerPort: HEALTH_PORT, name: 'liveness-probe', protocol: 'TCP' },
+        { containerPort: READY_PORT, name: 'readiness-probe', protocol: 'TCP' },
+      ],
+      livenessProbe: {
+        httpGet: { path: '/health', port: HEALTH_PORT, scheme: 'HTTP' }, initialDelaySeconds: 60, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5,
+      },
+      readinessProbe: { httpGet: { path: '/ready', port: READY_PORT, scheme: 'HTTP' }, failureThreshold: 3 },
       resources: requests(100, 70, 170),
       // The image's user is the non-numeric `nonroot`, which runAsNonRoot cannot verify: give its uid.
-      securityContext: { user: NONROOT, group: NONROOT, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
-      ports: [
-        { number: 53, name: 'dns', protocol: kplus.Protocol.UDP },
-        { number: 53, name: 'dns-tcp', protocol: kplus.Protocol.TCP },
-        { number: METRICS_PORT, name: 'metrics', protocol: kplus.Protocol.TCP },
-        { number: HEALTH_PORT, name: 'liveness-probe', protocol: kplus.Protocol.TCP },
-        { number: READY_PORT, name: 'readiness-probe', protocol: kplus.Protocol.TCP },
-      ],
-      liveness: kplus.Probe.fromHttpGet('/health', {
-        port: HEALTH_PORT, initialDelaySeconds: Duration.seconds(60), timeoutSeconds: Duration.seconds(5), successThreshold: 1, failureThreshold: 5,
-      }),
-      readiness: kplus.Probe.fromHttpGet('/ready', { port: READY_PORT }),
-      volumeMounts: [{ volume: configVolume, path: '/etc/coredns', readOnly: true }],
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] },
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: NONROOT,
+        runAsGroup: NONROOT,
+      },
+      volumeMounts: [{ name: 'config-volume', mountPath: '/etc/coredns', readOnly: true }],
     }],
-  });
-  selectByLabels(deployment, LABELS);
-  linuxOnly(deployment);
-  deployment.scheduling.tolerate(kplus.Node.tainted(
-    kplus.NodeTaintQuery.exists('CriticalAddonsOnly'),
-    kplus.NodeTaintQuery.exists(CONTROL_PLANE_TAINT.key, { effect: kplus.TaintEffect.NO_SCHEDULE }),
-  ));
-  // cdk8s-plus selects a workload's pods by its generated address label, which selectByLabels removed: select by ours.
-  const pods = kplus.Pods.select(chart, 'pods', { labels: LABELS });
-  // One CoreDNS per node where possible.
-  deployment.scheduling.separate(pods, { topology: kplus.Topology.HOSTNAME, weight: 100 });
-  setPriorityClass(deployment, 'system-cluster-critical');
-  setCapabilities(deployment, 0, { add: ['NET_BIND_SERVICE'], drop: ['ALL'] });
+    volumes: [configMapVolume('config-volume', CONFIG_MAP, { Corefile: 'Corefile' })],
+  }));
 
-  new kplus.Service(chart, 'service', {
-    metadata: {
-      name: 'kube-dns',
-      namespace: KUBE_SYSTEM,
-      labels: { ...LABELS, 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
-      annotations: { 'prometheus.io/port': String(METRICS_PORT), 'prometheus.io/scrape': 'true' },
-    },
+  addService(chart, {
+    name: 'kube-dns',
+    labels: { ...LABELS, 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
+    annotations: { 'prometheus.io/port': String(METRICS_PORT), 'prometheus.io/scrape': 'true' },
+  }, {
     clusterIP: props.clusterIp,
-    selector: pods,
+    selector: LABELS,
     ports: [
-      { name: 'dns', port: 53, targetPort: 53, protocol: kplus.Protocol.UDP },
-      { name: 'dns-tcp', port: 53, targetPort: 53, protocol: kplus.Protocol.TCP },
-      { name: 'metrics', port: METRICS_PORT, targetPort: METRICS_PORT, protocol: kplus.Protocol.TCP },
+      { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
+      { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
+      { name: 'metrics', port: METRICS_PORT, targetPort: METRICS_PORT, protocol: 'TCP' },
     ],
   });
 }

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { Addon } from './addon';
-import { cdk8sPlus } from './cdk8s-modules';
+import type { SecurityContext } from './kube-objects';
 import {
-  KUBE_SYSTEM, bindClusterRole, hostPath, linuxOnly, requests, selectByLabels, setCapabilities,
-  copyResources, setPriorityClass, systemServiceAccount,
+  TOLERATE_EVERY_TAINT, addClusterRole, addConfigMap, addDaemonSet, addServiceAccount, allow, bindClusterRole, configMapVolume, copyResources,
+  fieldEnv, hostPathVolume, requests, systemPod,
 } from './system-workloads';
 
 /** Props of a {@link FlannelAddon}. */
@@ -24,6 +24,8 @@ export const CNI_BIN_DIR = '/opt/cni/bin';
 export const CNI_CONF_DIR = '/etc/cni/net.d';
 
 const LABELS = { app: 'flannel', tier: 'node' };
+const ACCOUNT = 'flannel';
+const CONFIG_MAP = 'kube-flannel-cfg';
 const CONFIG_DIR = '/etc/kube-flannel/';
 
 /**
@@ -60,82 +62,80 @@ export class FlannelAddon extends Addon {
 }
 
 function defineFlannel(chart: Construct, props: FlannelAddonProps): void {
-  const kplus = cdk8sPlus();
-  const account = systemServiceAccount(chart, 'flannel');
-  const role = new kplus.ClusterRole(chart, 'cluster-role', { metadata: { name: 'flannel' } });
-  role.allowGet(kplus.ApiResource.PODS);
-  role.allow(['get', 'list', 'watch'], kplus.ApiResource.NODES);
-  role.allow(['patch'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/status' }));
-  bindClusterRole(chart, 'flannel', role, account);
+  addServiceAccount(chart, ACCOUNT);
+  addClusterRole(chart, 'flannel', [
+    ...allow(['get'], '', 'pods'),
+    ...allow(['get', 'list', 'watch'], '', 'nodes'),
+    ...allow(['patch'], '', 'nodes/status'),
+  ]);
+  bindClusterRole(chart, 'flannel', 'flannel', ACCOUNT);
+  addConfigMap(chart, CONFIG_MAP, {
+    'cni-conf.json': stableJsonInOrder(FlannelAddon.cniConf()),
+    'net-conf.json': stableJsonInOrder(FlannelAddon.netConf(props.network)),
+  }, LABELS);
 
-  const config = new kplus.ConfigMap(chart, 'config', {
-    metadata: { name: 'kube-flannel-cfg', namespace: KUBE_SYSTEM, labels: LABELS },
-    data: { 'cni-conf.json': stableJsonInOrder(FlannelAddon.cniConf()), 'net-conf.json': stableJsonInOrder(FlannelAddon.netConf(props.network)) },
-  });
-
-  const run = hostPath(chart, 'run', '/run/flannel');
-  const cniPlugin = hostPath(chart, 'cni-plugin', CNI_BIN_DIR);
-  const cni = hostPath(chart, 'cni', CNI_CONF_DIR);
-  const xtablesLock = hostPath(chart, 'xtables-lock', '/run/xtables.lock', kplus.HostPathVolumeType.FILE_OR_CREATE);
-  const flannelConfig = kplus.Volume.fromConfigMap(chart, 'flannel-cfg-volume', config, { name: 'flannel-cfg' });
-  const asRoot = { ensureNonRoot: false };
-
-  const daemonSet = new kplus.DaemonSet(chart, 'daemon-set', {
-    metadata: { name: 'kube-flannel-ds', namespace: KUBE_SYSTEM, labels: LABELS },
-    select: false,
-    serviceAccount: account,
-    automountServiceAccountToken: true,
+  // The init containers copy into the node's root-owned CNI folders: as root, on a read-only root filesystem.
+  const copyAsRoot: SecurityContext = { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: false };
+  addDaemonSet(chart, 'kube-flannel-ds', LABELS, systemPod({
+    serviceAccountName: ACCOUNT,
     hostNetwork: true,
-    securityContext: asRoot,
+    dnsPolicy: 'ClusterFirst',
+    priorityClassName: 'system-node-critical',
+    runAsNonRoot: false,
+    tolerations: TOLERATE_EVERY_TAINT,
     initContainers: [
       {
         name: 'install-cni-plugin',
         image: props.cniPluginImage,
-        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        imagePullPolicy: 'IfNotPresent',
         command: ['cp'],
         args: ['-f', '/flannel', `${CNI_BIN_DIR}/flannel`],
         resources: copyResources(),
-        securityContext: asRoot,
-        volumeMounts: [{ volume: cniPlugin, path: CNI_BIN_DIR }],
+        securityContext: copyAsRoot,
+        volumeMounts: [{ name: 'cni-plugin', mountPath: CNI_BIN_DIR }],
       },
       {
         name: 'install-cni',
         image: props.image,
-        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        imagePullPolicy: 'IfNotPresent',
         command: ['cp'],
         args: ['-f', `${CONFIG_DIR}cni-conf.json`, `${CNI_CONF_DIR}/10-flannel.conflist`],
         resources: copyResources(),
-        securityContext: asRoot,
-        volumeMounts: [{ volume: cni, path: CNI_CONF_DIR }, { volume: flannelConfig, path: CONFIG_DIR }],
+        securityContext: copyAsRoot,
+        volumeMounts: [{ name: 'cni', mountPath: CNI_CONF_DIR }, { name: 'flannel-cfg', mountPath: CONFIG_DIR }],
       },
     ],
     containers: [{
       name: 'kube-flannel',
       image: props.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      imagePullPolicy: 'IfNotPresent',
       command: ['/opt/bin/flanneld'],
       args: ['--ip-masq', '--kube-subnet-mgr', `--iface=${props.interface}`],
+      env: [
+        fieldEnv('POD_NAME', 'metadata.name'),
+        fieldEnv('POD_NAMESPACE', 'metadata.namespace'),
+        { name: 'EVENT_QUEUE_DEPTH', value: '5000' },
+        { name: 'CONT_WHEN_CACHE_NOT_READY', value: 'false' },
+      ],
       resources: requests(100, 50),
       // iptables writes outside the mounts: a writable root, as upstream.
-      securityContext: { ...asRoot, readOnlyRootFilesystem: false },
-      envVariables: {
-        POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
-        POD_NAMESPACE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
-        EVENT_QUEUE_DEPTH: kplus.EnvValue.fromValue('5000'),
-        CONT_WHEN_CACHE_NOT_READY: kplus.EnvValue.fromValue('false'),
+      securityContext: {
+        allowPrivilegeEscalation: false, capabilities: { add: ['NET_ADMIN', 'NET_RAW'] }, privileged: false, readOnlyRootFilesystem: false, runAsNonRoot: false,
       },
       volumeMounts: [
-        { volume: run, path: '/run/flannel' },
-        { volume: flannelConfig, path: CONFIG_DIR },
-        { volume: xtablesLock, path: '/run/xtables.lock' },
+        { name: 'run', mountPath: '/run/flannel' },
+        { name: 'flannel-cfg', mountPath: CONFIG_DIR },
+        { name: 'xtables-lock', mountPath: '/run/xtables.lock' },
       ],
     }],
-  });
-  selectByLabels(daemonSet, LABELS);
-  linuxOnly(daemonSet);
-  daemonSet.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.any()));
-  setPriorityClass(daemonSet, 'system-node-critical');
-  setCapabilities(daemonSet, 0, { add: ['NET_ADMIN', 'NET_RAW'] });
+    volumes: [
+      hostPathVolume('run', '/run/flannel'),
+      configMapVolume('flannel-cfg', CONFIG_MAP),
+      hostPathVolume('xtables-lock', '/run/xtables.lock', 'FileOrCreate'),
+      hostPathVolume('cni-plugin', CNI_BIN_DIR),
+      hostPathVolume('cni', CNI_CONF_DIR),
+    ],
+  }));
 }
 
 /** JSON with two-space indent and a final newline, keys in the order given (flannel's documented order). */

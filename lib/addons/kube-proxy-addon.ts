@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { Addon } from './addon';
-import { cdk8sPlus } from './cdk8s-modules';
 import {
-  KUBE_SYSTEM, bindClusterRole, hostPath, linuxOnly, requests, selectByLabels, setPriorityClass, systemServiceAccount,
+  TOLERATE_EVERY_TAINT, addConfigMap, addDaemonSet, addServiceAccount, bindClusterRole, configMapVolume, fieldEnv, hostPathVolume, requests,
+  systemPod,
 } from './system-workloads';
 import { renderYaml } from '../formats/yaml';
 
@@ -21,6 +21,8 @@ const CONFIG_DIR = '/var/lib/kube-proxy';
 /** The service account's token and CA, as the kubelet projects them. */
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const LABELS = { 'k8s-app': 'kube-proxy' };
+const ACCOUNT = 'kube-proxy';
+const CONFIG_MAP = 'kube-proxy';
 
 /**
  * kube-proxy on every node, as kubeadm deploys it (kubernetes
@@ -61,46 +63,40 @@ export class KubeProxyAddon extends Addon {
 }
 
 function defineKubeProxy(chart: Construct, props: KubeProxyAddonProps): void {
-  const kplus = cdk8sPlus();
-  const account = systemServiceAccount(chart, 'kube-proxy');
-  bindClusterRole(chart, 'kube-proxy', kplus.ClusterRole.fromClusterRoleName(chart, 'node-proxier', 'system:node-proxier'), account);
-  const config = new kplus.ConfigMap(chart, 'config', {
-    metadata: { name: 'kube-proxy', namespace: KUBE_SYSTEM, labels: { app: 'kube-proxy' } },
-    data: {
-      'config.conf': renderYaml(KubeProxyAddon.configuration(props.clusterCidr)),
-      'kubeconfig.conf': renderYaml(KubeProxyAddon.kubeconfig(props.apiServerUrl)),
-    },
-  });
-  const configVolume = kplus.Volume.fromConfigMap(chart, 'kube-proxy-volume', config, { name: 'kube-proxy' });
-  const xtablesLock = hostPath(chart, 'xtables-lock', '/run/xtables.lock', kplus.HostPathVolumeType.FILE_OR_CREATE);
-  const libModules = hostPath(chart, 'lib-modules', '/lib/modules');
+  addServiceAccount(chart, ACCOUNT);
+  bindClusterRole(chart, 'kube-proxy', 'system:node-proxier', ACCOUNT);
+  addConfigMap(chart, CONFIG_MAP, {
+    'config.conf': renderYaml(KubeProxyAddon.configuration(props.clusterCidr)),
+    'kubeconfig.conf': renderYaml(KubeProxyAddon.kubeconfig(props.apiServerUrl)),
+  }, { app: 'kube-proxy' });
 
-  const daemonSet = new kplus.DaemonSet(chart, 'daemon-set', {
-    metadata: { name: 'kube-proxy', namespace: KUBE_SYSTEM, labels: LABELS },
-    select: false,
-    serviceAccount: account,
-    automountServiceAccountToken: true,
+  addDaemonSet(chart, 'kube-proxy', LABELS, systemPod({
+    serviceAccountName: ACCOUNT,
     hostNetwork: true,
-    securityContext: { ensureNonRoot: false },
+    dnsPolicy: 'ClusterFirst',
+    priorityClassName: 'system-node-critical',
+    runAsNonRoot: false,
+    tolerations: TOLERATE_EVERY_TAINT,
     containers: [{
       name: 'kube-proxy',
       image: props.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      imagePullPolicy: 'IfNotPresent',
       command: ['/usr/local/bin/kube-proxy', `--config=${CONFIG_DIR}/config.conf`, '--hostname-override=$(NODE_NAME)'],
-      // kubeadm sets none; a small request keeps cdk8s-plus from reserving a whole CPU.
+      env: [fieldEnv('NODE_NAME', 'spec.nodeName')],
+      // kubeadm sets none; a small request, so that the scheduler counts what it uses.
       resources: requests(50, 32),
       // Privileged (iptables, conntrack, kernel modules); Kubernetes refuses privileged with allowPrivilegeEscalation false.
-      securityContext: { ensureNonRoot: false, privileged: true, allowPrivilegeEscalation: true, readOnlyRootFilesystem: false },
-      envVariables: { NODE_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME) },
+      securityContext: { allowPrivilegeEscalation: true, privileged: true, readOnlyRootFilesystem: false, runAsNonRoot: false },
       volumeMounts: [
-        { volume: configVolume, path: CONFIG_DIR },
-        { volume: xtablesLock, path: '/run/xtables.lock' },
-        { volume: libModules, path: '/lib/modules', readOnly: true },
+        { name: 'kube-proxy', mountPath: CONFIG_DIR },
+        { name: 'xtables-lock', mountPath: '/run/xtables.lock' },
+        { name: 'lib-modules', mountPath: '/lib/modules', readOnly: true },
       ],
     }],
-  });
-  selectByLabels(daemonSet, LABELS);
-  linuxOnly(daemonSet);
-  daemonSet.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.any()));
-  setPriorityClass(daemonSet, 'system-node-critical');
+    volumes: [
+      configMapVolume('kube-proxy', CONFIG_MAP),
+      hostPathVolume('xtables-lock', '/run/xtables.lock', 'FileOrCreate'),
+      hostPathVolume('lib-modules', '/lib/modules'),
+    ],
+  }));
 }

@@ -1,100 +1,172 @@
-// Shared pieces of the built-in add-ons, and the cdk8s-plus-27 defaults they override.
-//
-// cdk8s-plus-27 (2.9.5) chooses defaults for application pods. Reviewed for cluster
-// add-ons, these are wrong and are overridden where they apply:
-// - resources: it requests 1 CPU and 512Mi per container (limits 1.5 CPU, 2Gi); the add-ons
-//   request what their upstream manifests request, and init containers a token amount;
-// - imagePullPolicy Always: pinned tags use IfNotPresent, as kubeadm does;
-// - automountServiceAccountToken false (pod and service account): every add-on here talks
-//   to the API server with its service account, so the token is mounted;
-// - runAsNonRoot on every container: node agents run as root (flannel, kube-proxy), and
-//   CoreDNS's image has the non-numeric `USER nonroot` that runAsNonRoot cannot verify, so
-//   it gets uid/gid 65532 (distroless nonroot) explicitly;
-// - allowPrivilegeEscalation false is kept except where privileged requires it true;
-// - capabilities: it writes `CAP_NET_ADMIN`, while Kubernetes expects names without the
-//   `CAP_` prefix (fixed upstream in cdk8s-team/cdk8s-plus#4267, after 2.9.5), so they are
-//   set with a JSON patch;
-// - it has no priorityClassName, also set with a JSON patch;
-// - its pod-selector label `cdk8s.io/metadata.addr` (a hash of the construct path) is
-//   replaced by the upstream labels, which Services and anti-affinity select on.
-// Kept: dnsPolicy ClusterFirst (for host-network pods it falls back to the node's
-// resolver), restartPolicy Always, terminationGracePeriodSeconds 30, readOnlyRootFilesystem
-// where the program writes only to its mounts.
-import type * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
-import { cdk8s, cdk8sPlus } from './cdk8s-modules';
+// Shared pieces of the built-in add-ons: typed Kubernetes objects (kube-objects.ts) added
+// to an add-on's chart as plain cdk8s ApiObjects, and the values every kube-system workload
+// of this library has in common. Each object is written out field by field, defaults
+// included: what a helper fills in is said in its doc, and nothing else is added.
+import type { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { cdk8s } from './cdk8s-modules';
+import type {
+  Affinity, ClusterRole, ClusterRoleBinding, ConfigMap, DaemonSet, Deployment, EnvVar, HostPathType, KubeObject, ObjectMeta,
+  PodSpec, PodTemplateSpec, PolicyRule, ResourceRequirements, RollingUpdateDeployment, Service, ServiceAccount, StringMap, Toleration, Volume,
+} from './kube-objects';
 
 /** Where the built-in add-ons live. */
 export const KUBE_SYSTEM = 'kube-system';
 
-/** The label every pod of the cluster's nodes carries for its operating system. */
+/** The label every node carries for its operating system. */
 const OS_LABEL = 'kubernetes.io/os';
 
-/** A service account in kube-system whose token is mounted into the pods that use it. */
-export function systemServiceAccount(scope: Construct, name: string): kplus.ServiceAccount {
-  const { ServiceAccount } = cdk8sPlus();
-  return new ServiceAccount(scope, 'service-account', { metadata: { name, namespace: KUBE_SYSTEM }, automountToken: true });
+/** Tolerates every taint, as kubeadm's kube-proxy does: node agents must run on every node. */
+export const TOLERATE_EVERY_TAINT: readonly Toleration[] = [{ operator: 'Exists' }];
+
+/** Adds one object to an add-on's chart; cdk8s renders it as given (keys sorted, undefined fields left out). */
+export function addObject(chart: Construct, id: string, object: KubeObject): ApiObject {
+  const { ApiObject } = cdk8s();
+  return new ApiObject(chart, id, object);
 }
 
-/** Binds a cluster role to a service account, under the binding name given. */
-export function bindClusterRole(scope: Construct, name: string, role: kplus.IClusterRole, account: kplus.ServiceAccount): kplus.ClusterRoleBinding {
-  const { ClusterRoleBinding } = cdk8sPlus();
-  const binding = new ClusterRoleBinding(scope, 'cluster-role-binding', { metadata: { name }, role });
-  binding.addSubjects(account);
-  return binding;
+/** A service account in kube-system whose token is mounted into the pods that use it: every add-on here talks to the API server. */
+export function addServiceAccount(chart: Construct, name: string): ApiObject {
+  const account: ServiceAccount = {
+    apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: KUBE_SYSTEM }, automountServiceAccountToken: true,
+  };
+  return addObject(chart, 'service-account', account);
+}
+
+/** A cluster role with these rules. */
+export function addClusterRole(chart: Construct, name: string, rules: readonly PolicyRule[]): ApiObject {
+  const role: ClusterRole = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules };
+  return addObject(chart, 'cluster-role', role);
+}
+
+/** One rule per resource of `apiGroup` (`''` is the core group), each allowing `verbs` on every object of it. */
+export function allow(verbs: readonly string[], apiGroup: string, ...resources: string[]): PolicyRule[] {
+  return resources.map(resource => ({ apiGroups: [apiGroup], resourceNames: [], resources: [resource], verbs }));
+}
+
+/** Binds the cluster role `roleName` to the kube-system service account `accountName`, under the binding name given. */
+export function bindClusterRole(chart: Construct, name: string, roleName: string, accountName: string): ApiObject {
+  const binding: ClusterRoleBinding = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+    subjects: [{ apiGroup: '', kind: 'ServiceAccount', name: accountName, namespace: KUBE_SYSTEM }],
+  };
+  return addObject(chart, 'cluster-role-binding', binding);
+}
+
+/** A mutable ConfigMap in kube-system. */
+export function addConfigMap(chart: Construct, name: string, data: StringMap, labels?: StringMap): ApiObject {
+  const config: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: KUBE_SYSTEM, labels }, data, immutable: false };
+  return addObject(chart, 'config', config);
+}
+
+/** Metadata of a kube-system workload selected by `labels`. */
+function workloadMetadata(name: string, labels: StringMap): ObjectMeta {
+  return { name, namespace: KUBE_SYSTEM, labels };
+}
+
+/** Pods labelled `labels`, which is also what the workload selects. */
+function template(labels: StringMap, spec: PodSpec): PodTemplateSpec {
+  return { metadata: { labels }, spec };
+}
+
+/** A DaemonSet in kube-system whose pods carry, and are selected by, `labels`. */
+export function addDaemonSet(chart: Construct, name: string, labels: StringMap, pod: PodSpec): ApiObject {
+  const daemonSet: DaemonSet = {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: workloadMetadata(name, labels),
+    spec: { minReadySeconds: 0, selector: { matchLabels: labels }, template: template(labels, pod) },
+  };
+  return addObject(chart, 'daemon-set', daemonSet);
+}
+
+/** A Deployment in kube-system whose pods carry, and are selected by, `labels`, rolled out with `strategy`. */
+export function addDeployment(chart: Construct, name: string, labels: StringMap, replicas: number, strategy: RollingUpdateDeployment,
+  pod: PodSpec): ApiObject {
+  const deployment: Deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: workloadMetadata(name, labels),
+    spec: {
+      minReadySeconds: 0,
+      progressDeadlineSeconds: 600,
+      replicas,
+      selector: { matchLabels: labels },
+      strategy,
+      template: template(labels, pod),
+    },
+  };
+  return addObject(chart, 'deployment', deployment);
+}
+
+/** A ClusterIP Service in kube-system. */
+export function addService(chart: Construct, metadata: Omit<ObjectMeta, 'namespace'>, spec: Omit<Service['spec'], 'type' | 'externalIPs'>): ApiObject {
+  const service: Service = {
+    apiVersion: 'v1', kind: 'Service', metadata: { ...metadata, namespace: KUBE_SYSTEM }, spec: { ...spec, externalIPs: [], type: 'ClusterIP' },
+  };
+  return addObject(chart, 'service', service);
+}
+
+/** What differs between the pods of the built-in add-ons; {@link systemPod} adds the rest. */
+export type SystemPodProps = Omit<PodSpec,
+  'affinity' | 'automountServiceAccountToken' | 'restartPolicy' | 'securityContext' | 'setHostnameAsFQDN' | 'terminationGracePeriodSeconds'> & {
+  /** Whether every container must run as a non-root user (the kubelet refuses to start one that would not). */
+  readonly runAsNonRoot: boolean;
+  /** Affinity besides Linux-only nodes. */
+  readonly podAntiAffinity?: Affinity['podAntiAffinity'];
+};
+
+/**
+ * A pod of a kube-system workload: on Linux nodes only (as every upstream manifest of these
+ * add-ons requires), with its service account's token mounted, restarted always, given the
+ * usual 30 s to stop, its hostname not a FQDN and its volumes' ownership always applied
+ * (the API's defaults, written out).
+ */
+export function systemPod(props: SystemPodProps): PodSpec {
+  const { runAsNonRoot, podAntiAffinity, ...spec } = props;
+  return {
+    ...spec,
+    affinity: { nodeAffinity: linuxOnly(), podAntiAffinity },
+    automountServiceAccountToken: true,
+    restartPolicy: 'Always',
+    securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot },
+    setHostnameAsFQDN: false,
+    terminationGracePeriodSeconds: 30,
+  };
+}
+
+/** Only nodes labelled `kubernetes.io/os=linux`. */
+function linuxOnly(): Affinity['nodeAffinity'] {
+  return { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: OS_LABEL, operator: 'In', values: ['linux'] }] }] } };
 }
 
 /** Requests (and an optional memory limit) as an upstream manifest states them; no CPU limit. */
-export function requests(cpuMillis: number, memoryMebibytes: number, memoryLimitMebibytes?: number): kplus.ContainerResources {
-  const { Cpu } = cdk8sPlus();
-  const { Size } = cdk8s();
+export function requests(cpuMillis: number, memoryMebibytes: number, memoryLimitMebibytes?: number): ResourceRequirements {
   return {
-    cpu: { request: Cpu.millis(cpuMillis) },
-    memory: { request: Size.mebibytes(memoryMebibytes), limit: memoryLimitMebibytes === undefined ? undefined : Size.mebibytes(memoryLimitMebibytes) },
+    requests: { cpu: `${cpuMillis}m`, memory: `${memoryMebibytes}Mi` },
+    limits: memoryLimitMebibytes === undefined ? undefined : { memory: `${memoryLimitMebibytes}Mi` },
   };
 }
 
 /** What a one-shot `cp` init container needs: a token amount. */
-export function copyResources(): kplus.ContainerResources {
+export function copyResources(): ResourceRequirements {
   return requests(10, 16);
 }
 
-/** Capabilities of one container, Kubernetes-style (`NET_ADMIN`, not `CAP_NET_ADMIN`). */
-export interface Capabilities {
-  readonly add?: string[];
-  readonly drop?: string[];
+/** An environment variable holding a field of the pod, e.g. `metadata.name` or `spec.nodeName`. */
+export function fieldEnv(name: string, fieldPath: string): EnvVar {
+  return { name, valueFrom: { fieldRef: { fieldPath } } };
 }
 
-/** Sets a container's capabilities, which cdk8s-plus-27 2.9.5 would prefix with `CAP_`. */
-export function setCapabilities(workload: kplus.Workload, containerIndex: number, capabilities: Capabilities): void {
-  const value = Object.fromEntries(Object.entries({ add: capabilities.add, drop: capabilities.drop }).filter(([, v]) => v !== undefined));
-  const { ApiObject, JsonPatch } = cdk8s();
-  ApiObject.of(workload).addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${containerIndex}/securityContext/capabilities`, value));
+/** A host path volume; `type` `''` mounts whatever is there. */
+export function hostPathVolume(name: string, path: string, type: HostPathType = ''): Volume {
+  return { name, hostPath: { path, type } };
 }
 
-/** Sets the pod template's priority class, which cdk8s-plus-27 has no property for. */
-export function setPriorityClass(workload: kplus.Workload, priorityClassName: 'system-node-critical' | 'system-cluster-critical'): void {
-  const { ApiObject, JsonPatch } = cdk8s();
-  ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', priorityClassName));
-}
-
-/** Only Linux nodes, as every upstream manifest of these add-ons requires. */
-export function linuxOnly(workload: kplus.Workload): void {
-  const { Node, NodeLabelQuery } = cdk8sPlus();
-  workload.scheduling.attract(Node.labeled(NodeLabelQuery.is(OS_LABEL, 'linux')));
-}
-
-/** Uses `labels` for the workload's selector and its pods, instead of cdk8s-plus's generated label. */
-export function selectByLabels(workload: kplus.Workload, labels: Record<string, string>): void {
-  const { ApiObject, JsonPatch } = cdk8s();
-  for (const [key, value] of Object.entries(labels)) {
-    workload.podMetadata.addLabel(key, value);
-  }
-  workload.select(cdk8sPlus().LabelSelector.of({ labels }));
-  ApiObject.of(workload).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
-}
-
-/** A host path volume. */
-export function hostPath(scope: Construct, name: string, path: string, type?: kplus.HostPathVolumeType): kplus.Volume {
-  return cdk8sPlus().Volume.fromHostPath(scope, `${name}-volume`, name, { path, type });
+/** A volume of a ConfigMap's keys, all of them unless `items` maps some to file paths. */
+export function configMapVolume(name: string, configMapName: string, items?: Readonly<Record<string, string>>): Volume {
+  return { name, configMap: { name: configMapName, items: items && Object.entries(items).map(([key, path]) => ({ key, path })) } };
 }

@@ -9,6 +9,8 @@ const ADDON = Symbol.for('cdk-vagrant-kubernetes.ClusterAddon');
 export interface IClusterAddon extends IFileOwner {
   /** The add-on's name, a DNS-1123 label; its file is `addons/<name>.yaml`. */
   readonly addonName: string;
+  /** Its Kubernetes objects as JSON, as its file holds them: for the rules across add-ons, once each add-on has validated its own. */
+  objects(): ReadonlyArray<Readonly<Record<string, unknown>>>;
 }
 
 /** Marks a construct as an add-on, for {@link isClusterAddon}. */

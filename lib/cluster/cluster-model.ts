@@ -14,11 +14,12 @@ export interface NetworkRange {
 
 /** The cluster's networks. */
 export interface ClusterNetworks {
-  /** The network the machines share: the host-only network of the Vagrant target. */
+  /** The network the machines share: the host-only network of the Vagrant target, the LAN of the metal target. */
   readonly host: NetworkRange;
   /**
    * The interface of every machine on {@link host}: the one that carries node traffic
-   * (flannel's VXLAN, the virtual IP). On Vagrant `eth1`; `eth0` is VirtualBox's NAT.
+   * (flannel's VXLAN, the virtual IP). On Vagrant `eth1`, as `eth0` is VirtualBox's NAT; on
+   * real machines `lan0`, the name the metal target gives the NIC with the machine's MAC.
    */
   readonly nodeInterface: string;
   /** The pod network (`ipRange`). */

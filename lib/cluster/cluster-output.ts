@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { ClusterModel } from './cluster-model';
 import type { Machine } from './machine';
 import type { IFileOwner } from '../synth/synthesized-file';
+import type { ValidationProblem } from '../synth/validation-error';
 
 /** A folder of the output that a machine gets a copy of (Vagrant rsyncs it). */
 export interface DeliveredFolder {
@@ -15,10 +16,26 @@ export interface DeliveredFolder {
 export interface MachineDelivery {
   /** The first-boot configuration of the machine (a cloud-config), a file of the output. */
   readonly userData?: IFileOwner;
+  /** The user-data holds keys: the target leaves it readable by root alone on the machine. */
+  readonly secretUserData: boolean;
   /** Folders of the output copied into the machine. */
   readonly folders: readonly DeliveredFolder[];
   /** One line on what the machine runs, for generated-file headers, e.g. fleet's metadata `core=node,kube=master`. */
   readonly note?: string;
+}
+
+/**
+ * The SSH key a target that logs in to the machines (Vagrant) uses in place of its own default
+ * (a box's well-known insecure key), made by the profile on the target's request: the target
+ * makes it the machine's only key for `user` before it delivers anything else.
+ */
+export interface LoginKey {
+  /** The user it logs in as, e.g. `core`. */
+  readonly user: string;
+  /** The private key, a file of the output (OpenSSH format, 0600), e.g. `cluster-ssh.key`. */
+  readonly privateKeyFile: string;
+  /** Its public key, a file of the output holding one `authorized_keys` line, e.g. `cluster-ssh.pub`. */
+  readonly publicKeyFile: string;
 }
 
 /**
@@ -28,7 +45,9 @@ export interface MachineDelivery {
  * records what each machine is handed, for the target to deliver.
  */
 export class ClusterOutput extends Construct {
-  private readonly deliveries = new Map<string, { userData?: IFileOwner; folders: DeliveredFolder[]; note?: string }>();
+  private readonly deliveries = new Map<string, { userData?: IFileOwner; secretUserData: boolean; folders: DeliveredFolder[]; note?: string }>();
+  private loginKeyRequested = false;
+  private login?: LoginKey;
 
   /**
    * @param model the cluster
@@ -48,9 +67,31 @@ export class ClusterOutput extends Construct {
     return this.scope(this.tierScope(machine.pool), machine.hostname);
   }
 
-  /** Hands a machine its first-boot configuration. */
-  public deliverUserData(machine: Machine, userData: IFileOwner): void {
-    this.delivery(machine).userData = userData;
+  /** Hands a machine its first-boot configuration; `secret` when it holds keys. */
+  public deliverUserData(machine: Machine, userData: IFileOwner, options: { readonly secret?: boolean } = {}): void {
+    const delivery = this.delivery(machine);
+    delivery.userData = userData;
+    delivery.secretUserData = options.secret === true;
+  }
+
+  /** Asks the profile for an SSH key of the cluster's own to log in to every machine with (a target that logs in, as Vagrant does). */
+  public requestLoginKey(): void {
+    this.loginKeyRequested = true;
+  }
+
+  /** Whether the target asked for a login key: a profile that can make one then answers with {@link deliverLoginKey}. */
+  public get wantsLoginKey(): boolean {
+    return this.loginKeyRequested;
+  }
+
+  /** Has the target log in to every machine with this key, and with it alone once the machine is provisioned. */
+  public deliverLoginKey(key: LoginKey): void {
+    this.login = { ...key };
+  }
+
+  /** The key the target logs in with, when the profile made one. */
+  public get loginKey(): LoginKey | undefined {
+    return this.login && { ...this.login };
   }
 
   /** Hands a machine a copy of a folder of the output. */
@@ -66,13 +107,13 @@ export class ClusterOutput extends Construct {
   /** What a machine is handed. */
   public deliveryTo(machine: Machine): MachineDelivery {
     const delivery = this.deliveries.get(machine.hostname);
-    return { userData: delivery?.userData, folders: [...delivery?.folders ?? []], note: delivery?.note };
+    return { userData: delivery?.userData, secretUserData: delivery?.secretUserData ?? false, folders: [...delivery?.folders ?? []], note: delivery?.note };
   }
 
   private delivery(machine: Machine) {
     let delivery = this.deliveries.get(machine.hostname);
     if (!delivery) {
-      delivery = { folders: [] };
+      delivery = { secretUserData: false, folders: [] };
       this.deliveries.set(machine.hostname, delivery);
     }
     return delivery;
@@ -81,4 +122,24 @@ export class ClusterOutput extends Construct {
   private scope(parent: Construct, id: string): Construct {
     return (parent.node.tryFindChild(id) as Construct | undefined) ?? new Construct(parent, id);
   }
+}
+
+/**
+ * A tier whose id is taken at the root of the output tree: the tier's scope there
+ * (`<cluster>/<tier>/<machine>/...`, see {@link ClusterOutput.tierScope}) would be the construct already there.
+ */
+export function reservedTierIdProblem(id: string, taken: string, root: string): string {
+  return `tier id '${id}' is taken in the output tree: ${taken} (${root}/${id}), where the tier's machines would get their files; `
+    + `expected another id, such as '${id}-nodes'`;
+}
+
+/**
+ * The problems of the tiers whose ids a profile gives constructs at the root of the output tree.
+ * @param ids the ids, with what each is, e.g. `{ pki: "the cluster's PKI" }`
+ */
+export function reservedTierIdProblems(model: ClusterModel, profileName: string, ids: Readonly<Record<string, string>>): ValidationProblem[] {
+  return model.tiers.filter(tier => Object.prototype.hasOwnProperty.call(ids, tier.id)).map(tier => ({
+    constructPath: tier.path,
+    message: reservedTierIdProblem(tier.id, `the ${profileName} profile puts ${ids[tier.id]} there`, model.name),
+  }));
 }

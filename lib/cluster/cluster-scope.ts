@@ -7,4 +7,6 @@ export interface IClusterScope extends IConstruct {
   machinesOf(tier: IConstruct): Machine[];
   /** Problems the cluster's target finds with a tier (e.g. addresses past the end of its network). */
   tierProblems(tier: IConstruct): string[];
+  /** Problems with a tier's id in this cluster (e.g. an id already used where the tier's files go). */
+  tierIdProblems(tier: IConstruct): string[];
 }

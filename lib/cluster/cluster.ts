@@ -1,21 +1,23 @@
 import { Construct, IConstruct } from 'constructs';
 import { isClusterAddon } from './cluster-addon';
 import { ClusterModel, TierModel } from './cluster-model';
-import { ClusterOutput } from './cluster-output';
+import { ClusterOutput, reservedTierIdProblem } from './cluster-output';
 import type { IClusterScope } from './cluster-scope';
 import type { ClusterSettings } from './cluster-settings';
 import { EtcdPeerTier } from './etcd-peer-tier';
-import { Cidr, cidrsOverlap, formatIpv4, hasHostBits, parseCidr } from './ipv4';
+import { Cidr, LOOPBACK_BLOCK, cidrsOverlap, formatIpv4, hasHostBits, parseCidr, specialPurposeBlockOf } from './ipv4';
 import { KubeNodeTier } from './kube-node-tier';
 import { Machine, PlannedMachine } from './machine';
 import { MachineTier } from './machine-tier';
 import { NodeRole } from './node-role';
+import { addonSetProblems } from '../addons/addon-set-rules';
 import type { IClusterProfile } from '../profiles/cluster-profile';
 import type { ProfileRunbook, TargetRunbook } from '../runbook/runbook-contribution';
 import { addRunbookFiles } from '../runbook/runbook-files';
 import type { WriterHooks } from '../synth/atomic-writer';
 import type { LockHooks } from '../synth/folder-lock';
 import type { SynthManifest } from '../synth/manifest';
+import { reportSynth } from '../synth/synth-report';
 import {
   IRenderable, IWarningSource, RenderInput, RenderedOutput, renderConstructs, synthesizeTree, throwIfAny, validationProblems, warningsOf,
 } from '../synth/synthesizer';
@@ -57,7 +59,7 @@ export interface ClusterProps {
   readonly controlPlaneEndpoint?: string;
   /**
    * Which design the files follow.
-   * @default - the target's: ClusterProfile.CLASSIC for a VagrantCluster
+   * @default - the target's: ClusterProfile.CLASSIC for a VagrantCluster, ClusterProfile.FLATCAR for a MetalCluster
    */
   readonly profile?: IClusterProfile;
 }
@@ -157,7 +159,9 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
    * listing every problem (nothing is written then).
    */
   public synth(): SynthManifest {
-    return synthesizeTree(this, this.outdir);
+    const manifest = synthesizeTree(this, this.outdir);
+    reportSynth(this.outdir, manifest);
+    return manifest;
   }
 
   /**
@@ -173,7 +177,12 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     const output = this.bind();
     const userConstructs = this.node.findAll();
     const generated = output.node.findAll();
-    return { constructs: [...generated, ...userConstructs], unvalidated: generated, warnings: warningsOf(userConstructs), rootPath: this.node.path };
+    // The generated constructs validate first, the built-in add-ons among them; then the rules across every add-on.
+    throwIfAny(validationProblems(generated));
+    throwIfAny(addonSetProblems([...generated, ...userConstructs].filter(isClusterAddon)));
+    return {
+      constructs: [...generated, ...userConstructs], unvalidated: [], warnings: [...warningsOf(userConstructs), ...warningsOf(generated)], rootPath: this.node.path,
+    };
   }
 
   /**
@@ -188,7 +197,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     // The runbook files come before the profile's in the output; they read its part when they render.
     let profileRunbook: ProfileRunbook | undefined;
     addRunbookFiles(output, { model, target, profile: () => profileRunbook! });
-    profileRunbook = this.profile.bind(output, model).runbook;
+    profileRunbook = this.profileRunbookOnTarget(this.profile.bind(output, model).runbook, model);
     output.node.lock();
     return output;
   }
@@ -196,6 +205,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
   /** The settings as the profile sees them. */
   public get settings(): ClusterSettings {
     return {
+      outdir: this.outdir,
       kubernetesVersion: this.kubernetesVersion,
       imageRepository: this.imageRepository,
       ipRange: this.ipRange,
@@ -205,8 +215,13 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     };
   }
 
+  /** A loopback host network: only the tests, which run the machines' processes on this host, can use it. */
   public warnings(): string[] {
-    return [];
+    const host = this.hostNetwork ? parseCidr(this.hostNetwork) : undefined;
+    return host && cidrsOverlap(host, LOOPBACK_BLOCK.range)
+      ? [`host network ${this.hostNetwork} is in ${LOOPBACK_BLOCK.cidr}, the ${LOOPBACK_BLOCK.name}: it only serves tests that run the `
+        + 'cluster\'s processes on this host; no VM can reach another on it']
+      : [];
   }
 
   /** @internal synth with writer and lock hooks, for crash and concurrency tests. */
@@ -223,6 +238,26 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     return [];
   }
 
+  /**
+   * A tier's id must not be one the runbook or the target gives a construct at the root of the
+   * output tree, where each tier's id names the scope of its machines' files. The profile
+   * checks its own ids (`validate`).
+   */
+  public tierIdProblems(tier: IConstruct): string[] {
+    const owners: Array<[string, Readonly<Record<string, string>>]> = [['runbook', RUNBOOK_OUTPUT_IDS], ['target', this.targetOutputIds]];
+    return owners.flatMap(([owner, ids]) => (Object.prototype.hasOwnProperty.call(ids, tier.node.id)
+      ? [reservedTierIdProblem(tier.node.id, `the ${owner} puts ${ids[tier.node.id]} there`, this.node.id)]
+      : []));
+  }
+
+  /**
+   * The ids of what {@link bindTarget} adds at the root of the output tree, with what each is,
+   * e.g. `{ Vagrantfile: 'the Vagrantfile' }`; none unless the target says so.
+   */
+  protected get targetOutputIds(): Readonly<Record<string, string>> {
+    return {};
+  }
+
   /** The host network as a CIDR, e.g. `10.10.10.0/24`; undefined while the props that make it are invalid. */
   protected abstract get hostNetwork(): string | undefined;
 
@@ -237,6 +272,14 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
 
   /** The props given, by name. */
   protected abstract get givenProps(): Readonly<Record<string, unknown>>;
+
+  /**
+   * The profile's part of the runbook as it reads on this target: a target whose machines
+   * come up in another way than the profile's words say rewrites those parts here.
+   */
+  protected profileRunbookOnTarget(runbook: ProfileRunbook, _model: ClusterModel): ProfileRunbook {
+    return runbook;
+  }
 
   /**
    * What the cluster is: validates the tree (throwing a ValidationError that lists
@@ -302,25 +345,39 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
   /** Malformed values were reported by the props schema; only well-formed ones are compared here. */
   private rangeProblems(): string[] {
     const problems: string[] = [];
-    const ranges: Array<[string, Cidr]> = [];
+    const ranges: Array<{ readonly label: string; readonly range: Cidr; readonly isHost: boolean }> = [];
     const host = this.hostNetwork;
     if (host) {
-      ranges.push([`host network ${host}`, parseCidr(host)!]);
+      ranges.push({ label: `host network ${host}`, range: parseCidr(host)!, isHost: true });
     }
     for (const [name, text] of [['ipRange', this.ipRange], ['serviceIpRange', this.serviceIpRange]] as const) {
       const cidr = typeof text === 'string' ? parseCidr(text) : undefined;
       if (cidr) {
-        ranges.push([`${name} ${text}`, cidr]);
+        ranges.push({ label: `${name} ${text}`, range: cidr, isHost: false });
       } else if (typeof text === 'string' && hasHostBits(text)) {
         problems.push(`${name} ${text} has host bits set; expected the network address of the range (e.g. '10.11.0.0/16')`);
       }
     }
     for (let i = 0; i < ranges.length; i++) {
       for (let j = i + 1; j < ranges.length; j++) {
-        if (cidrsOverlap(ranges[i][1], ranges[j][1])) {
-          problems.push(`${ranges[i][0]} overlaps ${ranges[j][0]}; expected disjoint ranges`);
+        if (cidrsOverlap(ranges[i].range, ranges[j].range)) {
+          problems.push(`${ranges[i].label} overlaps ${ranges[j].label}; expected disjoint ranges`);
         }
       }
+    }
+    for (const { label, range, isHost } of ranges) {
+      const block = specialPurposeBlockOf(range);
+      // A loopback host network serves the tests that run the machines' processes on this host: a warning (see warnings()).
+      if (block && !(isHost && block === LOOPBACK_BLOCK)) {
+        problems.push(`${label} overlaps ${block.cidr}, the ${block.name}: ${block.why}; expected a private range (RFC 1918) `
+          + `such as ${isHost ? "'192.168.56.0/24'" : "'10.11.0.0/16'"}`);
+      }
+    }
+    const services = typeof this.serviceIpRange === 'string' ? parseCidr(this.serviceIpRange) : undefined;
+    // The API server gives the kubernetes Service the first address of the range, which must be a host address.
+    if (services && services.last - services.first < 2) {
+      problems.push(`serviceIpRange ${this.serviceIpRange} has no first host address for the kubernetes Service, which the API server `
+        + 'puts at the first address of the range; expected /30 or larger');
     }
     return problems;
   }
@@ -391,6 +448,11 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     return holder ? [`controlPlaneEndpoint ${endpoint} is the address of ${holder.tierPath}/${holder.hostname}; ${expected}`] : [];
   }
 }
+
+/** The ids addRunbookFiles (lib/runbook/runbook-files.ts) gives the runbook's files at the root of the output tree, with what each is. */
+const RUNBOOK_OUTPUT_IDS: Readonly<Record<string, string>> = {
+  'runbook': 'README.md', 'topology-text': 'topology.txt', 'topology-svg': 'topology.svg', 'verify-script': 'verify.sh',
+};
 
 /** Whether a value looks like a profile (a user may pass anything). */
 function isClusterProfile(x: unknown): x is IClusterProfile {

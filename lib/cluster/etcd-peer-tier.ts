@@ -38,6 +38,8 @@ export class EtcdPeerTier extends MachineTier {
 
   protected propsProblems(): string[] {
     const given = this.givenProps as Record<string, unknown>;
+    // Props that are not an object are the schema's to report, whole.
+    if (given === null || typeof given !== 'object') { return super.propsProblemsOf(given); }
     const misplaced = NODE_TIER_PROPS.filter(key => key in given);
     const rest = Object.fromEntries(Object.entries(given).filter(([key]) => !misplaced.includes(key)));
     return [

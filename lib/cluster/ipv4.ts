@@ -53,6 +53,43 @@ export function rangeInVirtualBoxHostOnlyRange(range: Cidr): boolean {
   return cidrsOverlap(range, parseCidr(VIRTUALBOX_HOST_ONLY_RANGE)!);
 }
 
+/**
+ * VirtualBox's NAT network, on every VM's first adapter (eth0): "the guest is assigned to the
+ * address 10.0.2.15, the gateway is set to 10.0.2.2 and the name server can be found at
+ * 10.0.2.3" (VirtualBox manual, "Fine Tuning the VirtualBox NAT Engine"). Vagrant's first
+ * adapter is that NAT, which it reaches the VMs through.
+ */
+export const VIRTUALBOX_NAT_NETWORK = '10.0.2.0/24';
+
+/** An IPv4 block of the special-purpose registry that no host network, pod or service range can use. */
+export interface SpecialPurposeBlock {
+  readonly cidr: string;
+  readonly range: Cidr;
+  /** What the registry calls it, e.g. `loopback`. */
+  readonly name: string;
+  /** Why its addresses can't be a host's, with the RFC that says so. */
+  readonly why: string;
+}
+
+/**
+ * The blocks of the IANA IPv4 special-purpose address registry (RFC 6890) whose addresses
+ * are never a host's address on a network.
+ */
+export const SPECIAL_PURPOSE_BLOCKS: readonly SpecialPurposeBlock[] = [
+  { cidr: '0.0.0.0/8', name: '"this network" block', why: 'its addresses mean "this host on this network" and are never assigned to an interface (RFC 1122 §3.2.1.3)' },
+  { cidr: '127.0.0.0/8', name: 'loopback block', why: 'every host delivers its addresses to itself, never onto a network (RFC 1122 §3.2.1.3)' },
+  { cidr: '224.0.0.0/4', name: 'multicast block', why: 'its addresses name host groups, not hosts (RFC 5771, RFC 1112)' },
+  { cidr: '240.0.0.0/4', name: 'reserved block', why: 'it is reserved for future use and holds the limited broadcast address 255.255.255.255 (RFC 1112 §4, RFC 919); Windows refuses to configure it' },
+].map(block => Object.freeze({ ...block, range: parseCidr(block.cidr)! }));
+
+/** The loopback block, 127.0.0.0/8: the address of the host itself. */
+export const LOOPBACK_BLOCK = SPECIAL_PURPOSE_BLOCKS[1];
+
+/** The special-purpose block a range overlaps, if any. */
+export function specialPurposeBlockOf(range: Cidr): SpecialPurposeBlock | undefined {
+  return SPECIAL_PURPOSE_BLOCKS.find(block => cidrsOverlap(block.range, range));
+}
+
 /** Whether two ranges share an address. */
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   return a.first <= b.last && b.first <= a.last;

@@ -128,7 +128,7 @@ export abstract class MachineTier extends Construct implements IWarningSource {
       problems.push(`tier id '${this.node.id}' gives hostnames like '${sample}', which are not DNS-1123 labels; `
         + 'expected lowercase letters, digits and \'-\', starting with a letter, at most 59 characters');
     }
-    problems.push(...this.cluster?.tierProblems(this) ?? []);
+    problems.push(...this.cluster?.tierIdProblems(this) ?? [], ...this.cluster?.tierProblems(this) ?? []);
     if (!this.cluster) {
       problems.push(`is not a child of a cluster; expected new ${this.constructor.name}(cluster, '${this.node.id}', ...) with a VagrantCluster`);
     }

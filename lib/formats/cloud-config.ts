@@ -36,6 +36,7 @@ export class CloudConfig extends Construct implements IFileOwner {
   public readonly filePath: string;
   private readonly _config: CloudConfigData;
   private readonly lateFiles: Array<() => WriteFile[]> = [];
+  private readonly lateKeys: Array<() => string[]> = [];
   private readonly mode: number;
   private rendered?: CloudConfigData;
 
@@ -60,12 +61,35 @@ export class CloudConfig extends Construct implements IFileOwner {
     this.lateFiles.push(produce);
   }
 
+  /** Adds `ssh_authorized_keys` entries produced at render time, such as a key made in the prepare phase. */
+  public addSshAuthorizedKeys(produce: () => string[]): void {
+    this.lateKeys.push(produce);
+  }
+
+  /**
+   * The whole cloud-config as it is written: the config with the files added by
+   * {@link addWriteFiles} at the end of `write_files`, and the keys added by
+   * {@link addSshAuthorizedKeys} at the end of `ssh_authorized_keys`. Those are produced at render
+   * time (after the prepare phase), so call it then: from another file owner's
+   * `renderFile`, e.g. a target that translates the cloud-config into its own format.
+   */
+  public completeConfig(): CloudConfigData {
+    return copy(this.withLateFiles());
+  }
+
   public renderFile(): SynthesizedFile {
-    const late = this.lateFiles.flatMap(produce => produce());
-    const config = late.length === 0 ? this._config : { ...this._config, write_files: [...this._config.write_files ?? [], ...late] };
+    const config = this.withLateFiles();
     // What is written (keys sorted by the writer) is what is checked.
     this.rendered = config;
     return { path: this.filePath, content: `${CLOUD_CONFIG_HEADER}\n` + renderYaml(config, { sortKeys: true }), mode: this.mode };
+  }
+
+  /** The config with the late files and keys, sharing the config's objects: for the render path, which only reads it. */
+  private withLateFiles(): CloudConfigData {
+    const late = this.lateFiles.flatMap(produce => produce());
+    const keys = this.lateKeys.flatMap(produce => produce());
+    const config = late.length === 0 ? this._config : { ...this._config, write_files: [...this._config.write_files ?? [], ...late] };
+    return keys.length === 0 ? config : { ...config, ssh_authorized_keys: [...config.ssh_authorized_keys ?? [], ...keys] };
   }
 
   /**

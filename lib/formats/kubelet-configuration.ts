@@ -8,6 +8,10 @@ export interface KubeletConfigurationProps {
   readonly clusterDns: string;
   /** Folder of static pod manifests. */
   readonly staticPodPath: string;
+  /** PEM file of the kubelet's serving certificate, issued by a CA the API server verifies it with. */
+  readonly tlsCertFile: string;
+  /** PEM file of the serving certificate's private key. */
+  readonly tlsPrivateKeyFile: string;
   /**
    * Taints the node registers with (`registerWithTaints`, core/v1 Taint).
    * @default - none
@@ -19,7 +23,10 @@ export interface KubeletConfigurationProps {
  * A KubeletConfiguration (kubelet.config.k8s.io/v1beta1) for Flatcar: webhook
  * authentication and authorization, the systemd cgroup driver of Flatcar's
  * containerd, and systemd-resolved's upstream resolv.conf (the 127.0.0.53 stub
- * would loop in CoreDNS).
+ * would loop in CoreDNS). It serves the certificate it is given (no self-signed
+ * one, no serving-certificate bootstrap), with TLS 1.2 at least, and renews its
+ * client certificate through the certificates API before it expires
+ * (`rotateCertificates`; the renewals need an approval RBAC grants).
  * @see https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/
  */
 export function renderKubeletConfiguration(props: KubeletConfigurationProps): string {
@@ -37,7 +44,11 @@ export function renderKubeletConfiguration(props: KubeletConfigurationProps): st
     clusterDomain: 'cluster.local',
     containerRuntimeEndpoint: 'unix:///run/containerd/containerd.sock',
     resolvConf: '/run/systemd/resolve/resolv.conf',
+    rotateCertificates: true,
     staticPodPath: props.staticPodPath,
+    tlsCertFile: props.tlsCertFile,
+    tlsMinVersion: 'VersionTLS12',
+    tlsPrivateKeyFile: props.tlsPrivateKeyFile,
     // /usr is read-only on Flatcar.
     volumePluginDir: '/opt/libexec/kubernetes/kubelet-plugins/volume/exec/',
     registerWithTaints: props.taints?.map(taint => ({ ...taint })),

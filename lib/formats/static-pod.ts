@@ -1,6 +1,11 @@
+import { isIP } from 'node:net';
 import type { KubePodProps } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
+import propsSchema from './static-pod-props.schema.json';
 import { renderYaml } from './yaml';
+import { pinnedImageProblem } from '../cluster/image-reference';
+import { dns1123SubdomainProblem } from '../cluster/kubernetes-names';
+import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
 /**
@@ -11,7 +16,7 @@ import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
  */
 export const POD_API_VERSION_KIND = { apiVersion: 'v1', kind: 'Pod' } as const;
 
-/** A host folder or file mounted into every container of a static pod, read-only. */
+/** A host folder or file mounted into every container of a static pod, read-only unless told. */
 export interface HostMount {
   /** Volume name, a DNS-1123 label. */
   readonly name: string;
@@ -27,6 +32,11 @@ export interface HostMount {
    * @default - the host path
    */
   readonly mountPath?: string;
+  /**
+   * The containers may write to it (e.g. a log folder).
+   * @default false
+   */
+  readonly writable?: boolean;
 }
 
 /** An environment variable of a container: a value, or a field of the pod (the downward API). */
@@ -97,7 +107,7 @@ export interface StaticPodProps {
 
 /**
  * A control-plane static pod, `<folder>/<id>.yaml`: host network, the
- * system-node-critical priority, read-only host mounts. Typed by cdk8s's generated
+ * system-node-critical priority, host mounts (read-only unless told). Typed by cdk8s's generated
  * `KubePodProps` at compile time only, as {@link HyperkubePod} is.
  */
 export class StaticPod extends Construct implements IFileOwner {
@@ -106,8 +116,10 @@ export class StaticPod extends Construct implements IFileOwner {
 
   constructor(scope: Construct, id: string, props: StaticPodProps) {
     super(scope, id);
-    this.filePath = `${props.folder}/${id}.yaml`;
-    this.props = props;
+    // Props of any shape are recorded and checked at synth time, with every other problem.
+    this.props = props ?? ({} as StaticPodProps);
+    this.filePath = `${this.props.folder}/${id}.yaml`;
+    this.node.addValidation({ validate: () => staticPodProblems(id, this.props) });
   }
 
   /** The pod as a Kubernetes object. */
@@ -130,7 +142,7 @@ export class StaticPod extends Construct implements IFileOwner {
           securityContext: container.capabilities
             ? { capabilities: { add: container.capabilities.add && [...container.capabilities.add], drop: container.capabilities.drop && [...container.capabilities.drop] } }
             : undefined,
-          volumeMounts: mounts.map(mount => ({ name: mount.name, mountPath: mount.mountPath ?? mount.path, readOnly: true })),
+          volumeMounts: mounts.map(mount => ({ name: mount.name, mountPath: mount.mountPath ?? mount.path, readOnly: mount.writable ? undefined : true })),
         })),
         volumes: mounts.map(mount => ({ name: mount.name, hostPath: { path: mount.path, type: mount.file ? 'File' : 'DirectoryOrCreate' } })),
       },
@@ -141,4 +153,71 @@ export class StaticPod extends Construct implements IFileOwner {
   public renderFile(): SynthesizedFile {
     return { path: this.filePath, content: renderYaml(this.toManifest(), { sortKeys: true }), mode: 0o644 };
   }
+}
+
+/**
+ * The downward-API fields an environment variable may name (kubernetes pkg/apis/core/validation
+ * validEnvDownwardAPIFieldPathExpressions), besides `metadata.labels['<key>']` and
+ * `metadata.annotations['<key>']`.
+ */
+const ENV_FIELD_PATHS: readonly string[] = [
+  'metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName',
+  'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs',
+];
+const ENV_FIELD_PATH_SUBSCRIPT = /^metadata\.(labels|annotations)\['[^']+'\]$/;
+
+/**
+ * The props by their schema, then what a schema can't say, as the API server would check the
+ * pod (kubernetes pkg/apis/core/validation: ValidatePodName, validateContainers,
+ * ValidateVolumes, validateVolumeMounts, validateEnv, ValidateHostAliases).
+ */
+function staticPodProblems(id: string, props: StaticPodProps): string[] {
+  const problems = schemaProblems(propsSchema, props, ProblemStyle.PROPERTY);
+  const nameProblem = dns1123SubdomainProblem(id);
+  if (nameProblem) {
+    problems.push(`id '${id}' names the pod and ${nameProblem}; expected a name such as kube-apiserver`);
+  }
+  const containers = Array.isArray(props.containers) ? props.containers : [];
+  const mounts = Array.isArray(props.hostMounts) ? props.hostMounts : [];
+  containers.forEach((container, index) => {
+    if (container === null || typeof container !== 'object') { return; }
+    const imageProblem = typeof container.image === 'string' ? pinnedImageProblem(container.image) : undefined;
+    if (imageProblem) {
+      problems.push(`containers[${index}].image ${JSON.stringify(container.image)} ${imageProblem}; expected a pinned image reference such as 'registry.k8s.io/kube-apiserver:v1.35.1'`);
+    }
+    (Array.isArray(container.env) ? container.env : []).forEach((env, envIndex) => {
+      if (env === null || typeof env !== 'object') { return; }
+      const where = `containers[${index}].env[${envIndex}]`;
+      if ((env.value === undefined) === (env.fieldPath === undefined)) {
+        problems.push(`${where} (${String(env.name)}) has ${env.value === undefined ? 'neither value nor fieldPath' : 'both value and fieldPath'}; expected exactly one`);
+      }
+      if (typeof env.fieldPath === 'string' && !ENV_FIELD_PATHS.includes(env.fieldPath) && !ENV_FIELD_PATH_SUBSCRIPT.test(env.fieldPath)) {
+        problems.push(`${where}.fieldPath ${JSON.stringify(env.fieldPath)} is not a field an environment variable may read; expected one of `
+          + `${ENV_FIELD_PATHS.join(', ')}, metadata.labels['<key>'] or metadata.annotations['<key>']`);
+      }
+    });
+    problems.push(...duplicates((Array.isArray(container.env) ? container.env : []).map(env => env?.name), `containers[${index}].env name`));
+  });
+  problems.push(...duplicates(containers.map(container => container?.name), 'container name'));
+  problems.push(...duplicates(mounts.map(mount => mount?.name), 'host mount name'));
+  problems.push(...duplicates(mounts.map(mount => mount?.mountPath ?? mount?.path), 'mount path'));
+  mounts.forEach((mount, index) => {
+    // The API server refuses a host path with a '..' segment (validateHostPathVolumeSource, validatePathNoBacksteps).
+    if (typeof mount?.path === 'string' && mount.path.split('/').includes('..')) {
+      problems.push(`hostMounts[${index}].path ${JSON.stringify(mount.path)} has a '..' segment; expected a path without one`);
+    }
+  });
+  (Array.isArray(props.hostAliases) ? props.hostAliases : []).forEach((alias, index) => {
+    if (typeof alias?.ip === 'string' && isIP(alias.ip) === 0) {
+      problems.push(`hostAliases[${index}].ip ${JSON.stringify(alias.ip)} is not an IP address; expected one such as '127.0.0.1'`);
+    }
+  });
+  return problems;
+}
+
+/** One problem per value used more than once. */
+function duplicates(values: readonly unknown[], what: string): string[] {
+  const strings = values.filter((value): value is string => typeof value === 'string');
+  return [...new Set(strings.filter((value, index) => strings.indexOf(value) !== index))]
+    .map(value => `${what} ${value} is used ${strings.filter(v => v === value).length} times; expected unique ones`);
 }

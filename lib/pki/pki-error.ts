@@ -4,6 +4,11 @@ export interface PkiProblem {
   readonly location: string;
   /** What is wrong, with the bad value and what was expected. */
   readonly message: string;
+  /**
+   * `regenerate` can't fix it (a key whose loss loses data or access is never re-made); its message says what can.
+   * @default false
+   */
+  readonly final?: boolean;
 }
 
 /**

@@ -20,6 +20,41 @@ export interface PkiSpec {
    * @default - none
    */
   readonly keyPairs?: string[];
+  /**
+   * SSH login keys (Ed25519), stored as `<name>.key` (OpenSSH's private key format, 0600)
+   * and `<name>.pub` (an `authorized_keys` line, 0644). Made once and never re-made,
+   * not even by `regenerate`: the machines accept that key alone.
+   * @default - none
+   */
+  readonly sshKeys?: SshKeySpec[];
+  /**
+   * Sets of named symmetric keys, stored as `<name>.key` (0600), one `<key name> <base64>`
+   * line per key, the newest first (see `secret-key-set.ts`). Made once with one random key
+   * and never re-made, not even by `regenerate`: what they encrypt is lost with them.
+   * @default - none
+   */
+  readonly secretKeySets?: SecretKeySetSpec[];
+}
+
+/** An SSH login key, stored as `<name>.key` and `<name>.pub`. */
+export interface SshKeySpec {
+  /** File name stem, e.g. `cluster-ssh`. */
+  readonly name: string;
+  /** The comment of a new key's public line, e.g. `cdk-vagrant-kubernetes cluster`. */
+  readonly comment: string;
+}
+
+/** A set of symmetric keys, stored as `<name>.key`. */
+export interface SecretKeySetSpec {
+  /** File name stem, e.g. `secrets-encryption`. */
+  readonly name: string;
+  /** The length of every key, in bytes, e.g. 32. */
+  readonly bytes: number;
+  /**
+   * Comment lines written at the top of a new set's file, without their `#`.
+   * @default - none
+   */
+  readonly header?: string[];
 }
 
 /** A self-signed certificate authority, stored as `<name>.crt` and `<name>.key`. */

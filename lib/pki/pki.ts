@@ -6,8 +6,10 @@ import { encodedNameHex, issueCertificate } from './certificate-issuer';
 import { generatePrivateKey, parsePrivateKey, parsePublicKey, PrivateKey, publicKeyPem, samePublicKey } from './key-material';
 import { PkiError, PkiProblem } from './pki-error';
 import { KEY_MODE, PkiFolder, PUBLIC_MODE, StoredFile } from './pki-folder';
-import { PkiSpec } from './pki-spec';
+import { PkiSpec, SecretKeySetSpec, SshKeySpec } from './pki-spec';
+import { SecretKey, newSecretKeySet, parseSecretKeySet } from './secret-key-set';
 import { checkSpec } from './spec-check';
+import { generateOpenSshKeyPair, parseAuthorizedKey, parseOpenSshPrivateKey } from '../formats/openssh-key';
 import { stableJson } from '../formats/stable-json';
 
 /** Options of `Pki.loadOrCreate()`. */
@@ -48,6 +50,12 @@ export const BACKDATE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const REGENERATE_HINT = 'Fix the spec, or pass { regenerate: true } to re-issue exactly these pieces '
   + '(and the certificates of a re-issued CA). Files the spec does not name are never touched.';
+/** Why an SSH login key is never re-made, and what to do instead. */
+const SSH_KEY_IS_FINAL = 'an SSH login key is never re-made, not even by regenerate, because the machines accept it alone: '
+  + 'restore it from a backup, or delete its .key and .pub to make a new one and re-create the machines';
+/** Why a secret key set is never re-made, and what to do instead. */
+const SECRET_KEYS_ARE_FINAL = 'a secret key set is never re-made, not even by regenerate, because what its keys encrypted is lost with them: '
+  + 'fix the file by hand or restore it from a backup';
 
 /** How a certificate piece (`<name>.crt` + `<name>.key`) is obtained. */
 type CertificateAction =
@@ -58,6 +66,21 @@ type CertificateAction =
 
 /** How a key pair (`<name>.key` + `<name>.pub`) is obtained. */
 type KeyPairAction = 'reuse' | 'derive' | 'generate' | 'broken';
+
+/** What planning found for an SSH key: the stored private key and the public line to serve, unless it is made anew. */
+interface SshKeyPlan {
+  readonly spec: SshKeySpec;
+  readonly action: KeyPairAction;
+  readonly privateKey?: string;
+  readonly publicKey?: string;
+}
+
+/** What planning found for a secret key set: its stored text, unless it is made anew. */
+interface SecretKeySetPlan {
+  readonly spec: SecretKeySetSpec;
+  readonly action: 'reuse' | 'generate' | 'broken';
+  readonly text?: string;
+}
 
 /** What planning found for one certificate piece. */
 interface CertificatePlan {
@@ -97,13 +120,17 @@ interface VerifiedRecord {
  *
  * For each CA and certificate the folder holds `<name>.crt` (0644) and
  * `<name>.key` (0600); for each key pair `<name>.key` (0600) and `<name>.pub`
- * (0644). Loading is synchronous, like `synth()`.
+ * (0644); for each SSH key `<name>.key` (OpenSSH, 0600) and `<name>.pub`
+ * (0644); for each secret key set `<name>.key` (0600). Loading is synchronous, like `synth()`.
  *
  * - A missing piece is generated: ECDSA P-256 keys, SHA-256 signatures (an RSA CA kept from an older folder signs with RSA).
  * - A stored piece is reused byte for byte.
  * - A stored piece that is expired, not yet valid, or no longer matches the
  *   spec is an error that lists every problem (`PkiError`), unless
  *   `regenerate` is set.
+ * - SSH keys and secret key sets are made when missing and never re-made: a
+ *   broken one is an error even with `regenerate`, because the machines accept
+ *   that SSH key alone, and what a secret key encrypted is lost with it.
  *
  * Certificates follow what kubeadm issues: CAs are self-signed with
  * basicConstraints CA:TRUE (critical), keyUsage keyCertSign, cRLSign and
@@ -173,6 +200,9 @@ export class Pki {
   private readonly cas = new Map<string, CertificatePair>();
   private readonly leaves = new Map<string, CertificatePair>();
   private readonly keyPairs = new Map<string, { privateKey: string; publicKey: string }>();
+  private readonly sshKeys = new Map<string, { privateKey: string; publicKey: string }>();
+  /** The text of each secret key set, and the length of its keys. */
+  private readonly secretKeySets = new Map<string, { text: string; bytes: number }>();
 
   private constructor(
     private readonly folder: PkiFolder,
@@ -202,9 +232,11 @@ export class Pki {
       ipAddresses: cert.ipAddresses ?? [],
     }, caPlanOf.get(cert.ca)!, problems));
     const keyPairPlans = (spec.keyPairs ?? []).map(name => this.planKeyPair(name, problems));
+    const sshKeyPlans = (spec.sshKeys ?? []).map(key => this.planSshKey(key, problems));
+    const secretKeySetPlans = (spec.secretKeySets ?? []).map(set => this.planSecretKeySet(set, problems));
 
     if (problems.length > 0) {
-      throw new PkiError(problems, REGENERATE_HINT);
+      throw new PkiError(problems, problems.every(problem => problem.final) ? undefined : REGENERATE_HINT);
     }
 
     for (const plan of caPlans) {
@@ -215,6 +247,12 @@ export class Pki {
     }
     for (const plan of keyPairPlans) {
       this.keyPairs.set(plan.name, this.realizeKeyPair(plan));
+    }
+    for (const plan of sshKeyPlans) {
+      this.sshKeys.set(plan.spec.name, this.realizeSshKey(plan));
+    }
+    for (const plan of secretKeySetPlans) {
+      this.secretKeySets.set(plan.spec.name, { text: this.realizeSecretKeySet(plan), bytes: plan.spec.bytes });
     }
     this.record = this.recordOf(spec);
   }
@@ -273,12 +311,35 @@ export class Pki {
     return this.lookup(this.keyPairs, name, 'key pair').publicKey;
   }
 
+  /** The private key file of an SSH key, in OpenSSH's format. */
+  public sshPrivateKey(name: string): string {
+    return this.lookup(this.sshKeys, name, 'SSH key').privateKey;
+  }
+
+  /** The public key of an SSH key: one `authorized_keys` line, with its newline. */
+  public sshPublicKey(name: string): string {
+    return this.lookup(this.sshKeys, name, 'SSH key').publicKey;
+  }
+
+  /** The keys of a secret key set, the newest first. */
+  public secretKeys(name: string): SecretKey[] {
+    const set = this.lookup(this.secretKeySets, name, 'secret key set');
+    const keys = parseSecretKeySet(set.text, set.bytes);
+    if ('problem' in keys) {
+      // Only a record that lies about the file's hash gets here: the full check parses every set.
+      throw new Error(`${this.folder.pathOf(`${name}.key`)}: ${keys.problem}`);
+    }
+    return keys;
+  }
+
   private lookup<T>(map: Map<string, T>, name: string, kind: string): T {
     const found = map.get(name);
     if (found === undefined) {
       const elsewhere = this.cas.has(name) ? 'a CA: use caCertificate()'
         : this.leaves.has(name) ? 'a certificate: use certificate()'
-          : this.keyPairs.has(name) ? 'a key pair: use publicKey()' : undefined;
+          : this.keyPairs.has(name) ? 'a key pair: use publicKey()'
+            : this.sshKeys.has(name) ? 'an SSH key: use sshPublicKey()'
+              : this.secretKeySets.has(name) ? 'a secret key set: use secretKeys()' : undefined;
       throw new Error(`no ${kind} named "${name}" in the PKI spec${elsewhere ? ` ("${name}" is ${elsewhere})` : ''}; `
         + `expected one of: ${[...map.keys()].join(', ') || '(none)'}`);
     }
@@ -451,6 +512,88 @@ export class Pki {
     return { privateKey: key.pem, publicKey };
   }
 
+  /**
+   * Reads an SSH key and decides what to do with it. Its private key is never re-made: a
+   * missing or unreadable one next to a public key is a problem that regenerate does not fix.
+   */
+  private planSshKey(spec: SshKeySpec, problems: PkiProblem[]): SshKeyPlan {
+    const keyFile = `${spec.name}.key`;
+    const pubFile = `${spec.name}.pub`;
+    const storedKey = this.folder.read(keyFile);
+    const storedPub = this.folder.read(pubFile);
+    if ('missing' in storedKey && 'missing' in storedPub) {
+      return { spec, action: 'generate' };
+    }
+    const broken = (file: string, message: string, final: boolean): SshKeyPlan => {
+      problems.push({ location: this.folder.pathOf(file), message: final ? `${message}; ${SSH_KEY_IS_FINAL}` : message, ...(final ? { final } : {}) });
+      return { spec, action: 'broken' };
+    };
+    if ('problem' in storedKey) { return broken(keyFile, storedKey.problem, true); }
+    if ('missing' in storedKey) {
+      return broken(keyFile, `is missing, but ${this.folder.pathOf(pubFile)} exists; expected the private key of that public key`, true);
+    }
+    const parsed = parseOpenSshPrivateKey(storedKey.text);
+    if ('problem' in parsed) { return broken(keyFile, parsed.problem, true); }
+    if ('missing' in storedPub) {
+      return { spec, action: 'derive', privateKey: storedKey.text, publicKey: parsed.publicKey }; // a lost public key is derived
+    }
+    let problem: string | undefined;
+    if ('problem' in storedPub) {
+      problem = storedPub.problem;
+    } else {
+      const stored = parseAuthorizedKey(storedPub.text);
+      problem = 'problem' in stored ? stored.problem
+        : stored.blob !== parsed.publicBlob ? `does not match ${this.folder.pathOf(keyFile)}; expected the public half of that private key` : undefined;
+      if (problem === undefined) {
+        return { spec, action: 'reuse', privateKey: storedKey.text, publicKey: storedPub.text };
+      }
+    }
+    // The private key is the truth: regenerate writes its public half again.
+    return this.regenerate ? { spec, action: 'derive', privateKey: storedKey.text, publicKey: parsed.publicKey } : broken(pubFile, problem, false);
+  }
+
+  private realizeSshKey(plan: SshKeyPlan): { privateKey: string; publicKey: string } {
+    const keyFile = `${plan.spec.name}.key`;
+    const pubFile = `${plan.spec.name}.pub`;
+    if (plan.action === 'generate') {
+      const made = generateOpenSshKeyPair(plan.spec.comment);
+      this.writeFile(keyFile, made.privateKey, KEY_MODE);
+      this.writeFile(pubFile, made.publicKey, PUBLIC_MODE);
+      return made;
+    }
+    this.keysToProtect.push(keyFile);
+    if (plan.action === 'derive') {
+      this.writeFile(pubFile, plan.publicKey!, PUBLIC_MODE);
+    }
+    return { privateKey: plan.privateKey!, publicKey: plan.publicKey! };
+  }
+
+  /** Reads a secret key set: a missing one is made; a stored one is used as it is, or is a problem regenerate does not fix. */
+  private planSecretKeySet(spec: SecretKeySetSpec, problems: PkiProblem[]): SecretKeySetPlan {
+    const file = `${spec.name}.key`;
+    const stored = this.folder.read(file);
+    if ('missing' in stored) {
+      return { spec, action: 'generate' };
+    }
+    const keys = 'problem' in stored ? stored : parseSecretKeySet(stored.text, spec.bytes);
+    if ('problem' in keys) {
+      problems.push({ location: this.folder.pathOf(file), message: `${keys.problem}; ${SECRET_KEYS_ARE_FINAL}`, final: true });
+      return { spec, action: 'broken' };
+    }
+    return { spec, action: 'reuse', text: (stored as { text: string }).text };
+  }
+
+  private realizeSecretKeySet(plan: SecretKeySetPlan): string {
+    const file = `${plan.spec.name}.key`;
+    if (plan.action === 'reuse') {
+      this.keysToProtect.push(file);
+      return plan.text!;
+    }
+    const text = newSecretKeySet(plan.spec.bytes, plan.spec.header ?? []);
+    this.writeFile(file, text, KEY_MODE);
+    return text;
+  }
+
   private writeFile(file: string, content: string, mode: number): void {
     this.pendingFiles.push({ file, content, mode });
   }
@@ -460,7 +603,12 @@ export class Pki {
     const certificates = [...(spec.cas ?? []).map(ca => ca.name), ...(spec.certificates ?? []).map(cert => cert.name)];
     return {
       certificates,
-      files: [...certificates.flatMap(name => [`${name}.crt`, `${name}.key`]), ...(spec.keyPairs ?? []).flatMap(name => [`${name}.key`, `${name}.pub`])],
+      files: [
+        ...certificates.flatMap(name => [`${name}.crt`, `${name}.key`]),
+        ...(spec.keyPairs ?? []).flatMap(name => [`${name}.key`, `${name}.pub`]),
+        ...(spec.sshKeys ?? []).flatMap(key => [`${key.name}.key`, `${key.name}.pub`]),
+        ...(spec.secretKeySets ?? []).map(set => `${set.name}.key`),
+      ],
     };
   }
 
@@ -518,6 +666,12 @@ export class Pki {
     for (const cert of spec.certificates ?? []) { this.leaves.set(cert.name, pair(cert.name)); }
     for (const name of spec.keyPairs ?? []) {
       this.keyPairs.set(name, { privateKey: texts.get(`${name}.key`)!, publicKey: texts.get(`${name}.pub`)! });
+    }
+    for (const { name } of spec.sshKeys ?? []) {
+      this.sshKeys.set(name, { privateKey: texts.get(`${name}.key`)!, publicKey: texts.get(`${name}.pub`)! });
+    }
+    for (const { name, bytes } of spec.secretKeySets ?? []) {
+      this.secretKeySets.set(name, { text: texts.get(`${name}.key`)!, bytes });
     }
     for (const file of files.filter(f => f.endsWith('.key'))) { this.keysToProtect.push(file); }
     return true;

@@ -9,6 +9,9 @@ const DNS_PATTERN = /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za
 /** X.520 upper bound for CN and O (ub-common-name, ub-organization-name). */
 const MAX_NAME_ATTRIBUTE = 64;
 const USAGES: readonly CertificateUsage[] = ['server', 'client'];
+/** Symmetric keys of 128 to 512 bits. */
+const MIN_SECRET_BYTES = 16;
+const MAX_SECRET_BYTES = 64;
 
 /** Every problem with the shape of `spec`, in spec order; empty when it is sound. */
 export function checkSpec(spec: PkiSpec): PkiProblem[] {
@@ -79,6 +82,27 @@ export function checkSpec(spec: PkiSpec): PkiProblem[] {
 
   (spec.keyPairs ?? []).forEach((name, i) => {
     claimName(`spec.keyPairs[${i}]`, name);
+  });
+
+  (spec.sshKeys ?? []).forEach((key, i) => {
+    const location = `spec.sshKeys[${i}]${typeof key?.name === 'string' ? ` (${key.name})` : ''}`;
+    claimName(location, key?.name);
+    if (typeof key?.comment !== 'string' || !/^[\x20-\x7e]*$/.test(key.comment)) {
+      add(location, `comment ${JSON.stringify(key?.comment)} is not usable; expected printable ASCII on one line`);
+    }
+  });
+
+  (spec.secretKeySets ?? []).forEach((set, i) => {
+    const location = `spec.secretKeySets[${i}]${typeof set?.name === 'string' ? ` (${set.name})` : ''}`;
+    claimName(location, set?.name);
+    if (!Number.isInteger(set?.bytes) || set.bytes < MIN_SECRET_BYTES || set.bytes > MAX_SECRET_BYTES) {
+      add(location, `bytes ${JSON.stringify(set?.bytes)} is not a key length; expected a whole number from ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES}`);
+    }
+    for (const line of set?.header ?? []) {
+      if (typeof line !== 'string' || line.includes('\n')) {
+        add(location, `header line ${JSON.stringify(line)} is not one line of text; expected strings without newlines`);
+      }
+    }
   });
   return problems;
 }

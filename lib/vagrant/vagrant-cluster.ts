@@ -8,7 +8,10 @@ import { Cluster, ClusterProps } from '../cluster/cluster';
 import type { ClusterModel } from '../cluster/cluster-model';
 import type { ClusterOutput } from '../cluster/cluster-output';
 import { EtcdPeerTier } from '../cluster/etcd-peer-tier';
-import { VIRTUALBOX_HOST_ONLY_RANGE, inVirtualBoxHostOnlyRange, isNetworkPrefix } from '../cluster/ipv4';
+import { imageProblems } from '../cluster/image-reference';
+import {
+  VIRTUALBOX_HOST_ONLY_RANGE, VIRTUALBOX_NAT_NETWORK, cidrsOverlap, inVirtualBoxHostOnlyRange, isNetworkPrefix, parseCidr, prefixCidr, specialPurposeBlockOf,
+} from '../cluster/ipv4';
 import { KubeNodeTier } from '../cluster/kube-node-tier';
 import { PlannedMachine, machineName } from '../cluster/machine';
 import { MachineTier } from '../cluster/machine-tier';
@@ -63,6 +66,12 @@ export interface MembersHead {
  */
 const HOST_ONLY_INTERFACE = 'eth1';
 
+/** The id of the Vagrantfile at the root of the output tree. */
+const VAGRANTFILE_ID = 'Vagrantfile';
+
+/** The props that pin a component's image (the classic profile's). */
+const COMPONENT_IMAGE_PROPS = ['apiServerImage', 'controllerManagerImage', 'schedulerImage', 'proxyImage'] as const;
+
 /**
  * The root of the tree for the Vagrant target: VirtualBox VMs on one host,
  * on a host-only network. Tiers and add-ons are added as children; `synth()`
@@ -90,7 +99,13 @@ export class VagrantCluster extends Cluster {
   constructor(props: VagrantClusterProps = {}) {
     super('cluster', props, ClusterProfile.CLASSIC);
     this.props = props ?? {};
-    this.node.addValidation({ validate: () => schemaProblems(propsSchema, this.props, ProblemStyle.PROPERTY) });
+    this.node.addValidation({
+      validate: () => [
+        ...schemaProblems(propsSchema, this.props, ProblemStyle.PROPERTY),
+        ...COMPONENT_IMAGE_PROPS.flatMap(prop => imageProblems(prop, this.props[prop])),
+        ...this.natNetworkProblems(),
+      ],
+    });
   }
 
   /** First three octets of the host-only network. */
@@ -115,16 +130,42 @@ export class VagrantCluster extends Cluster {
     return [];
   }
 
+  /** The networks.conf line a prefix outside VirtualBox's default range needs; none for a prefix no VM can use (refused, or loopback for the tests). */
   public warnings(): string[] {
-    if (!isNetworkPrefix(this.prefix) || inVirtualBoxHostOnlyRange(this.prefix)) {
-      return [];
+    const warnings = super.warnings();
+    if (typeof this.prefix !== 'string' || !isNetworkPrefix(this.prefix) || inVirtualBoxHostOnlyRange(this.prefix)
+      || specialPurposeBlockOf(prefixCidr(this.prefix)) || cidrsOverlap(prefixCidr(this.prefix), parseCidr(VIRTUALBOX_NAT_NETWORK)!)) {
+      return warnings;
     }
-    return [`prefix ${this.prefix} is outside VirtualBox's default host-only range ${VIRTUALBOX_HOST_ONLY_RANGE}; `
+    return [...warnings, `prefix ${this.prefix} is outside VirtualBox's default host-only range ${VIRTUALBOX_HOST_ONLY_RANGE}; `
       + `VirtualBox 6.1.28 and later refuse it unless /etc/vbox/networks.conf has the line '* ${this.prefix}.0/24'`];
+  }
+
+  /**
+   * No range may overlap VirtualBox's NAT network: every VM's eth0 is on it, with its default
+   * route, so the host-only network or a pod or service range there would take the VMs' own
+   * gateway and name server away from eth0.
+   */
+  private natNetworkProblems(): string[] {
+    const nat = parseCidr(VIRTUALBOX_NAT_NETWORK)!;
+    const ranges: Array<[string, string | undefined]> = [
+      [`prefix ${this.prefix} (host network ${this.hostNetwork})`, this.hostNetwork], [`ipRange ${this.ipRange}`, this.ipRange], [`serviceIpRange ${this.serviceIpRange}`, this.serviceIpRange],
+    ];
+    return ranges.flatMap(([label, text]) => {
+      const range = typeof text === 'string' ? parseCidr(text) : undefined;
+      return range && cidrsOverlap(range, nat)
+        ? [`${label} overlaps VirtualBox's NAT network ${VIRTUALBOX_NAT_NETWORK}, where every VM's eth0 has 10.0.2.15 and its gateway `
+          + '(10.0.2.2) and name server (10.0.2.3); expected a range apart from it']
+        : [];
+    });
   }
 
   protected get hostNetwork(): string | undefined {
     return typeof this.prefix === 'string' && isNetworkPrefix(this.prefix) ? `${this.prefix}.0/24` : undefined;
+  }
+
+  protected get targetOutputIds(): Readonly<Record<string, string>> {
+    return { [VAGRANTFILE_ID]: 'the Vagrantfile' };
   }
 
   protected get nodeInterface(): string {
@@ -156,7 +197,7 @@ export class VagrantCluster extends Cluster {
   }
 
   protected bindTarget(output: ClusterOutput, model: ClusterModel): TargetRunbook {
-    new Vagrantfile(output, 'Vagrantfile', { model, box: this.box, output });
+    new Vagrantfile(output, VAGRANTFILE_ID, { model, box: this.box, output });
     return vagrantRunbook(model, this.box);
   }
 }

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import type { VagrantBox } from './vagrant-box';
 import type { ClusterModel } from '../cluster/cluster-model';
+import * as path from 'node:path';
 import type { ClusterOutput } from '../cluster/cluster-output';
 import type { Machine } from '../cluster/machine';
+import { shellWord } from '../formats/posix-shell';
 import { RubyValue, rubyLiteral, rubyString } from '../formats/ruby';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
@@ -18,6 +20,16 @@ export interface VagrantfileProps {
 
 /** Where the file provisioner uploads the user-data before it is moved into place. */
 const UPLOAD_PATH = '/tmp/vagrantfile-user-data';
+/**
+ * Vagrant's well-known insecure private key, which the boxes authorize (`keys/vagrant` of every
+ * Vagrant release; Vagrant 2.4 added ed25519 and rsa variants beside it).
+ */
+const INSECURE_KEY = 'Vagrant.source_root.join("keys", "vagrant").to_s';
+/**
+ * The fragment coreos-cloudinit writes `ssh_authorized_keys` to (its --ssh-key-name default), which
+ * Flatcar's update-ssh-keys joins with the others into authorized_keys.
+ */
+const CLOUDINIT_KEY_NAME = 'coreos-cloudinit';
 
 /**
  * The Vagrantfile: a generated-file header, one table of machines and one loop.
@@ -29,12 +41,17 @@ export class Vagrantfile extends Construct implements IFileOwner {
 
   constructor(scope: Construct, id: string, private readonly props: VagrantfileProps) {
     super(scope, id);
+    // Vagrant logs in to every VM: with a key of the cluster's own rather than the box's insecure one, where the profile makes one.
+    props.output.requestLoginKey();
   }
 
   public renderFile(): SynthesizedFile {
-    const { box, model } = this.props;
+    const { box, model, output } = this.props;
     const rows = model.machines.map(machine => '  ' + rubyLiteral(this.machineRow(machine)) + ',');
-    const moveUserData = `mv ${UPLOAD_PATH} ${box.userDataPath}`;
+    const login = output.loginKey;
+    // User-data that holds keys is root's alone on the machine, and appears at its path in one rename.
+    const secret = model.machines.some(machine => output.deliveryTo(machine).secretUserData);
+    const moveUserData = secret ? secureMoveCommand(box.userDataPath) : `mv ${UPLOAD_PATH} ${box.userDataPath}`;
     const lines = [
       '# -*- mode: ruby -*-',
       '# vi: set ft=ruby :',
@@ -49,6 +66,11 @@ export class Vagrantfile extends Construct implements IFileOwner {
       `BOX = ${rubyString(box.name)}`,
       `BOX_URL = ${rubyString(box.url)}`,
       '',
+      ...(login ? [
+        `# The cluster's SSH public key, which the first provisioning step makes the only key of ${login.user}.`,
+        `CLUSTER_KEY = File.read(File.expand_path(${rubyString(login.publicKeyFile)}, __dir__)).strip`,
+        '',
+      ] : []),
       '# One row per VM. user_data and synced folder hosts are relative to this file.',
       'MACHINES = [',
       ...rows,
@@ -59,8 +81,16 @@ export class Vagrantfile extends Construct implements IFileOwner {
       '  config.vm.box_url = BOX_URL',
       '  # The box has no VirtualBox guest additions: folders are rsynced, never shared.',
       '  config.vm.synced_folder ".", "/vagrant", disabled: true',
-      '  # Keep the box\'s well-known key, as coreos-vagrant does.',
-      '  config.ssh.insert_key = false',
+      ...(login ? [
+        `  # The cluster's own key first. The box's insecure key, second, logs in only until the first provisioning`,
+        `  # step has made the cluster key the only key of ${login.user}; Vagrant inserts no key of its own.`,
+        '  config.ssh.insert_key = false',
+        `  config.ssh.username = ${rubyString(login.user)}`,
+        `  config.ssh.private_key_path = [${rubyString(login.privateKeyFile)}, ${INSECURE_KEY}]`,
+      ] : [
+        '  # Keep the box\'s well-known key, as coreos-vagrant does.',
+        '  config.ssh.insert_key = false',
+      ]),
       '',
       '  MACHINES.each do |machine|',
       '    config.vm.define machine[:name] do |node|',
@@ -75,6 +105,10 @@ export class Vagrantfile extends Construct implements IFileOwner {
       '      machine[:synced_folders].each do |folder|',
       '        node.vm.synced_folder folder[:host], folder[:guest], type: "rsync"',
       '      end',
+      ...(login ? [
+        `      # First of all: the cluster key becomes the only key of ${login.user}, the box's insecure key stops working.`,
+        `      node.vm.provision :shell, inline: ${rubyString(installLoginKeyScript(login.user))}, args: [CLUSTER_KEY], privileged: true`,
+      ] : []),
       '      # coreos-cloudinit reads the user-data from here at every boot.',
       `      node.vm.provision :file, source: machine[:user_data], destination: ${rubyString(UPLOAD_PATH)}`,
       `      node.vm.provision :shell, inline: ${rubyString(moveUserData)}, privileged: true`,
@@ -108,4 +142,48 @@ export class Vagrantfile extends Construct implements IFileOwner {
       synced_folders: delivery.folders.map(folder => ({ host: folder.source, guest: folder.target })),
     };
   }
+}
+
+/**
+ * The command that moves uploaded user-data into place, owned by root with mode 0600, under a
+ * temporary name first, so that the path coreos-cloudinit watches appears complete, in one rename.
+ */
+function secureMoveCommand(userDataPath: string): string {
+  const staged = path.posix.join(path.posix.dirname(userDataPath), `.${path.posix.basename(userDataPath)}.new`);
+  return `install -D -o root -g root -m 0600 ${shellWord(UPLOAD_PATH)} ${shellWord(staged)} && rm -f ${shellWord(UPLOAD_PATH)} `
+    + `&& mv -f ${shellWord(staged)} ${shellWord(userDataPath)}`;
+}
+
+/**
+ * POSIX sh, run as root by the first provisioning step with the cluster's public key (an
+ * `authorized_keys` line) as its argument: `user`'s authorized keys become that key alone, in
+ * authorized_keys and, where Flatcar's update-ssh-keys keeps them, in authorized_keys.d (every
+ * other fragment, the box's insecure key among them, goes). The fragment is coreos-cloudinit's, so
+ * that the cloud-configs, which authorize the same key at every boot, replace it with the same line.
+ */
+export function installLoginKeyScript(user: string): string {
+  return `#!/bin/sh
+# Written by cdk-vagrant-kubernetes: the cluster's SSH key ($1) becomes the only key of ${user}.
+set -eu
+user=${shellWord(user)}
+key="$1"
+case "$key" in
+  ssh-*) ;;
+  *) echo "expected an SSH public key as the argument, got '$key'" >&2; exit 1 ;;
+esac
+home="$(getent passwd "$user" | cut -d: -f6)"
+if [ -z "$home" ] || [ ! -d "$home" ]; then
+  echo "$user has no home folder; its SSH keys are left as they are" >&2
+  exit 1
+fi
+umask 077
+mkdir -p "$home/.ssh"
+if [ -d "$home/.ssh/authorized_keys.d" ]; then
+  find "$home/.ssh/authorized_keys.d" -mindepth 1 -maxdepth 1 -type f -exec rm -f {} +
+  printf '%s\n' "$key" > "$home/.ssh/authorized_keys.d/${CLOUDINIT_KEY_NAME}"
+fi
+printf '%s\n' "$key" > "$home/.ssh/authorized_keys.new"
+mv -f "$home/.ssh/authorized_keys.new" "$home/.ssh/authorized_keys"
+chown -R "$user:$(id -gn "$user")" "$home/.ssh"
+`;
 }

@@ -44,8 +44,8 @@ describe('built-in add-ons of the Flatcar profile', () => {
   const addons = addonsOf(example);
   const objects = Object.fromEntries(Object.entries(addons).map(([id, addon]) => [id, objectsOf(addon)]));
 
-  it('adds flannel, kube-proxy and CoreDNS, all in kube-system', () => {
-    expect(Object.keys(addons)).to.deep.equal(['flannel', 'kube-proxy', 'coredns']);
+  it('adds flannel, kube-proxy, CoreDNS and the RBAC of the kubelets\' certificate rotation, all in kube-system', () => {
+    expect(Object.keys(addons)).to.deep.equal(['flannel', 'kube-proxy', 'coredns', 'kubelet-certificate-rotation']);
     for (const [id, list] of Object.entries(objects)) {
       for (const object of list.filter(o => !o.kind.startsWith('Cluster'))) {
         expect(object.metadata.namespace, `${id} ${object.kind}`).to.equal('kube-system');
@@ -55,6 +55,7 @@ describe('built-in add-ons of the Flatcar profile', () => {
       'ServiceAccount/flannel', 'ClusterRole/flannel', 'ClusterRoleBinding/flannel', 'ConfigMap/kube-flannel-cfg', 'DaemonSet/kube-flannel-ds',
       'ServiceAccount/kube-proxy', 'ClusterRoleBinding/kube-proxy', 'ConfigMap/kube-proxy', 'DaemonSet/kube-proxy',
       'ServiceAccount/coredns', 'ClusterRole/system:coredns', 'ClusterRoleBinding/system:coredns', 'ConfigMap/coredns', 'Deployment/coredns', 'Service/kube-dns',
+      'ClusterRoleBinding/cdk-vagrant-kubernetes:node-autoapprove-certificate-rotation',
     ]);
   });
 
@@ -71,7 +72,7 @@ describe('built-in add-ons of the Flatcar profile', () => {
           }
         }
       }
-      expect(count).to.equal(15 * clusters.length + 3); // hello: Deployment and Service; greeting: ConfigMap
+      expect(count).to.equal(16 * clusters.length + 3); // hello: Deployment and Service; greeting: ConfigMap
     });
 
     it('fails when a DaemonSet lists its containers as a string', () => {
@@ -177,7 +178,7 @@ describe('built-in add-ons of the Flatcar profile', () => {
     });
   });
 
-  describe('cdk8s-plus defaults, reviewed', () => {
+  describe('security contexts, resources and priorities', () => {
     const all = Object.values(objects).flat();
 
     it('writes capabilities without the CAP_ prefix, as Kubernetes expects them', () => {
@@ -196,7 +197,7 @@ describe('built-in add-ons of the Flatcar profile', () => {
       }
     });
 
-    it('requests what upstream requests, never the whole CPU cdk8s-plus would, and pulls pinned tags only when missing', () => {
+    it('requests what upstream requests (at most 100m of CPU, no CPU limit), and pulls pinned tags only when missing', () => {
       for (const [name, spec] of podSpecs(all)) {
         for (const container of [...spec.containers, ...spec.initContainers ?? []]) {
           expect(container.resources.requests.cpu, `${name} ${container.name}`).to.match(/^\d+m$/);
@@ -239,7 +240,8 @@ describe('built-in add-ons of the Flatcar profile', () => {
     });
 
     it('binds every role to its add-on\'s service account in kube-system; kube-proxy to the built-in system:node-proxier', () => {
-      for (const [id, list] of Object.entries(objects)) {
+      // The certificate rotation add-on binds a group, not an account of its own (test/profiles/flatcar/hardening.test.ts).
+      for (const [id, list] of Object.entries(objects).filter(([id]) => id !== 'kubelet-certificate-rotation')) {
         const binding = find(list, 'ClusterRoleBinding');
         const account = find(list, 'ServiceAccount');
         expect(binding.subjects, id).to.deep.equal([{ apiGroup: '', kind: 'ServiceAccount', name: account.metadata.name, namespace: 'kube-system' }]);
@@ -293,14 +295,18 @@ describe('built-in add-ons of the Flatcar profile', () => {
       expect(writeFile(nodeConfigs(accepted)['worker-01'], INSTALL_KUBECTL).content).to.contain(`sha256="${sha}"`);
     });
 
-    it('fails when the minor has no pinned CoreDNS, and accepts a coreDnsImage', () => {
+    it('pins CoreDNS for every minor the profile runs, so that only a minor it refuses lacks one, coreDnsImage or not', () => {
       const sha = 'b'.repeat(64);
       const old = (options: object) => otherFlatcar({ kubernetesVersion: '1.31.4' },
         ClusterProfile.flatcar({ pkiDir: '/x', kubeletSha256: sha, kubectlSha256: sha, ...options }));
-      expect(old({}).node.validate()).to.deep.equal([
-        'kubernetesVersion 1.31.4 has no pinned CoreDNS version; expected a minor of 1.32, 1.33, 1.34, 1.35, or set coreDnsImage']);
+      const refused = 'kubernetesVersion 1.31.4 is not supported by the Flatcar profile; expected 1.32.x to 1.35.x '
+        + '(1.32 is the first API server that limits anonymous requests to its health endpoints by default; 1.36 needs containerd 2)';
+      expect(old({}).node.validate()).to.deep.equal([refused]);
       expect(() => old({}).bind(), 'no add-on is bound for a release the profile refuses').to.throw(ValidationError);
-      expect(old({ coreDnsImage: 'registry.k8s.io/coredns/coredns:v1.11.3' }).node.validate()).to.deep.equal([]);
+      expect(old({ coreDnsImage: 'registry.k8s.io/coredns/coredns:v1.11.3' }).node.validate()).to.deep.equal([refused]);
+      for (const minor of [32, 33, 34, 35]) {
+        expect(COREDNS_VERSIONS[minor], `1.${minor}`).to.be.a('string');
+      }
     });
   });
 

@@ -4,12 +4,13 @@
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ApiObject, ApiObjectProps } from 'cdk8s';
 import { expect } from 'chai';
 import { SharedPki, writeFiles, yamlDocuments } from './support';
 import { flatcarCluster } from '../../examples/flatcar';
 import { flatcarWithAddonCluster } from '../../examples/flatcar-with-addon';
 import { FLATCAR_ADDONS_GOLDEN, flatcarAddonFiles } from '../../scripts/flatcar-addons-golden';
-import { ADDONS_DIR, ADMIN_KUBECONFIG, KubeNodeTier, VagrantCluster } from '../../lib';
+import { ADDONS_DIR, ADMIN_KUBECONFIG, Addon, KubeNodeTier, VagrantCluster } from '../../lib';
 import { synthesizeInto } from '../integration/support/synthesized';
 import { yaml11 } from '../support/fixtures';
 
@@ -41,7 +42,7 @@ describe('add-on delivery (Flatcar)', function () {
   it('writes the add-ons of examples/flatcar.ts exactly as test/golden/flatcar-addons/ holds them', () => {
     const golden = Object.fromEntries(fs.readdirSync(FLATCAR_ADDONS_GOLDEN).sort()
       .map(name => [name, fs.readFileSync(path.join(FLATCAR_ADDONS_GOLDEN, name), 'utf-8')]));
-    expect(Object.keys(golden)).to.deep.equal(['coredns.yaml', 'flannel.yaml', 'kube-proxy.yaml']);
+    expect(Object.keys(golden)).to.deep.equal(['coredns.yaml', 'flannel.yaml', 'kube-proxy.yaml', 'kubelet-certificate-rotation.yaml']);
     const fresh = outdirAddons(example.files);
     expect(Object.keys(fresh)).to.deep.equal(Object.keys(golden));
     for (const [name, content] of Object.entries(golden)) {
@@ -66,7 +67,8 @@ describe('add-on delivery (Flatcar)', function () {
 
   it('carries a user add-on in both places, and on node-01 only', () => {
     const { files } = withAddon;
-    expect(Object.keys(outdirAddons(files))).to.deep.equal(['coredns.yaml', 'flannel.yaml', 'greeting.yaml', 'hello.yaml', 'kube-proxy.yaml']);
+    expect(Object.keys(outdirAddons(files))).to.deep.equal([
+      'coredns.yaml', 'flannel.yaml', 'greeting.yaml', 'hello.yaml', 'kube-proxy.yaml', 'kubelet-certificate-rotation.yaml']);
     const hello = yamlDocuments(files['addons/hello.yaml']);
     expect(hello.map(o => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['Deployment/hello', 'Service/hello']);
     expect(deliveredAddons(files['cloud-config/node-01.yaml'])['hello.yaml']).to.equal(files['addons/hello.yaml']);
@@ -86,6 +88,24 @@ describe('add-on delivery (Flatcar)', function () {
     for (const file of writeFiles(withAddon.files['cloud-config/node-01.yaml']).filter(f => f.path.startsWith(`${ADDONS_DIR}/`))) {
       expect(file.permissions, file.path).to.equal('0644');
     }
+  });
+
+  it('writes an add-on that holds a Secret with mode 0600, in the output folder and in the guest, and the others 0644', () => {
+    const { outdir, files } = synthesizeInto(pki.outdir(), folder => {
+      const cluster = flatcarCluster(folder, pki.dir);
+      new Addon(cluster, 'credentials', chart => {
+        new ApiObject(chart, 'token', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token', namespace: 'default' }, stringData: { token: 'not-for-others' } } as ApiObjectProps);
+      });
+      new Addon(cluster, 'settings', chart => {
+        new ApiObject(chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default' }, data: { a: '1' } } as ApiObjectProps);
+      });
+      return cluster;
+    });
+    const modes = Object.fromEntries(Object.keys(outdirAddons(files)).map(name => [name, (fs.statSync(path.join(outdir, 'addons', name)).mode & 0o777).toString(8)]));
+    expect(modes).to.deep.equal({ 'coredns.yaml': '644', 'credentials.yaml': '600', 'flannel.yaml': '644', 'kube-proxy.yaml': '644', 'kubelet-certificate-rotation.yaml': '644', 'settings.yaml': '644' });
+    const delivered = Object.fromEntries(writeFiles(files['cloud-config/node-01.yaml'])
+      .filter(file => file.path.startsWith(`${ADDONS_DIR}/`)).map(file => [path.basename(file.path), file.permissions]));
+    expect(delivered).to.deep.equal({ 'coredns.yaml': '0644', 'credentials.yaml': '0600', 'flannel.yaml': '0644', 'kube-proxy.yaml': '0644', 'kubelet-certificate-rotation.yaml': '0644', 'settings.yaml': '0644' });
   });
 
   it('gives node-01 an admin kubeconfig (0600) from the PKI\'s admin certificate, for its own API server', () => {

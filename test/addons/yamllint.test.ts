@@ -33,7 +33,7 @@ describe('yamllint accepts the add-on files', function () {
       new kplus.ConfigMap(chart, 'traps', { metadata: { name: 'traps' }, data: { enabled: 'yes', switch: 'on', mode: '0755', n: 'no' } });
     });
     const addons = addonsOf(cluster);
-    expect(Object.keys(addons)).to.deep.equal(['flannel', 'kube-proxy', 'coredns', 'hello', 'greeting', 'traps']);
+    expect(Object.keys(addons)).to.deep.equal(['flannel', 'kube-proxy', 'coredns', 'kubelet-certificate-rotation', 'hello', 'greeting', 'traps']);
     for (const [id, addon] of Object.entries(addons)) {
       const result = await lint(`${id}.yaml`, addon.renderFile().content);
       expect(result.code, `${id}\n${output(result)}`).to.equal(0);

@@ -17,7 +17,7 @@ import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, skipO
 import { flatcarCluster } from '../../examples/flatcar';
 import { CertificateSpec, Pki, PkiSpec, pkiSpec } from '../../lib';
 import { yaml11 } from '../support/fixtures';
-import { flatcarPkiCopy } from '../support/flatcar';
+import { flatcarPkiCopy, materialize } from '../support/flatcar';
 
 const PREFIX = '127.0.30';
 /** OpenSSL's name of each usage, for `-purpose`. */
@@ -93,11 +93,11 @@ describe('integration: TLS as OpenSSL and kubectl see the Flatcar PKI', function
   });
 
   describe('openssl verify', () => {
-    it('the PKI folder holds exactly the certificates of the spec: 2 CAs and 16 leaves', () => {
+    it('the PKI folder holds exactly the certificates of the spec: 2 CAs and 20 leaves', () => {
       const held = fs.readdirSync(pkiDir!).filter(file => file.endsWith('.crt')).map(file => file.slice(0, -'.crt'.length)).sort();
       expect(held).to.deep.equal([...spec.cas!.map(ca => ca.name), ...spec.certificates!.map(c => c.name)].sort());
       expect(spec.cas!.map(ca => ca.name)).to.deep.equal(['kubernetes-ca', 'etcd-ca']);
-      expect(spec.certificates).to.have.length(16);
+      expect(spec.certificates).to.have.length(20);
     });
 
     it('verifies each CA as self-signed, and every leaf against its own CA for each purpose it is issued for', async () => {
@@ -109,7 +109,7 @@ describe('integration: TLS as OpenSSL and kubectl see the Flatcar PKI', function
         }
       }
       const verdicts = Object.assign({}, ...await Promise.all(runs));
-      expect(Object.keys(verdicts)).to.have.length(2 + 16 + 6); // the etcd server and peer certificates serve and dial
+      expect(Object.keys(verdicts)).to.have.length(2 + 20 + 6); // the etcd server and peer certificates serve and dial
       for (const [label, verdict] of Object.entries(verdicts)) {
         expect(verdict, label).to.equal('OK');
       }
@@ -126,7 +126,7 @@ describe('integration: TLS as OpenSSL and kubectl see the Flatcar PKI', function
         }
       }
       const verdicts = Object.entries(Object.assign({}, ...await Promise.all(runs)) as Record<string, string>);
-      expect(verdicts).to.have.length(16 + 10); // every leaf but the 6 etcd ones has one purpose only
+      expect(verdicts).to.have.length(20 + 14); // every leaf but the 6 etcd ones has one purpose only
       for (const [label, verdict] of verdicts) {
         expect(verdict, label).to.equal(label.includes(' as ') ? 'unsuitable certificate purpose' : 'unable to get local issuer certificate');
       }
@@ -134,7 +134,10 @@ describe('integration: TLS as OpenSSL and kubectl see the Flatcar PKI', function
 
     it('every certificate carries exactly the SANs of its spec, and openssl verifies a server certificate for its own address', async () => {
       const withSans = spec.certificates!.filter(c => (c.dnsNames ?? []).length + (c.ipAddresses ?? []).length > 0);
-      expect(withSans.map(c => c.name)).to.deep.equal([...['01', '02', '03'].flatMap(n => [`etcd-etcd-${n}-server`, `etcd-etcd-${n}-peer`]), 'apiserver']);
+      expect(withSans.map(c => c.name)).to.deep.equal([
+        ...['01', '02', '03'].flatMap(n => [`etcd-etcd-${n}-server`, `etcd-etcd-${n}-peer`]), 'apiserver',
+        ...['01', '02', '03', '04'].map(n => `kubelet-node-${n}-serving`),
+      ]);
       const sans = await Promise.all(withSans.map(c => opensslSans(crt(c.name))));
       for (const [i, certificate] of withSans.entries()) {
         expect(sans[i], certificate.name).to.deep.equal([
@@ -164,6 +167,64 @@ describe('integration: TLS as OpenSSL and kubectl see the Flatcar PKI', function
       const result = await openssl('verify', '-CAfile', crt('etcd-ca'), '-purpose', 'sslserver', '-verify_ip', `${PREFIX}.12`, crt('etcd-etcd-01-server'));
       expect(result.code, output(result)).to.not.equal(0);
       expect(result.stdout + result.stderr).to.contain('IP address mismatch');
+    });
+  });
+
+  describe('the kubelets\' serving certificates, as delivered', () => {
+    const NODES = ['node-01', 'node-02', 'node-03', 'node-04'];
+    /** Each node's files as its cloud-config writes them, under `<work>/kubelets/<node>`. */
+    const root = (node: string) => path.join(work!, 'kubelets', node);
+    const file = (node: string, guestPath: string) => path.join(root(node), guestPath);
+    let serving: Record<string, { certificate: string; ca: string }>;
+
+    before(() => {
+      serving = {};
+      for (const node of NODES) {
+        materialize(synthesized.files[`cloud-config/${node}.yaml`], root(node));
+        const config = yaml11(fs.readFileSync(file(node, '/etc/kubernetes/kubelet-config.yaml'), 'utf-8'));
+        serving[node] = { certificate: file(node, config.tlsCertFile), ca: file('node-01', '/etc/kubernetes/pki/ca.crt') };
+      }
+      // The CA the API servers verify kubelets with (--kubelet-certificate-authority), as node-01 holds it.
+      const apiServer = yaml11(synthesized.files['pods/node-01/kube-apiserver.yaml']).spec.containers[0].command as string[];
+      expect(apiServer).to.include('--kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt');
+    });
+
+    it('openssl verifies each with the API server\'s kubelet CA, as a TLS server, for its node\'s hostname and address', async () => {
+      const results = await Promise.all(NODES.map((node, i) => openssl('verify', '-CAfile', serving[node].ca, '-purpose', 'sslserver',
+        '-verify_hostname', node, '-verify_ip', `${PREFIX}.${21 + i}`, serving[node].certificate)));
+      for (const [i, result] of results.entries()) {
+        expect(result.code, `${NODES[i]}\n${output(result)}`).to.equal(0);
+        expect(result.stdout.trim(), NODES[i]).to.equal(`${serving[NODES[i]].certificate}: OK`);
+      }
+    });
+
+    it('fails for another node\'s hostname or address, as a TLS client, and under the etcd CA', async () => {
+      const node = serving['node-02'];
+      const [hostname, address, client, etcd] = await Promise.all([
+        openssl('verify', '-CAfile', node.ca, '-purpose', 'sslserver', '-verify_hostname', 'node-03', node.certificate),
+        openssl('verify', '-CAfile', node.ca, '-purpose', 'sslserver', '-verify_ip', `${PREFIX}.23`, node.certificate),
+        openssl('verify', '-CAfile', node.ca, '-purpose', 'sslclient', node.certificate),
+        openssl('verify', '-CAfile', crt('etcd-ca'), '-purpose', 'sslserver', node.certificate),
+      ]);
+      expect(hostname.stdout + hostname.stderr).to.contain('hostname mismatch');
+      expect(address.stdout + address.stderr).to.contain('IP address mismatch');
+      expect(client.stdout + client.stderr).to.contain('unsuitable certificate purpose');
+      expect(etcd.stdout + etcd.stderr).to.contain('unable to get local issuer certificate');
+      for (const result of [hostname, address, client, etcd]) { expect(result.code, output(result)).to.not.equal(0); }
+    });
+
+    it('delivers each key 0600 beside its certificate, and the key is the certificate\'s', async () => {
+      for (const node of NODES) {
+        const config = yaml11(fs.readFileSync(file(node, '/etc/kubernetes/kubelet-config.yaml'), 'utf-8'));
+        const key = file(node, config.tlsPrivateKeyFile);
+        expect(fs.statSync(key).mode & 0o777, node).to.equal(0o600);
+        const [fromCertificate, fromKey] = await Promise.all([
+          openssl('x509', '-noout', '-pubkey', '-in', serving[node].certificate),
+          openssl('pkey', '-pubout', '-in', key),
+        ]);
+        expect(fromKey.code, output(fromKey)).to.equal(0);
+        expect(fromCertificate.stdout, node).to.equal(fromKey.stdout);
+      }
     });
   });
 

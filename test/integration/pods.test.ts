@@ -59,7 +59,15 @@ describe('integration: the static pods validate against the Kubernetes Pod schem
       expect([manifest.apiVersion, manifest.kind, manifest.metadata.namespace], file).to.deep.equal(['v1', 'Pod', 'kube-system']);
     }
     const hostPaths = (i: number) => manifests[i][1].spec.volumes.map((v: any) => `${v.hostPath.path} ${v.hostPath.type}`);
-    expect(hostPaths(0)).to.deep.equal(['/etc/kubernetes/pki DirectoryOrCreate']);
+    expect(hostPaths(0)).to.deep.equal([
+      '/etc/kubernetes/pki DirectoryOrCreate', '/etc/kubernetes/audit-policy.yaml File', '/etc/kubernetes/authentication-config.yaml File',
+      '/etc/kubernetes/encryption-config.yaml File', '/var/log/kubernetes/audit DirectoryOrCreate',
+    ]);
+    // Read-only, but for the audit log's folder, which the API server writes.
+    expect(manifests[0][1].spec.containers[0].volumeMounts.map((m: any) => `${m.mountPath} ${m.readOnly === true ? 'ro' : 'rw'}`)).to.deep.equal([
+      '/etc/kubernetes/pki ro', '/etc/kubernetes/audit-policy.yaml ro', '/etc/kubernetes/authentication-config.yaml ro',
+      '/etc/kubernetes/encryption-config.yaml ro', '/var/log/kubernetes/audit rw',
+    ]);
     expect(hostPaths(1)).to.deep.equal(['/etc/kubernetes/pki DirectoryOrCreate', '/etc/kubernetes/controller-manager.conf File']);
     expect(hostPaths(2)).to.deep.equal(['/etc/kubernetes/scheduler.conf File']);
   });

@@ -7,11 +7,12 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { evaluateRubyLiterals } from './support/ruby';
 import { cloudConfigs } from './support/synthesized';
-import { RunResult, makeTempDir, output, removeTempDir, requireTools, run } from './support/tools';
+import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, writeScript } from './support/tools';
 import { defaultCluster } from '../../examples/default';
 import { flatcarCluster } from '../../examples/flatcar';
 import { flatcarHaCluster } from '../../examples/flatcar-ha';
 import { CLASSIC_RELEASES, Testing, VagrantCluster } from '../../lib';
+import { installLoginKeyScript } from '../../lib/vagrant/vagrantfile';
 import { otherCluster } from '../support/fixtures';
 import { flatcarHaPkiCopy, flatcarPkiCopy } from '../support/flatcar';
 
@@ -59,6 +60,23 @@ describe('integration: shellcheck passes every shell snippet we ship', function 
     return run('shellcheck', ['--format=gcc', ...(shell ? [`--shell=${shell}`] : []), ...options, file]);
   }
 
+  /**
+   * The two inline commands of a Flatcar Vagrantfile, as Ruby evaluates them, pass shellcheck: the
+   * script that makes the cluster key the only one (a #! script), and the move of the user-data.
+   */
+  async function shellcheckFlatcarInlines(vagrantfile: string): Promise<void> {
+    const literals = [...new Set(inlineLiterals(vagrantfile))];
+    expect(literals).to.have.length(2);
+    const [script, move] = await evaluateRubyLiterals(work!, literals) as string[];
+    expect(script.split('\n')[0]).to.equal('#!/bin/sh');
+    expect(move).to.equal('install -D -o root -g root -m 0600 /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/.vagrantfile-user-data.new '
+      + '&& rm -f /tmp/vagrantfile-user-data && mv -f /var/lib/flatcar-vagrant/.vagrantfile-user-data.new /var/lib/flatcar-vagrant/vagrantfile-user-data');
+    for (const [command, shell] of [[script, undefined], [`${move}\n`, 'sh']] as const) {
+      const result = await shellcheck(command, shell);
+      expect(result.code, `${command}\n${output(result)}`).to.equal(0);
+    }
+  }
+
   it('passes the provision inline command of every Vagrantfile, as Ruby evaluates it', async function () {
     requireTools(this, 'ruby');
     const literals = [...new Set(clusters.flatMap(cluster => inlineLiterals(Testing.render(cluster).Vagrantfile)))];
@@ -84,11 +102,7 @@ describe('integration: shellcheck passes every shell snippet we ship', function 
     const pkiDir = flatcarPkiCopy();
     try {
       const cluster = flatcarCluster(path.join(work!, 'flatcar'), pkiDir);
-      const literals = [...new Set(inlineLiterals(Testing.render(cluster).Vagrantfile))];
-      expect(literals).to.deep.equal(['"mv /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/vagrantfile-user-data"']);
-      const [command] = await evaluateRubyLiterals(work!, literals) as string[];
-      const inline = await shellcheck(`${command}\n`, 'sh');
-      expect(inline.code, `${command}\n${output(inline)}`).to.equal(0);
+      await shellcheckFlatcarInlines(Testing.render(cluster).Vagrantfile);
 
       const all = scripts(cluster);
       const everyNode = ['/opt/bin/install-kubelet', '/opt/bin/install-cni-plugins'];
@@ -123,11 +137,7 @@ describe('integration: shellcheck passes every shell snippet we ship', function 
 
     it('passes the Vagrantfile\'s inline command and every script of the cloud-configs, the add-on bootstrap with its node-labelling loop among them', async function () {
       requireTools(this, 'ruby');
-      const literals = [...new Set(inlineLiterals(files.Vagrantfile))];
-      expect(literals).to.deep.equal(['"mv /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/vagrantfile-user-data"']);
-      const [command] = await evaluateRubyLiterals(work!, literals) as string[];
-      const inline = await shellcheck(`${command}\n`, 'sh');
-      expect(inline.code, `${command}\n${output(inline)}`).to.equal(0);
+      await shellcheckFlatcarInlines(files.Vagrantfile);
 
       const everyNode = ['/opt/bin/install-kubelet', '/opt/bin/install-cni-plugins'];
       expect(all.map(([label]) => label)).to.deep.equal([
@@ -160,6 +170,74 @@ describe('integration: shellcheck passes every shell snippet we ship', function 
       const result = await shellcheck(applyAddons.replace(directive, ''));
       expect(result.code).to.not.equal(0);
       expect(result.stdout).to.match(/snippet-\d+\.sh:\d+:\d+: note: Double quote to prevent globbing and word splitting\. \[SC2086\]/);
+    });
+  });
+
+  describe('the script that makes the cluster key the only key of core, run under /bin/sh on a stand-in home', () => {
+    const clusterKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB1ErloTe8YxHzAir86xMW/o7e0WV6pLs9Hvj5w9E1Js cdk-vagrant-kubernetes cluster key';
+    const insecureKey = 'ssh-rsa AAAAB3NzaC1yc2EAAAABIwAAAQEA6NF8iallvQVp22WDkTkyrtvp9eWW6A8YVr+kz4TjGYe7gHzIw+niNltGEFHzD8+v1I2YJ6oX vagrant insecure public key';
+
+    /** Runs the script with getent, id and chown answering for a user `core` whose home is in a temp folder; returns that home. */
+    async function runScript(label: string, prepare: (ssh: string) => void): Promise<{ home: string; result: RunResult; chowned: string }> {
+      const root = path.join(work!, `login-key-${label}`);
+      const home = path.join(root, 'home', 'core');
+      const bin = path.join(root, 'bin');
+      fs.mkdirSync(path.join(home, '.ssh'), { recursive: true });
+      prepare(path.join(home, '.ssh'));
+      writeScript(path.join(bin, 'getent'), `[ "$1 $2" = "passwd core" ] && echo "core:x:500:500:Flatcar Admin:${home}:/bin/bash"\n`);
+      writeScript(path.join(bin, 'id'), '[ "$1 $2" = "-gn core" ] && echo core\n');
+      writeScript(path.join(bin, 'chown'), `echo "$*" >> ${root}/chown\n`);
+      const file = path.join(root, 'install-login-key');
+      fs.writeFileSync(file, installLoginKeyScript('core'));
+      // Vagrant passes the key as the script's argument (args: [CLUSTER_KEY]).
+      const result = await run('sh', [file, clusterKey], { env: { ...process.env, PATH: `${bin}:/usr/bin:/bin` } });
+      const chowned = fs.existsSync(path.join(root, 'chown')) ? fs.readFileSync(path.join(root, 'chown'), 'utf-8') : '';
+      return { home, result, chowned };
+    }
+
+    it('replaces the insecure key in authorized_keys and in every authorized_keys.d fragment by the cluster key alone, 0600 under a 0700 folder', async () => {
+      const { home, result, chowned } = await runScript('flatcar', ssh => {
+        fs.writeFileSync(path.join(ssh, 'authorized_keys'), `${insecureKey}\n`);
+        fs.mkdirSync(path.join(ssh, 'authorized_keys.d'));
+        fs.writeFileSync(path.join(ssh, 'authorized_keys.d', 'coreos-cloudinit'), `${insecureKey}\n`);
+        fs.writeFileSync(path.join(ssh, 'authorized_keys.d', 'oem'), `${insecureKey}\n`);
+      });
+      expect(result.code, output(result)).to.equal(0);
+      const ssh = path.join(home, '.ssh');
+      expect(fs.readFileSync(path.join(ssh, 'authorized_keys'), 'utf-8')).to.equal(`${clusterKey}\n`);
+      expect(fs.readdirSync(path.join(ssh, 'authorized_keys.d'))).to.deep.equal(['coreos-cloudinit']);
+      expect(fs.readFileSync(path.join(ssh, 'authorized_keys.d', 'coreos-cloudinit'), 'utf-8')).to.equal(`${clusterKey}\n`);
+      expect(fs.readdirSync(ssh).sort()).to.deep.equal(['authorized_keys', 'authorized_keys.d']);
+      expect(fs.statSync(path.join(ssh, 'authorized_keys')).mode & 0o777).to.equal(0o600);
+      expect(chowned).to.equal(`-R core:core ${ssh}\n`);
+    });
+
+    it('creates the folder and authorized_keys where there is none, and is idempotent', async () => {
+      const first = await runScript('fresh', ssh => fs.rmSync(ssh, { recursive: true }));
+      expect(first.result.code, output(first.result)).to.equal(0);
+      expect(fs.readFileSync(path.join(first.home, '.ssh', 'authorized_keys'), 'utf-8')).to.equal(`${clusterKey}\n`);
+      expect(fs.statSync(path.join(first.home, '.ssh')).mode & 0o777).to.equal(0o700);
+      const again = await runScript('fresh', () => undefined);
+      expect(again.result.code, output(again.result)).to.equal(0);
+      expect(fs.readFileSync(path.join(again.home, '.ssh', 'authorized_keys'), 'utf-8')).to.equal(`${clusterKey}\n`);
+    });
+
+    it('fails when the user has no home folder, before it writes anything', async () => {
+      const root = path.join(work!, 'login-key-no-home');
+      const bin = path.join(root, 'bin');
+      // getent knows no such user; mkdir only logs, so that nothing could be written outside the temp folder anyway.
+      writeScript(path.join(bin, 'getent'), 'exit 2\n');
+      writeScript(path.join(bin, 'mkdir'), `echo "$*" >> ${root}/mkdir\n`);
+      fs.writeFileSync(path.join(root, 'script'), installLoginKeyScript('core'));
+      const env = { ...process.env, PATH: `${bin}:/usr/bin:/bin` };
+      const result = await run('sh', [path.join(root, 'script'), clusterKey], { env });
+      expect(result.code, output(result)).to.equal(1);
+      expect(result.stderr).to.equal('core has no home folder; its SSH keys are left as they are\n');
+      // Nor with an argument that is no public key (an empty file read by the Vagrantfile, say).
+      const empty = await run('sh', [path.join(root, 'script'), ''], { env });
+      expect(empty.code, output(empty)).to.equal(1);
+      expect(empty.stderr).to.equal('expected an SSH public key as the argument, got \'\'\n');
+      expect(fs.existsSync(path.join(root, 'mkdir'))).to.equal(false);
     });
   });
 

@@ -10,7 +10,8 @@ import { SynthesizedCluster, copyFolder, synthesizeInto } from './support/synthe
 import { defaultCluster } from '../../examples/default';
 import { flatcarCluster } from '../../examples/flatcar';
 import { flatcarHaCluster } from '../../examples/flatcar-ha';
-import { otherCluster } from '../support/fixtures';
+import { otherCluster, yaml11 } from '../support/fixtures';
+import { installLoginKeyScript } from '../../lib/vagrant/vagrantfile';
 import { flatcarHaPkiCopy, flatcarPkiCopy } from '../support/flatcar';
 
 const MACHINE_CONFIG_RB = path.join(__dirname, 'vagrant', 'machine-config.rb');
@@ -24,8 +25,9 @@ interface MachineDump {
   private_networks: string[];
   cpus: number | null;
   memory: number | null;
-  provisioners: Array<{ type: string; source?: string; source_path?: string; destination?: string; inline?: string; privileged?: boolean }>;
+  provisioners: Array<{ type: string; source?: string; source_path?: string; destination?: string; inline?: string; args?: string[] | null; privileged?: boolean }>;
   synced_folders: Array<{ host: string; host_path: string; guest: string; type: string | null; disabled: boolean }>;
+  ssh: { username: string | null; insert_key: boolean; keys: Array<{ path: string; type?: string; public_blob?: string; error?: string }> };
 }
 
 interface Dump {
@@ -126,15 +128,27 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
       expect(loaded.private_networks, where).to.deep.equal([machine.ip]);
       expect([loaded.cpus, loaded.memory], where).to.deep.equal([machine.cpus, machine.memoryMb]);
 
-      // Upload the machine's own user-data, then move it where coreos-cloudinit reads it.
-      expect(loaded.provisioners.map(p => p.type), where).to.deep.equal(['file', 'shell']);
-      const [upload, move] = loaded.provisioners;
+      // With a login key (Flatcar), first make it the only key; then upload the machine's own user-data, and move it
+      // where coreos-cloudinit reads it (root's alone, 0600, in one rename, when it holds keys).
+      const login = bound.loginKey;
+      expect(loaded.provisioners.map(p => p.type), where).to.deep.equal([...(login ? ['shell'] : []), 'file', 'shell']);
+      const [upload, move] = loaded.provisioners.slice(login ? 1 : 0);
       const delivery = bound.deliveryTo(machine);
       expect(upload.source, where).to.equal(delivery.userData!.filePath);
       expect(upload.source_path, where).to.equal(path.join(root, delivery.userData!.filePath));
       expect(fs.readFileSync(upload.source_path!, 'utf-8'), where).to.contain(`\nhostname: ${machine.hostname}\n`);
-      expect(move.inline, where).to.equal(`mv ${upload.destination} ${cluster.box.userDataPath}`);
+      const staged = path.posix.join(path.posix.dirname(cluster.box.userDataPath), `.${path.posix.basename(cluster.box.userDataPath)}.new`);
+      expect(move.inline, where).to.equal(delivery.secretUserData
+        ? `install -D -o root -g root -m 0600 ${upload.destination} ${staged} && rm -f ${upload.destination} && mv -f ${staged} ${cluster.box.userDataPath}`
+        : `mv ${upload.destination} ${cluster.box.userDataPath}`);
       expect(move.privileged, where).to.equal(true);
+      if (login) {
+        // Its argument is the key every cloud-config authorizes, which the Vagrantfile reads from the output folder.
+        const [authorized] = yaml11(fs.readFileSync(upload.source_path!, 'utf-8')).ssh_authorized_keys;
+        expect(loaded.provisioners[0].inline, where).to.equal(installLoginKeyScript(login.user));
+        expect(loaded.provisioners[0].args, where).to.deep.equal([authorized]);
+        expect(loaded.provisioners[0].privileged, where).to.equal(true);
+      }
 
       // The default /vagrant share stays off (no guest additions); the role's pods are rsynced.
       expect(loaded.synced_folders.filter(f => f.disabled).map(f => f.guest), where).to.deep.equal(['/vagrant']);
@@ -169,6 +183,10 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
   it('loads every machine of the seed cluster once, with the hostname, IP, CPUs, memory, provisioners and folders of the tree', () => {
     expectMatchesTree('dump-seed', seed);
     expect(seed.cluster.machines).to.have.length(7);
+    // The classic profile keeps the box's insecure key, as coreos-vagrant does.
+    for (const machine of dump('dump-seed').machines) {
+      expect(machine.ssh, machine.name).to.deep.equal({ username: null, insert_key: false, keys: [] });
+    }
   });
 
   it('loads every machine of another cluster once, with the values of its tree, and validates it', () => {
@@ -184,11 +202,37 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
     const { machines } = dump('dump-flatcar');
     expect(machines.map(m => m.name)).to.deep.equal(['etcd-01', 'etcd-02', 'etcd-03', 'node-01', 'node-02', 'node-03', 'node-04']);
     // Each VM gets its own cloud-config/<vm>.yaml, and only node-01 the control-plane pods.
-    expect(machines.map(m => m.provisioners[0].source)).to.deep.equal(machines.map(m => `cloud-config/${m.name}.yaml`));
+    expect(machines.map(m => m.provisioners[1].source)).to.deep.equal(machines.map(m => `cloud-config/${m.name}.yaml`));
     expect(machines.map(m => m.synced_folders.filter(f => !f.disabled).map(f => `${f.host} ${f.guest}`))).to.deep.equal([
       [], [], [], ['pods/node-01 /etc/kubernetes/manifests'], [], [], [],
     ]);
-    expect(machines[0].provisioners[1].inline).to.equal('mv /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/vagrantfile-user-data');
+    expect(machines[0].provisioners[2].inline).to.equal('install -D -o root -g root -m 0600 /tmp/vagrantfile-user-data '
+      + '/var/lib/flatcar-vagrant/.vagrantfile-user-data.new && rm -f /tmp/vagrantfile-user-data '
+      + '&& mv -f /var/lib/flatcar-vagrant/.vagrantfile-user-data.new /var/lib/flatcar-vagrant/vagrantfile-user-data');
+  });
+
+  it('logs in to every Flatcar VM as core with the cluster key first, which Vagrant\'s net-ssh reads, and the box\'s insecure key second', () => {
+    for (const [label, synthesized, pki] of [['dump-flatcar', flatcar, pkiDir], ['dump-flatcar-ha', flatcarHa, haPkiDir]] as const) {
+      const clusterKey = fs.readFileSync(path.join(pki!, 'cluster-ssh.pub'), 'utf-8').split(' ')[1];
+      // Vagrant's own insecure public key, which the boxes authorize: the one the second path holds.
+      const insecure = fs.readFileSync(path.join(path.dirname(dump(label).machines[0].ssh.keys[1].path), 'vagrant.pub'), 'utf-8');
+      expect(insecure).to.match(/ vagrant insecure public key\n$/);
+      for (const machine of dump(label).machines) {
+        expect(machine.ssh, `${label} ${machine.name}`).to.deep.equal({
+          username: 'core',
+          insert_key: false,
+          keys: [
+            { path: path.join(synthesized.outdir, 'cluster-ssh.key'), type: 'ssh-ed25519', public_blob: clusterKey },
+            { path: machine.ssh.keys[1].path, type: 'ssh-rsa', public_blob: insecure.split(' ')[1] },
+          ],
+        });
+        // The first provisioning step authorizes exactly that key, the one every cloud-config authorizes too.
+        expect(machine.provisioners[0].args, machine.name).to.deep.equal([`ssh-ed25519 ${clusterKey} cdk-vagrant-kubernetes cluster key`]);
+        expect(synthesized.files[`cloud-config/${machine.name}.yaml`], machine.name).to.contain(`\nssh_authorized_keys:\n  - ssh-ed25519 ${clusterKey} `);
+      }
+      expect(fs.statSync(path.join(synthesized.outdir, 'cluster-ssh.key')).mode & 0o777, label).to.equal(0o600);
+      expect(synthesized.files['cluster-ssh.key'], label).to.equal(fs.readFileSync(path.join(pki!, 'cluster-ssh.key'), 'utf-8'));
+    }
   });
 
   it('loads every VM of the Flatcar HA example with its pool\'s size and each control plane with its own pods, and validates it', () => {
@@ -203,7 +247,7 @@ describe('integration: Vagrant reads the Vagrantfile', function () {
       ['big-01', ['192.168.56.41'], 4, 8192],
     ]);
     // Each VM gets its own cloud-config/<vm>.yaml; each control plane, and only a control plane, its own pods.
-    expect(machines.map(m => m.provisioners[0].source)).to.deep.equal(machines.map(m => `cloud-config/${m.name}.yaml`));
+    expect(machines.map(m => m.provisioners[1].source)).to.deep.equal(machines.map(m => `cloud-config/${m.name}.yaml`));
     expect(machines.map(m => m.synced_folders.filter(f => !f.disabled).map(f => `${f.host} ${f.guest}`))).to.deep.equal([
       [], [], [], ...['cp-01', 'cp-02', 'cp-03'].map(cp => [`pods/${cp} /etc/kubernetes/manifests`]), [], [], [],
     ]);

@@ -99,9 +99,10 @@ describe('integration: YAML 1.1 readers get the values we meant', function () {
           .filter(file => /\.(yaml|conf)$/.test(file)).map(file => path.join(root, file));
       });
       yamlFiles = [...outputs.map(file => path.join(flatcar.outdir, file)), ...written];
-      // 7 cloud-configs, 3 pods, 3 add-ons, admin.kubeconfig; on node-01 the kubelet config, 4 kubeconfigs and the
-      // 3 add-ons it applies, on node-02 2 files.
-      expect(yamlFiles).to.have.length(14 + 8 + 2);
+      // 7 cloud-configs, 3 pods, 4 add-ons, admin.kubeconfig; on node-01 the kubelet config, 4 kubeconfigs, the
+      // 4 add-ons it applies and the API server's audit policy, authentication and encryption configurations,
+      // on node-02 2 files.
+      expect(yamlFiles).to.have.length(15 + 12 + 2);
     });
 
     after(() => removeTempDir(pkiDir));
@@ -147,9 +148,10 @@ describe('integration: YAML 1.1 readers get the values we meant', function () {
           .filter(file => /\.(yaml|conf)$/.test(file)).map(file => path.join(root, file));
       });
       yamlFiles = [...outputs.map(file => path.join(ha.outdir, file)), ...written];
-      // 9 cloud-configs, 12 pods, 3 add-ons, admin.kubeconfig; on cp-01 the kubelet config, 5 kubeconfigs (kubelet,
-      // admin, controller-manager, scheduler, kube-vip) and the 3 add-ons it applies, on big-01 2 files.
-      expect(yamlFiles).to.have.length(25 + 9 + 2);
+      // 9 cloud-configs, 12 pods, 4 add-ons, admin.kubeconfig; on cp-01 the kubelet config, 5 kubeconfigs (kubelet,
+      // admin, controller-manager, scheduler, kube-vip), the 4 add-ons it applies and the API server's 3 configuration
+      // files, on big-01 2 files.
+      expect(yamlFiles).to.have.length(26 + 13 + 2);
       pods = ha.cluster.bind().node.findAll().filter((c): c is StaticPod => c instanceof StaticPod)
         .map(pod => [path.join(ha.outdir, pod.filePath), JSON.parse(JSON.stringify(pod.toManifest()))]);
     });

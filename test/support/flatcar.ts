@@ -75,14 +75,14 @@ export function flatcarHaVariant(controlPlaneEndpoint: string | undefined, bigTa
   return cluster;
 }
 
-/** The PKI spec of examples/flatcar.ts with this prefix, as its ClusterPki computes it. */
+/** The PKI spec of examples/flatcar.ts with this prefix, as its ClusterPki computes it (Vagrant logs in with the cluster's SSH key). */
 export function flatcarPkiSpec(prefix: string) {
-  return pkiSpec(flatcarTree(prefix).model());
+  return pkiSpec(flatcarTree(prefix).model(), { loginKey: true });
 }
 
 /** The PKI spec of examples/flatcar-ha.ts with this prefix, as its ClusterPki computes it. */
 export function flatcarHaPkiSpec(prefix: string) {
-  return pkiSpec(flatcarHaTree(prefix).model());
+  return pkiSpec(flatcarHaTree(prefix).model(), { loginKey: true });
 }
 
 /**
@@ -133,11 +133,13 @@ function pkiCopy(name: string, spec: () => PkiSpec): string {
 /** Removes every file of a PKI folder that the spec does not name. */
 function keepOnly(folder: string, spec: PkiSpec): void {
   const names = new Set([...(spec.cas ?? []), ...(spec.certificates ?? [])].map(piece => piece.name));
-  const keyPairs = new Set(spec.keyPairs ?? []);
+  const keyPairs = new Set([...spec.keyPairs ?? [], ...(spec.sshKeys ?? []).map(key => key.name)]);
+  const secretKeySets = new Set((spec.secretKeySets ?? []).map(set => set.name));
   for (const file of fs.readdirSync(folder)) {
     const extension = path.extname(file);
     const base = path.basename(file, extension);
-    const kept = (names.has(base) && ['.crt', '.key'].includes(extension)) || (keyPairs.has(base) && ['.key', '.pub'].includes(extension));
+    const kept = (names.has(base) && ['.crt', '.key'].includes(extension)) || (keyPairs.has(base) && ['.key', '.pub'].includes(extension))
+      || (secretKeySets.has(base) && extension === '.key');
     if (!kept) { fs.rmSync(path.join(folder, file)); }
   }
 }

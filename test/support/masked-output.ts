@@ -1,27 +1,48 @@
 // The Flatcar output as one text with its key material masked: a golden that can be
 // committed (no private key in the repository) and compared byte for byte, although every
 // fresh PKI has new keys. Certificates become their subject, keys the subject of the
-// certificate they belong to, so the golden still shows which identity goes where.
+// certificate they belong to, so the golden still shows which identity goes where; two
+// certificates of one subject (a kubelet's client and serving certificates) are told apart
+// by their subjectAltNames. Secret keys (the encryption of Secrets at rest) and SSH keys become numbers.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseOpenSshPrivateKey } from '../../lib/formats/openssh-key';
 
 // Also inside YAML block scalars, where every line is indented.
 const PEM_BLOCK = /-----BEGIN ([A-Z ]+)-----\n(?:[ \t]*[A-Za-z0-9+/=]+\n)+?[ \t]*-----END \1-----(\n?)/g;
 const KUBECONFIG_DATA = /\b(certificate-authority-data|client-certificate-data|client-key-data): ([A-Za-z0-9+/=]+)/g;
+/** An SSH public key, wherever it is (authorized_keys lines, cloud-configs, the Vagrantfile's inline script). */
+const SSH_PUBLIC_KEY = /\bssh-ed25519 (AAAAC3NzaC1lZDI1NTE5[A-Za-z0-9+/]{48})/g;
+/** A key of an EncryptionConfiguration: `secret: <base64>`, in a cloud-config's block scalar. */
+const ENCRYPTION_SECRET = /^([ \t]*secret: )([A-Za-z0-9+/]{20,}={0,2})$/gm;
 
 /** Names PEM blocks by what they are, the same name for the same block wherever it appears. */
 class KeyMaterialNames {
   /** SPKI (DER, hex) of every certificate seen, to name private and public keys after it. */
   private readonly subjects = new Map<string, string>();
   private readonly loneKeys = new Map<string, number>();
+  private readonly secretKeys = new Map<string, number>();
+  private readonly sshKeys = new Map<string, number>();
+  /** Subjects that several keys carry, told apart by subjectAltNames: such a certificate is named with them. */
+  private readonly shared = new Set<string>();
 
   constructor(texts: string[]) {
-    for (const pem of texts.flatMap(text => [...text.matchAll(PEM_BLOCK), ...decodedBlocks(text)].map(m => unindent(m[0])))) {
-      if (pem.startsWith('-----BEGIN CERTIFICATE-----')) {
-        const certificate = new crypto.X509Certificate(pem);
-        this.subjects.set(spki(certificate.publicKey), oneLine(certificate.subject));
-      }
+    const certificates = texts.flatMap(text => [...text.matchAll(PEM_BLOCK), ...decodedBlocks(text)].map(m => unindent(m[0])))
+      .filter(pem => pem.startsWith('-----BEGIN CERTIFICATE-----')).map(pem => new crypto.X509Certificate(pem));
+    const keysOf = new Map<string, Set<string>>();
+    const add = (name: string, certificate: crypto.X509Certificate) => keysOf.set(name, (keysOf.get(name) ?? new Set()).add(spki(certificate.publicKey)));
+    for (const certificate of certificates) {
+      add(oneLine(certificate.subject), certificate);
+      add(withAltNames(certificate), certificate);
+    }
+    // Shared subjects whose certificates the subjectAltNames tell apart (not etcd's server and peer certificates, which name the same).
+    for (const certificate of certificates) {
+      const subject = oneLine(certificate.subject);
+      if (keysOf.get(subject)!.size > 1 && certificate.subjectAltName && keysOf.get(withAltNames(certificate))!.size === 1) { this.shared.add(subject); }
+    }
+    for (const certificate of certificates) {
+      this.subjects.set(spki(certificate.publicKey), this.label(certificate));
     }
   }
 
@@ -29,7 +50,12 @@ class KeyMaterialNames {
     const pem = unindent(block);
     const kind = /-----BEGIN ([A-Z ]+)-----/.exec(pem)![1];
     if (kind === 'CERTIFICATE') {
-      return `<certificate ${oneLine(new crypto.X509Certificate(pem).subject)}>`;
+      return `<certificate ${this.label(new crypto.X509Certificate(pem))}>`;
+    }
+    if (kind === 'OPENSSH PRIVATE KEY') {
+      const parsed = parseOpenSshPrivateKey(`${pem.trimEnd()}\n`);
+      if ('problem' in parsed) { throw new Error(`an OpenSSH private key that does not parse: ${parsed.problem}`); }
+      return `<private key of ${this.sshKey(parsed.publicBlob)}>`;
     }
     const publicKey = kind.includes('PRIVATE') ? crypto.createPublicKey(crypto.createPrivateKey(pem)) : crypto.createPublicKey(pem);
     const key = spki(publicKey);
@@ -38,10 +64,31 @@ class KeyMaterialNames {
     return `<${kind.includes('PRIVATE') ? 'private' : 'public'} key ${owner}>`;
   }
 
+  /** The same name for the same SSH key wherever its public or private half appears. */
+  public sshKey(publicBlob: string): string {
+    if (!this.sshKeys.has(publicBlob)) { this.sshKeys.set(publicBlob, this.sshKeys.size + 1); }
+    return `ssh-ed25519 key ${this.sshKeys.get(publicBlob)}`;
+  }
+
+  /** The same name for the same secret key wherever it appears. */
+  public secretKey(base64: string): string {
+    if (!this.secretKeys.has(base64)) { this.secretKeys.set(base64, this.secretKeys.size + 1); }
+    return `<secret key ${this.secretKeys.get(base64)}>`;
+  }
+
+  private label(certificate: crypto.X509Certificate): string {
+    const subject = oneLine(certificate.subject);
+    return this.shared.has(subject) && certificate.subjectAltName ? withAltNames(certificate) : subject;
+  }
+
   private loneKeyNumber(key: string): number {
     if (!this.loneKeys.has(key)) { this.loneKeys.set(key, this.loneKeys.size + 1); }
     return this.loneKeys.get(key)!;
   }
+}
+
+function withAltNames(certificate: crypto.X509Certificate): string {
+  return `${oneLine(certificate.subject)} for ${certificate.subjectAltName ?? '(no subjectAltName)'}`;
 }
 
 function spki(key: crypto.KeyObject): string {
@@ -60,7 +107,7 @@ function decodedBlocks(text: string): RegExpMatchArray[] {
   return [...text.matchAll(KUBECONFIG_DATA)].flatMap(m => [...Buffer.from(m[2], 'base64').toString('utf-8').matchAll(PEM_BLOCK)]);
 }
 
-/** A file's text with every PEM block and kubeconfig credential replaced by its name; undefined when it holds none. */
+/** A file's text with every PEM block, kubeconfig credential and secret key replaced by its name; undefined when it holds none. */
 function maskText(text: string, names: KeyMaterialNames): string | undefined {
   let masked = false;
   const result = text
@@ -72,6 +119,14 @@ function maskText(text: string, names: KeyMaterialNames): string | undefined {
       masked = true;
       const pem = Buffer.from(data, 'base64').toString('utf-8');
       return `${field}: ${names.name(pem)}`;
+    })
+    .replace(ENCRYPTION_SECRET, (_, field: string, data: string) => {
+      masked = true;
+      return `${field}${names.secretKey(data)}`;
+    })
+    .replace(SSH_PUBLIC_KEY, (_, blob: string) => {
+      masked = true;
+      return `<${names.sshKey(blob)}>`;
     });
   return masked ? result : undefined;
 }

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
+import { ApiObject, ApiObjectProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, fleetMachine, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, SystemdUnit, ValidationError,
+  Addon, ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, fleetMachine, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, StaticPod, SystemdUnit, ValidationError,
   VagrantCluster, VagrantClusterProps,
 } from '../../lib';
 import { defaultCluster } from '../../examples/default';
@@ -34,6 +35,18 @@ function seedWith(outdir: string, add: (nodes: KubeNodeTier) => void): VagrantCl
   return cluster;
 }
 
+/** The seed cluster plus add-ons of these raw objects, by id. */
+function seedWithAddons(outdir: string, addons: Record<string, object[]>): VagrantCluster {
+  const cluster = seed(outdir);
+  for (const [id, objects] of Object.entries(addons)) {
+    new Addon(cluster, id, chart => objects.forEach((object, index) => new ApiObject(chart, `o${index}`, object as ApiObjectProps)));
+  }
+  return cluster;
+}
+
+/** A ConfigMap of the default namespace (none written). */
+const configMap = (name: string, data: Record<string, string> = { a: '1' }) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+
 /** The nodes of a tier as fleet sees them. */
 const fleetOf = (tier: KubeNodeTier) => ({ fleetMachines: tier.nodes.map(fleetMachine) });
 
@@ -43,6 +56,8 @@ const unit = (description = 'x') => SystemdUnit.of(
 );
 const pod = { image: 'gcr.io/google_containers/hyperkube:v1.1.7', folder: 'pods/extra' };
 const container = { name: 'extra', component: 'proxy', flags: ['--master=http://127.0.0.1:8080'] };
+const staticContainer = { name: 'web', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53' };
+const staticPod = { folder: 'pods/extra', containers: [staticContainer] };
 
 /** A classic cluster of a control plane and a worker pool with these labels (or taints) on the worker pool, on a release. */
 const classicPools = (o: string, kubernetesVersion: string, worker: object) =>
@@ -70,7 +85,22 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'ipRange has a /33 mask', build: o => seed(o, { ipRange: '10.11.0.0/33' }), problems: [['cluster', 'ipRange', '10.11.0.0/33', 'IPv4 CIDR']] },
   { name: 'serviceIpRange equals ipRange (the seed\'s defect)', build: o => seed(o, { ipRange: '10.11.0.0/16', serviceIpRange: '10.11.0.0/16' }), problems: [['cluster', 'ipRange 10.11.0.0/16 overlaps serviceIpRange 10.11.0.0/16', 'disjoint']] },
   { name: 'serviceIpRange contains the host network', build: o => seed(o, { prefix: '10.12.0', serviceIpRange: '10.12.0.0/16' }), problems: [['cluster', 'host network 10.12.0.0/24 overlaps serviceIpRange 10.12.0.0/16']] },
-  { name: 'ipRange contains the host network', build: o => seed(o, { ipRange: '10.0.0.0/8' }), problems: [['cluster', 'host network 10.10.10.0/24 overlaps ipRange 10.0.0.0/8'], ['cluster', 'ipRange 10.0.0.0/8 overlaps serviceIpRange 10.12.0.0/16']] },
+  { name: 'ipRange contains the host network', build: o => seed(o, { ipRange: '10.0.0.0/8' }), problems: [['cluster', 'host network 10.10.10.0/24 overlaps ipRange 10.0.0.0/8'], ['cluster', 'ipRange 10.0.0.0/8 overlaps serviceIpRange 10.12.0.0/16'], ['cluster', 'ipRange 10.0.0.0/8 overlaps VirtualBox\'s NAT network']] },
+  // networks no VM, pod or service can use (lib/cluster/ipv4.ts SPECIAL_PURPOSE_BLOCKS, VIRTUALBOX_NAT_NETWORK)
+  { name: 'prefix is in 0.0.0.0/8 ("this network")', build: o => seed(o, { prefix: '0.0.0' }), problems: [['cluster', 'host network 0.0.0.0/24 overlaps 0.0.0.0/8', '"this network"', 'never assigned to an interface', "'192.168.56.0/24'"]] },
+  { name: 'prefix is multicast (224.0.0.0/4)', build: o => seed(o, { prefix: '239.1.2' }), problems: [['cluster', 'host network 239.1.2.0/24 overlaps 224.0.0.0/4', 'multicast', 'RFC 5771']] },
+  { name: 'prefix is in the reserved 240.0.0.0/4', build: o => seed(o, { prefix: '250.0.0' }), problems: [['cluster', 'host network 250.0.0.0/24 overlaps 240.0.0.0/4', 'reserved', 'RFC 1112']] },
+  { name: 'prefix is VirtualBox\'s NAT network 10.0.2', build: o => seed(o, { prefix: '10.0.2' }), problems: [['cluster', 'prefix 10.0.2 (host network 10.0.2.0/24) overlaps VirtualBox\'s NAT network 10.0.2.0/24', 'eth0', '10.0.2.2']] },
+  { name: 'ipRange covers VirtualBox\'s NAT network', build: o => seed(o, { ipRange: '10.0.0.0/16' }), problems: [['cluster', 'ipRange 10.0.0.0/16 overlaps VirtualBox\'s NAT network 10.0.2.0/24', 'gateway']] },
+  { name: 'ipRange is loopback', build: o => seed(o, { ipRange: '127.16.0.0/16' }), problems: [['cluster', 'ipRange 127.16.0.0/16 overlaps 127.0.0.0/8, the loopback block', 'delivers its addresses to itself', "'10.11.0.0/16'"]] },
+  { name: 'serviceIpRange is multicast', build: o => seed(o, { serviceIpRange: '224.12.0.0/16' }), problems: [['cluster', 'serviceIpRange 224.12.0.0/16 overlaps 224.0.0.0/4, the multicast block']] },
+  { name: 'serviceIpRange is a /31, with no first host address for the kubernetes Service', build: o => seed(o, { serviceIpRange: '10.12.0.0/31' }), problems: [['cluster', 'serviceIpRange 10.12.0.0/31 has no first host address for the kubernetes Service', '/30 or larger']] },
+  // pod and service ranges too small (or too large) for what the profile allocates from them
+  { name: 'the classic ipRange is a /23: flannel has one /24 to lease, for 4 nodes', build: o => seed(o, { ipRange: '10.11.0.0/23' }), problems: [['cluster', 'ipRange 10.11.0.0/23 gives flannel 1 subnet(s) of /24', 'never leases the first', '4 nodes', '/21 or larger']] },
+  { name: 'the classic ipRange is a /22: flannel has three /24 to lease, for 4 nodes', build: o => seed(o, { ipRange: '10.11.0.0/22' }), problems: [['cluster', 'ipRange 10.11.0.0/22 gives flannel 3 subnet(s) of /24', '4 nodes', '/21 or larger']] },
+  { name: 'the Flatcar ipRange is larger than /8', build: o => flatcarPools(o, {}, { ipRange: '12.0.0.0/7' }), problems: [['cluster', 'ipRange 12.0.0.0/7 is larger than /8', 'controller-manager', '/8 or smaller']] },
+  { name: 'the Flatcar serviceIpRange is a /29, without the 10th address for cluster DNS', build: o => flatcarPools(o, {}, { serviceIpRange: '10.96.0.0/29' }), problems: [['cluster', 'serviceIpRange 10.96.0.0/29 has no room for the cluster DNS Service', '10.96.0.10, which lies outside it', '/28 or larger']] },
+  { name: 'the Flatcar serviceIpRange is larger than /12', build: o => flatcarPools(o, {}, { serviceIpRange: '172.0.0.0/11' }), problems: [['cluster', 'serviceIpRange 172.0.0.0/11 is larger than /12', 'API server refuses', '2^20 addresses']] },
   { name: 'kubernetesVersion is past the etcd2 era', build: o => seed(o, { kubernetesVersion: '1.13.0' }), problems: [['cluster', '1.13.0', 'etcd2 storage backend removed', '1.1.0 to 1.12.x']] },
   { name: 'kubernetesVersion is 1.x', build: o => seed(o, { kubernetesVersion: '1.x' }), problems: [['cluster', "'1.x'", 'not a release number', 'MAJOR.MINOR.PATCH']] },
   { name: 'kubernetesVersion has four parts', build: o => seed(o, { kubernetesVersion: 'v1.2.3.4' }), problems: [['cluster', "'v1.2.3.4'", 'not a release number']] },
@@ -122,6 +152,11 @@ const BAD_INPUTS: BadInput[] = [
     build: o => { const c = new VagrantCluster({ outdir: o }); new KubeNodeTier(c, '1node', { etcd: new EtcdPeerTier(c, 'etcd') }); return c; },
     problems: [['cluster/1node', "'1node-01'", 'starting with a letter']],
   },
+  // tier ids taken at the root of the output tree (test/cluster/output-ids.test.ts finds them all)
+  { name: 'a Flatcar node tier is called pki, the id of the cluster\'s PKI', build: o => poolCluster(flatcarProps(o), [{ id: 'pki', count: 2 }]), problems: [['cluster/pki', "tier id 'pki' is taken in the output tree", "the flatcar profile puts the cluster's PKI there", "'pki-nodes'"]] },
+  { name: 'the Flatcar etcd tier is called flannel, the id of a built-in add-on', build: o => { const c = new VagrantCluster(flatcarProps(o)); new KubeNodeTier(c, 'node', { count: 2, firstIp: 21, etcd: new EtcdPeerTier(c, 'flannel') }); return c; }, problems: [['cluster/flannel', "tier id 'flannel' is taken", 'built-in add-on flannel']] },
+  { name: 'a classic node tier is called runbook, the id of the runbook\'s README.md', build: o => { const c = new VagrantCluster({ outdir: o }); new KubeNodeTier(c, 'runbook', { etcd: new EtcdPeerTier(c, 'etcd') }); return c; }, problems: [['cluster/runbook', "tier id 'runbook' is taken", 'the runbook puts README.md there']] },
+  { name: 'a classic node tier is called verify-script', build: o => { const c = new VagrantCluster({ outdir: o }); new KubeNodeTier(c, 'verify-script', { etcd: new EtcdPeerTier(c, 'etcd') }); return c; }, problems: [['cluster/verify-script', "tier id 'verify-script' is taken", 'verify.sh']] },
   // cross-construct rules
   { name: 'etcd and nodes start at the same address', build: o => seed(o, {}, { etcd: { firstIp: 100 }, node: { firstIp: 100 } }), problems: [['cluster', 'cluster/node/node-01 and cluster/etcd/etcd-01 both use 10.10.10.100'], ['cluster', 'node-02', '10.10.10.101'], ['cluster', 'node-03', '10.10.10.102']] },
   { name: 'etcd and node ranges overlap by one', build: o => seed(o, {}, { etcd: { firstIp: 98 } }), problems: [['cluster', 'cluster/node/node-01 and cluster/etcd/etcd-03 both use 10.10.10.100', 'one address per VM']] },
@@ -149,6 +184,48 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'a flag has a newline', build: o => seedWith(o, t => new HyperkubePod(t, 'p3', { ...pod, containers: [{ ...container, flags: ['--a=b\n--c'] }] })), problems: [['cluster/node/p3', 'containers[0].flags[0]', 'one line']] },
   { name: 'two containers share a name', build: o => seedWith(o, t => new HyperkubePod(t, 'p4', { ...pod, containers: [container, container] })), problems: [['cluster/node/p4', 'container name extra is used twice']] },
   { name: 'a pod id is not a DNS-1123 subdomain', build: o => seedWith(o, t => new HyperkubePod(t, 'Kube_Extra', { ...pod, containers: [container] })), problems: [['cluster/node/Kube_Extra', "id 'Kube_Extra'", 'DNS-1123 subdomain']] },
+  // static pods that users add (StaticPod, as the API server would check the pod)
+  { name: 'a StaticPod has no containers', build: o => seedWith(o, t => new StaticPod(t, 'sp', { folder: 'pods/extra', containers: [] })), problems: [['cluster/node/sp', 'containers is []', 'at least one container']] },
+  { name: 'a StaticPod is given no props', build: o => seedWith(o, t => new StaticPod(t, 'sp', undefined as any)), problems: [['cluster/node/sp', "is missing 'folder'"]] },
+  { name: 'a StaticPod prop is misspelled', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, hostMount: [] } as any)), problems: [['cluster/node/sp', "has unknown key 'hostMount'", 'hostMounts']] },
+  { name: 'a StaticPod id is not a DNS-1123 subdomain', build: o => seedWith(o, t => new StaticPod(t, 'Kube_VIP', staticPod)), problems: [['cluster/node/Kube_VIP', "id 'Kube_VIP' names the pod", 'DNS-1123 subdomain']] },
+  { name: 'a StaticPod container name has capitals', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, name: 'Web' }] })), problems: [['cluster/node/sp', 'containers[0].name is "Web"', 'DNS-1123 label']] },
+  { name: 'two StaticPod containers share a name', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [staticContainer, staticContainer] })), problems: [['cluster/node/sp', 'container name web is used 2 times', 'unique']] },
+  { name: 'a StaticPod image is an option', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, image: '--privileged' }] })), problems: [['cluster/node/sp', 'containers[0].image "--privileged"', "starts with '-'"]] },
+  { name: 'a StaticPod image has no tag', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, image: 'busybox' }] })), problems: [['cluster/node/sp', 'containers[0].image "busybox"', 'no tag or digest']] },
+  { name: 'a StaticPod command is a string', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, command: 'sleep 1' as any }] })), problems: [['cluster/node/sp', 'containers[0].command is "sleep 1"', 'the program and its arguments']] },
+  { name: 'a StaticPod host mount is relative', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, hostMounts: [{ name: 'data', path: 'var/lib/data' }] })), problems: [['cluster/node/sp', 'hostMounts[0].path is "var/lib/data"', 'absolute path']] },
+  { name: 'a StaticPod host mount climbs out with ..', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, hostMounts: [{ name: 'data', path: '/var/lib/../../etc' }] })), problems: [['cluster/node/sp', 'hostMounts[0].path "/var/lib/../../etc"', "'..' segment"]] },
+  { name: 'two StaticPod host mounts share a mount path', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, hostMounts: [{ name: 'a', path: '/etc/a', mountPath: '/data' }, { name: 'b', path: '/data' }] })), problems: [['cluster/node/sp', 'mount path /data is used 2 times']] },
+  { name: 'a StaticPod env var has both value and fieldPath', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, env: [{ name: 'NODE', value: 'x', fieldPath: 'spec.nodeName' }] }] })), problems: [['cluster/node/sp', 'containers[0].env[0] (NODE) has both value and fieldPath', 'exactly one']] },
+  { name: 'a StaticPod env var reads a field the downward API does not offer', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, env: [{ name: 'HOST', fieldPath: 'spec.hostname' }] }] })), problems: [['cluster/node/sp', 'containers[0].env[0].fieldPath "spec.hostname"', 'spec.nodeName']] },
+  { name: 'a StaticPod env var name starts with a digit', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, containers: [{ ...staticContainer, env: [{ name: '1X', value: 'x' }] }] })), problems: [['cluster/node/sp', 'containers[0].env[0].name is "1X"', 'environment variable name']] },
+  { name: 'a StaticPod namespace has capitals', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, namespace: 'Kube-System' })), problems: [['cluster/node/sp', 'namespace is "Kube-System"', 'DNS-1123 label']] },
+  { name: 'a StaticPod host alias has a name for an IP', build: o => seedWith(o, t => new StaticPod(t, 'sp', { ...staticPod, hostAliases: [{ ip: 'localhost', hostnames: ['kubernetes'] }] })), problems: [['cluster/node/sp', 'hostAliases[0].ip "localhost" is not an IP address']] },
+  // add-on objects, as the API server would check them (lib/addons/object-rules.ts, addon-set-rules.ts)
+  { name: 'an add-on object has a << key', build: o => seedWithAddons(o, { app: [configMap('web', { '<<': 'merged' })] }), problems: [['cluster/app', "object 1 (ConfigMap web): data has the key '<<', YAML 1.1's merge key"]] },
+  { name: 'an add-on object has a << key deep in its spec', build: o => seedWithAddons(o, { app: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { items: [{ '<<': { a: 1 } }] } }] }), problems: [['cluster/app', 'object 1 (Widget w): spec.items[0] has the key \'<<\'']] },
+  { name: 'an add-on ConfigMap name has capitals', build: o => seedWithAddons(o, { app: [configMap('Web')] }), problems: [['cluster/app', 'object 1 (ConfigMap Web): metadata.name "Web"', 'DNS-1123 subdomain', 'as a ConfigMap name must be']] },
+  { name: 'an add-on Service name starts with a digit (a DNS-1035 label)', build: o => seedWithAddons(o, { app: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: '1web' }, spec: { ports: [{ port: 80 }] } }] }), problems: [['cluster/app', 'metadata.name "1web"', 'DNS-1035 label', 'as a Service name must be']] },
+  { name: 'an add-on Namespace name has a dot (a DNS-1123 label)', build: o => seedWithAddons(o, { app: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'my.app' } }] }), problems: [['cluster/app', 'metadata.name "my.app"', 'DNS-1123 label', 'as a Namespace name must be']] },
+  { name: 'an add-on ClusterRole name has a slash (a path segment name)', build: o => seedWithAddons(o, { app: [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'team/reader' }, rules: [] }] }), problems: [['cluster/app', 'metadata.name "team/reader"', 'path segment name']] },
+  { name: 'an add-on CronJob name has 53 characters', build: o => seedWithAddons(o, { app: [{ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c'.repeat(53) }, spec: {} }] }), problems: [['cluster/app', 'has 53 characters', 'at most 52 for a CronJob']] },
+  { name: 'an add-on object label value has 64 characters', build: o => seedWithAddons(o, { app: [{ ...configMap('web'), metadata: { name: 'web', labels: { tier: 't'.repeat(64) } } }] }), problems: [['cluster/app', 'metadata.labels tier has the value', '1 to 63']] },
+  { name: 'an add-on pod template label key has a bad prefix', build: o => seedWithAddons(o, { app: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { metadata: { labels: { 'Example.com/app': 'web' } } } } }] }), problems: [['cluster/app', "spec.template.metadata.labels key 'Example.com/app'", 'DNS subdomain']] },
+  { name: 'an add-on object annotation key has a space', build: o => seedWithAddons(o, { app: [{ ...configMap('web'), metadata: { name: 'web', annotations: { 'my note': 'x' } } }] }), problems: [['cluster/app', "metadata.annotations key 'my note'", 'qualified name']] },
+  { name: 'an add-on object namespace has capitals', build: o => seedWithAddons(o, { app: [{ ...configMap('web'), metadata: { name: 'web', namespace: 'Web' } }] }), problems: [['cluster/app', 'metadata.namespace "Web"', 'DNS-1123 label']] },
+  { name: 'an add-on object is in a namespace no add-on creates', build: o => seedWithAddons(o, { app: [{ ...configMap('web'), metadata: { name: 'web', namespace: 'web' } }] }), problems: [['cluster/app', 'object 1 (ConfigMap web/web) is in the namespace web, which no add-on creates and Kubernetes does not create', 'a Namespace object named web', 'kube-node-lease']] },
+  { name: 'two add-ons hold the same ConfigMap', build: o => seedWithAddons(o, { app: [configMap('web')], other: [configMap('other'), configMap('web')] }), problems: [['cluster/other', 'object 2 (ConfigMap web) is also object 1 of cluster/app', 'same API group, kind, namespace and name']] },
+  { name: 'an add-on holds the same Deployment twice under two API versions of its group', build: o => seedWithAddons(o, { app: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' } }, { apiVersion: 'apps/v1beta2', kind: 'Deployment', metadata: { name: 'web' } }] }), problems: [['cluster/app', 'object 2 (Deployment web) is also object 1 of this add-on']] },
+  { name: 'an add-on ConfigMap holds more than 1 MiB of data', build: o => seedWithAddons(o, { app: [configMap('big', { a: 'x'.repeat(1024 * 1024), b: 'y' })] }), problems: [['cluster/app', 'ConfigMap data holds 1048577 bytes', 'at most 1048576 (1 MiB)']] },
+  { name: 'an add-on object is over 1 MiB', build: o => seedWithAddons(o, { app: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { blob: 'z'.repeat(1024 * 1024) } }] }), problems: [['cluster/app', 'object 1 (Widget w): the object is 1048666 bytes as JSON', 'etcd', '--max-request-bytes']] },
+  { name: 'an add-on object holds a number that is not whole', build: o => seedWithAddons(o, { app: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { ratio: 0.5 } }] }), problems: [['cluster/app', 'object 1 (Widget w): spec.ratio is the number 0.5', 'as a string']] },
+  { name: 'an add-on\'s define adds an object without apiVersion (cdk8s throws)', build: o => seedWith(o, t => { new Addon(t.node.scope as Construct, 'app', chart => { new ApiObject(chart, 'c', { kind: 'ConfigMap' } as ApiObjectProps); }); }), problems: [['cluster/app', 'define threw while adding objects to chart app: TypeError', 'complete objects']] },
+  { name: 'an add-on\'s define is not a function', build: o => seedWith(o, t => { new Addon(t.node.scope as Construct, 'app', { kind: 'ConfigMap' } as any); }), problems: [['cluster/app', 'define is {"kind":"ConfigMap"}', 'expected a function']] },
+  { name: 'Addon.fromChart is given a plain object for a chart', build: o => seedWith(o, t => { Addon.fromChart(t.node.scope as Construct, 'app', { node: {} } as any); }), problems: [['cluster/app', 'chart is {"node":{}}', 'expected a cdk8s Chart']] },
+  { name: 'EtcdPeerTier props are a string', build: o => { const c = new VagrantCluster({ outdir: o }); new KubeNodeTier(c, 'node', { etcd: new EtcdPeerTier(c, 'etcd', 'three' as any) }); return c; }, problems: [['cluster/etcd', '(props) is "three"', 'expected a value of type object']] },
+  { name: 'an Addon namespace prop is not a DNS-1123 label', build: o => seedWith(o, t => { new Addon(t.node.scope as Construct, 'app', chart => { new ApiObject(chart, 'c', configMap('web')); }, { namespace: 'my_app' }); }), problems: [['cluster/app', 'namespace "my_app"', 'DNS-1123 label']] },
+  { name: 'an Addon label prop has a bad value', build: o => seedWith(o, t => { new Addon(t.node.scope as Construct, 'app', chart => { new ApiObject(chart, 'c', configMap('web')); }, { labels: { tier: 'front end' } }); }), problems: [['cluster/app', 'label tier has the value "front end"']] },
   // node pools: roles
   {
     name: 'two KubeNodeTiers have no role',
@@ -181,6 +258,21 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'regeneratePki is the string \'no\'', build: o => poolCluster(flatcarProps(o, { regeneratePki: 'no' as unknown as boolean }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option regeneratePki is "no"', 'true or false']] },
   { name: 'kubeletSha256 is a number', build: o => poolCluster(flatcarProps(o, { kubeletSha256: 5 as unknown as string }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'kubeletSha256', '5', '64 lowercase hex digits']] },
   { name: 'kubectlSha256 is a number', build: o => poolCluster(flatcarProps(o, { kubectlSha256: 5 as unknown as string }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'kubectlSha256', '5', '64 lowercase hex digits']] },
+  // image options: each a pinned reference of the distribution grammar (lib/cluster/image-reference.ts)
+  { name: 'etcdImage is \'--privileged\', which docker would read as an option', build: o => poolCluster(flatcarProps(o, { etcdImage: '--privileged' }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option etcdImage "--privileged"', "starts with '-'", '[registry[:port]/]path:tag']] },
+  { name: 'etcdImage holds a second line', build: o => poolCluster(flatcarProps(o, { etcdImage: 'registry.k8s.io/etcd:3.6.9-0\nExecStartPre=/bin/sh' }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option etcdImage', 'line break']] },
+  { name: 'etcdImage is empty', build: o => poolCluster(flatcarProps(o, { etcdImage: '' }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option etcdImage ""', 'is empty']] },
+  { name: 'flannelImage has no tag or digest', build: o => poolCluster(flatcarProps(o, { flannelImage: 'ghcr.io/flannel-io/flannel' }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option flannelImage "ghcr.io/flannel-io/flannel"', 'no tag or digest', ':latest']] },
+  { name: 'coreDnsImage has capitals in its path', build: o => poolCluster(flatcarProps(o, { coreDnsImage: 'registry.k8s.io/CoreDNS/coredns:v1.12.0' }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option coreDnsImage', 'capitals', 'lowercase']] },
+  { name: 'flannelCniPluginImage has a short digest', build: o => poolCluster(flatcarProps(o, { flannelCniPluginImage: 'ghcr.io/flannel-io/flannel-cni-plugin@sha256:abc' }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option flannelCniPluginImage', 'image reference']] },
+  { name: 'flannelImage is a number', build: o => poolCluster(flatcarProps(o, { flannelImage: 5 as unknown as string }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option flannelImage is 5', 'pinned image reference']] },
+  { name: 'a ClusterProfile.classic image option mounts the host', build: o => seed(o, { profile: ClusterProfile.classic({ proxyImage: '-v/:/host' }) }), problems: [['cluster', 'profile option proxyImage "-v/:/host"', "starts with '-'"]] },
+  { name: 'the apiServerImage cluster prop holds a second line', build: o => seed(o, { apiServerImage: 'gcr.io/google_containers/hyperkube:v1.1.7\n- --privileged' }), problems: [['cluster', 'apiServerImage', 'line break', 'image reference']] },
+  { name: 'pkiDir is empty', build: o => poolCluster(flatcarProps(o, { pkiDir: '' }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option pkiDir is ""', 'non-empty folder path']] },
+  // the PKI folder and the output folder apart
+  { name: 'pkiDir is the output folder, written another way', build: o => poolCluster(flatcarProps(o, { pkiDir: `${o}/./` }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option pkiDir', 'is the output folder', 'replaces whole by a rename', '.pki\' (the default)']] },
+  { name: 'pkiDir is inside the output folder', build: o => poolCluster(flatcarProps(o, { pkiDir: path.join(o, 'pki') }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option pkiDir', 'is inside the output folder', 'fails to rename']] },
+  { name: 'the output folder is inside pkiDir', build: o => poolCluster(flatcarProps(o, { pkiDir: path.dirname(o) }), [{ id: 'node', count: 2 }]), problems: [['cluster', 'profile option pkiDir', 'holds the output folder', '0700']] },
   {
     name: 'an image is given both as a cluster prop and as a ClusterProfile.classic option',
     build: o => seed(o, { apiServerImage: 'gcr.io/mirror/hyperkube:v1.1.7', profile: ClusterProfile.classic({ apiServerImage: 'gcr.io/other/hyperkube:v1.1.7' }) }),

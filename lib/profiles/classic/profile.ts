@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ClassicComponentSettings, MANIFEST_DIR, masterContainers, minionContainers } from './control-plane';
+import { Construct } from 'constructs';
+import { ClassicComponentSettings, INSECURE_API_PORT, MANIFEST_DIR, masterContainers, minionContainers } from './control-plane';
 import { etcd2PeerConfig } from './etcd';
 import type { ClassicBinding } from './facts';
 import { KubeRole, fleetMachine, kubeRole, metadataText } from './fleet-metadata';
@@ -11,13 +12,17 @@ import { CLASSIC_DEFAULT_VERSION, ClassicRelease, classicRelease } from './relea
 import { readClassicFacts } from './facts';
 import { classicRunbook } from './runbook';
 import type { ClusterModel } from '../../cluster/cluster-model';
+import { ETCD_CLIENT_PORT, ETCD_PEER_PORT } from '../../cluster/endpoints';
+import { reservedTierIdProblems } from '../../cluster/cluster-output';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
+import { imageProblems } from '../../cluster/image-reference';
 import type { Machine } from '../../cluster/machine';
 import { NodeRole, formatTaint } from '../../cluster/node-role';
 import { CloudConfig } from '../../formats/cloud-config';
 import { CloudConfigData } from '../../formats/cloud-config-data';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
+import type { IWarningSource } from '../../synth/synthesizer';
 import type { ValidationProblem } from '../../synth/validation-error';
 import type { VagrantBox } from '../../vagrant/vagrant-box';
 import type { IClusterProfile, ProfileBinding, ProfileDefaults } from '../cluster-profile';
@@ -48,6 +53,8 @@ export interface ClassicProfileOptions {
 
 /** Where the output folder keeps the per-VM cloud-configs. */
 const USER_DATA_FOLDER = 'user-data';
+/** The ids bind() gives constructs at the root of the output tree, where each tier's id names its machines' scope, with what each is. */
+const OUTPUT_IDS: Readonly<Record<string, string>> = { 'plain-http': 'the plain-HTTP warning' };
 
 /** Where the output folder keeps the fleet units: `fleetctl start kube/*.service`. */
 export const FLEET_UNIT_FOLDER = 'kube';
@@ -96,6 +103,7 @@ export class ClassicProfile implements IClusterProfile {
     const problems = 'problem' in result ? [result.problem] : [];
     problems.push(...schemaProblems(optionsSchema, this.options, ProblemStyle.PROPERTY).map(problem => `profile option ${problem}`));
     for (const [component, option] of Object.entries(IMAGE_OPTIONS)) {
+      problems.push(...imageProblems(option, this.options[option]).map(problem => `profile option ${problem}`));
       if (settings.componentImages[component] !== undefined && this.options[option] !== undefined) {
         problems.push(`${option} is set both on the cluster and in ClusterProfile.classic(); expected it once (the profile option)`);
       }
@@ -104,7 +112,8 @@ export class ClassicProfile implements IClusterProfile {
   }
 
   public validate(model: ClusterModel): ValidationProblem[] {
-    const problems: ValidationProblem[] = [];
+    const problems: ValidationProblem[] = podNetworkProblems(model).map(message => ({ constructPath: model.path, message }));
+    problems.push(...reservedTierIdProblems(model, this.name, OUTPUT_IDS));
     const result = classicRelease(model.kubernetesVersion);
     for (const tier of model.nodeTiers.filter(() => 'release' in result)) {
       const release = (result as { release: ClassicRelease }).release;
@@ -192,12 +201,33 @@ export class ClassicProfile implements IClusterProfile {
         folder: FLEET_UNIT_FOLDER,
       })),
     ];
+    new PlainHttpWarning(output, 'plain-http', plainHttpWarning(model));
     const binding: ClassicBinding = {
       model, box: this.vagrantBox, settings, fleetMachines, units,
       pods: [{ pod: masterPod, nodes: model.controlPlanes }, { pod: minionPod, nodes: model.workers }],
     };
     return { runbook: classicRunbook(readClassicFacts(binding)) };
   }
+}
+
+/** The subnet flannel leases each node from ipRange (/22 or larger) when its network config sets no SubnetLen, as the seed's does. */
+const FLANNEL_SUBNET_BITS = 24;
+
+/**
+ * flannel must lease every node a subnet of the pod network. Without SubnetLen in its
+ * network config, flannel leases each node a /24 of a /22 or larger network and never
+ * leases the first one (flannel-io/flannel pkg/subnet/config.go ParseConfig: SubnetLen 24,
+ * SubnetMin = the network + one subnet, SubnetMax = the last subnet). Every node runs
+ * flanneld, the master included.
+ */
+function podNetworkProblems(model: ClusterModel): string[] {
+  const range = model.networks.pods.range;
+  const nodes = model.nodes.length;
+  const leases = range.bits < FLANNEL_SUBNET_BITS ? 2 ** (FLANNEL_SUBNET_BITS - range.bits) - 1 : 0;
+  if (leases >= nodes) { return []; }
+  const needed = FLANNEL_SUBNET_BITS - Math.ceil(Math.log2(nodes + 1));
+  return [`ipRange ${model.networks.pods.cidr} gives flannel ${leases} subnet(s) of /${FLANNEL_SUBNET_BITS} to lease (it never leases the first), `
+    + `but the cluster has ${nodes} nodes, each running flanneld; expected a range of /${Math.min(needed, 22)} or larger`];
 }
 
 /** `pods/master` or `pods/minion`: the output folder rsynced to a node's manifest folder. */
@@ -224,4 +254,28 @@ function minionUnits(output: ClusterOutput, model: ClusterModel) {
   return pools.map(pool => ({
     scope: output.tierScope(pool.id), id: `kubelet-minion-${pool.id}`, pool, metadata: [`core=${pool.id}`, `kube=${KubeRole.MINION}`],
   }));
+}
+
+/**
+ * What the seed's design exposes, said at every synth: the insecure port of the API server on every
+ * interface of the master, and etcd2 over plain HTTP, neither with any authentication.
+ */
+function plainHttpWarning(model: ClusterModel): string {
+  const master = model.controlPlanes[0];
+  const peers = model.etcdPeers.map(peer => peer.ip).join(', ');
+  return `the API server serves plain HTTP without authentication or authorization on port ${INSECURE_API_PORT} of every interface of `
+    + `${master.hostname} (--insecure-bind-address=0.0.0.0), and etcd2 serves plain HTTP without authentication on ${peers} (ports ${ETCD_CLIENT_PORT} and ${ETCD_PEER_PORT}): `
+    + `anyone who reaches ${model.networks.host.cidr} controls the cluster and reads its data; keep the host network private, `
+    + 'or use ClusterProfile.FLATCAR (TLS and client certificates everywhere)';
+}
+
+/** A warning of the bound output, for manifest.json and stderr. */
+class PlainHttpWarning extends Construct implements IWarningSource {
+  constructor(scope: Construct, id: string, private readonly message: string) {
+    super(scope, id);
+  }
+
+  public warnings(): string[] {
+    return [this.message];
+  }
 }

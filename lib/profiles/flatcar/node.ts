@@ -2,9 +2,10 @@ import {
   ADDONS_DIR, ADMIN_KUBECONFIG, APPLY_ADDONS, APPLY_ADDONS_UNIT, CNI_PLUGINS_UNIT, INSTALL_CNI_PLUGINS, INSTALL_KUBECTL, NodeApiLabels,
   applyAddonsScript, applyAddonsUnit, cniPluginsUnit, installCniPluginsScript, installKubectlScript,
 } from './bootstrap';
+import { apiServerConfigFiles, encryptionConfigFile } from './api-server-config';
 import {
-  CONTROLLER_MANAGER_KUBECONFIG, INSTALL_KUBELET, KUBELET_CONFIG, KUBELET_KUBECONFIG, PKI_DIR, SCHEDULER_KUBECONFIG,
-  STATIC_POD_DIR, flatcarKubeletUnit, installKubeletScript,
+  CONTROLLER_MANAGER_KUBECONFIG, INSTALL_KUBELET, KUBELET_CONFIG, KUBELET_KUBECONFIG, KUBELET_SERVING_CERTIFICATE, KUBELET_SERVING_KEY,
+  PKI_DIR, SCHEDULER_KUBECONFIG, STATIC_POD_DIR, flatcarKubeletUnit, installKubeletScript,
 } from './control-plane';
 import { KUBE_VIP_KUBECONFIG } from './kube-vip';
 import { labelSetter } from './node-labels';
@@ -64,6 +65,7 @@ export function nodeCloudConfig(node: Machine, settings: NodeSettings): CloudCon
   const addonFiles = controlPlane
     ? [script(INSTALL_KUBECTL, installKubectlScript(release.version, kubectlSha256)), script(APPLY_ADDONS, applyAddonsScript(settings.apiLabels))]
     : [];
+  const apiServerFiles = controlPlane ? apiServerConfigFiles(release.version) : [];
   const taints = registerTaints(node);
   // Listed last: coreos-cloudinit starts the units in order, and the add-ons need the kubelet's control plane.
   const addonUnits: CloudConfigUnit[] = controlPlane ? [{ name: APPLY_ADDONS_UNIT, command: 'start', enable: true, content: applyAddonsUnit().render() }] : [];
@@ -73,10 +75,12 @@ export function nodeCloudConfig(node: Machine, settings: NodeSettings): CloudCon
       { path: INSTALL_KUBELET, permissions: '0755', owner: 'root', content: installKubeletScript(release) },
       script(INSTALL_CNI_PLUGINS, installCniPluginsScript(CNI_PLUGINS)),
       ...addonFiles,
+      ...apiServerFiles,
       {
         path: KUBELET_CONFIG, permissions: '0644', owner: 'root',
         content: renderKubeletConfiguration({
           clientCaFile: `${PKI_DIR}/ca.crt`, clusterDns, staticPodPath: STATIC_POD_DIR,
+          tlsCertFile: KUBELET_SERVING_CERTIFICATE, tlsPrivateKeyFile: KUBELET_SERVING_KEY,
           taints: taints.length > 0 ? taints : undefined,
         }),
       },
@@ -92,10 +96,11 @@ export function nodeCloudConfig(node: Machine, settings: NodeSettings): CloudCon
   };
 }
 
-/** Every add-on as a file of the control plane's add-on folder, by file name. */
+/** Every add-on as a file of the control plane's add-on folder, by file name, with its file's mode (0600 when it holds a Secret). */
 export function addonFiles(addons: readonly IClusterAddon[]): WriteFile[] {
   return addons
-    .map(addon => ({ path: `${ADDONS_DIR}/${addon.addonName}.yaml`, permissions: '0644', owner: 'root', content: addon.renderFile().content }))
+    .map(addon => ({ addon, file: addon.renderFile() }))
+    .map(({ addon, file }) => ({ path: `${ADDONS_DIR}/${addon.addonName}.yaml`, permissions: file.mode.toString(8).padStart(4, '0'), owner: 'root', content: file.content }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -110,14 +115,17 @@ export interface NodeServers {
 }
 
 /**
- * A node's certificates, keys and kubeconfigs: its kubelet's identity, and on a control plane
- * everything its components need, so that every control plane runs on its own.
+ * A node's certificates, keys and kubeconfigs: its kubelet's identity and serving certificate,
+ * and on a control plane everything its components need (the encryption keys of Secrets among
+ * them), so that every control plane runs on its own.
  */
 export function nodeSecrets(node: Machine, pki: ClusterPki, servers: NodeServers): WriteFile[] {
   const material = pki.material;
   const files: WriteFile[] = [
     certificateFile(`${PKI_DIR}/ca.crt`, material.caCertificate(PKI_NAMES.kubernetesCa)),
     keyFile(KUBELET_KUBECONFIG, kubeconfigFor(pki, servers.kubelet, `system:node:${node.hostname}`, PKI_NAMES.kubelet(node.hostname))),
+    certificateFile(KUBELET_SERVING_CERTIFICATE, material.certificate(PKI_NAMES.kubeletServing(node.hostname))),
+    keyFile(KUBELET_SERVING_KEY, material.privateKey(PKI_NAMES.kubeletServing(node.hostname))),
   ];
   const server = servers.local;
   if (node.role !== NodeRole.CONTROL_PLANE) { return files; }
@@ -137,6 +145,7 @@ export function nodeSecrets(node: Machine, pki: ClusterPki, servers: NodeServers
     certificateFile(`${PKI_DIR}/etcd-ca.crt`, material.caCertificate(PKI_NAMES.etcdCa)),
     keyFile(`${PKI_DIR}/sa.key`, material.privateKey(PKI_NAMES.serviceAccount)),
     certificateFile(`${PKI_DIR}/sa.pub`, material.publicKey(PKI_NAMES.serviceAccount)),
+    encryptionConfigFile(material.secretKeys(PKI_NAMES.secretsEncryption)),
     keyFile(CONTROLLER_MANAGER_KUBECONFIG, kubeconfigFor(pki, server, 'system:kube-controller-manager', PKI_NAMES.controllerManager)),
     keyFile(SCHEDULER_KUBECONFIG, kubeconfigFor(pki, server, 'system:kube-scheduler', PKI_NAMES.scheduler)),
     ...(servers.kubeVip ? [keyFile(KUBE_VIP_KUBECONFIG, kubeconfigFor(pki, server, 'kube-vip', PKI_NAMES.kubeVip))] : []),

@@ -22,7 +22,15 @@ export const PKI_NAMES = {
   etcdServer: (hostname: string) => `etcd-${hostname}-server`,
   etcdPeer: (hostname: string) => `etcd-${hostname}-peer`,
   kubelet: (hostname: string) => `kubelet-${hostname}`,
+  kubeletServing: (hostname: string) => `kubelet-${hostname}-serving`,
+  /** The SSH key every machine accepts for `core`, and alone once provisioned. */
+  clusterSsh: 'cluster-ssh',
+  /** The keys that encrypt Secrets at rest in etcd. */
+  secretsEncryption: 'secrets-encryption',
 } as const;
+
+/** The length of a secretbox key (XSalsa20-Poly1305), in bytes. */
+export const SECRETBOX_KEY_BYTES = 32;
 
 /** Props of a {@link ClusterPki}. */
 export interface ClusterPkiProps {
@@ -33,6 +41,20 @@ export interface ClusterPkiProps {
    * @default false
    */
   readonly regenerate?: boolean;
+  /**
+   * Hold the SSH key the target logs in with (see {@link PkiSpecOptions.loginKey}).
+   * @default false
+   */
+  readonly loginKey?: boolean;
+}
+
+/** Options of {@link pkiSpec}. */
+export interface PkiSpecOptions {
+  /**
+   * Hold the cluster's SSH key, for a target that logs in to the machines (Vagrant).
+   * @default false
+   */
+  readonly loginKey?: boolean;
 }
 
 /**
@@ -60,7 +82,7 @@ export class ClusterPki extends Construct implements IPreparable {
 
   /** What the PKI must hold for the cluster. */
   public spec(): PkiSpec {
-    return pkiSpec(this.model);
+    return pkiSpec(this.model, { loginKey: this.props.loginKey });
   }
 
   /** Plans the PKI in memory: reads the folder, makes what is missing or stale, writes nothing. */
@@ -70,7 +92,7 @@ export class ClusterPki extends Construct implements IPreparable {
     } catch (error) {
       if (error instanceof PkiError) {
         const hint = this.props.regenerate ? '' : '; set regeneratePki to re-issue it';
-        return error.problems.map(problem => `${problem.location}: ${problem.message}${hint}`);
+        return error.problems.map(problem => `${problem.location}: ${problem.message}${problem.final ? '' : hint}`);
       }
       throw error;
     }
@@ -97,8 +119,12 @@ export class ClusterPki extends Construct implements IPreparable {
   }
 }
 
-/** What the PKI of a cluster holds: two CAs, every component's certificate, the service-account key pair. */
-export function pkiSpec(model: ClusterModel): PkiSpec {
+/**
+ * What the PKI of a cluster holds: two CAs, every component's certificate, each kubelet's
+ * client and serving certificates, the service-account key pair, the SSH key a target logs in
+ * with (when asked) and the keys that encrypt Secrets at rest.
+ */
+export function pkiSpec(model: ClusterModel, options: PkiSpecOptions = {}): PkiSpec {
   const endpoint = model.endpoints.controlPlaneEndpoint;
   const k8s = PKI_NAMES.kubernetesCa;
   const etcd = PKI_NAMES.etcdCa;
@@ -128,7 +154,22 @@ export function pkiSpec(model: ClusterModel): PkiSpec {
         name: PKI_NAMES.kubelet(node.hostname), ca: k8s, commonName: `system:node:${node.hostname}`,
         organizations: ['system:nodes'], usages: ['client'] as Array<'server' | 'client'>,
       })),
+      // What the API server verifies (--kubelet-certificate-authority) when it calls a kubelet at its InternalIP.
+      ...model.nodes.map(node => ({
+        name: PKI_NAMES.kubeletServing(node.hostname), ca: k8s, commonName: `system:node:${node.hostname}`,
+        organizations: ['system:nodes'], usages: ['server'] as Array<'server' | 'client'>, dnsNames: [node.hostname], ipAddresses: [node.ip],
+      })),
     ],
     keyPairs: [PKI_NAMES.serviceAccount],
+    sshKeys: options.loginKey ? [{ name: PKI_NAMES.clusterSsh, comment: 'cdk-vagrant-kubernetes cluster key' }] : [],
+    secretKeySets: [{
+      name: PKI_NAMES.secretsEncryption,
+      bytes: SECRETBOX_KEY_BYTES,
+      header: [
+        'Keys that encrypt the cluster\'s Secrets in etcd (secretbox): one "<name> <base64 of 32 bytes>" line each, the newest first.',
+        'The first key encrypts, every key decrypts. Losing this file loses every Secret of the cluster: back it up.',
+        'To rotate, follow "Encryption at rest" in the README of cdk-vagrant-kubernetes; never reuse a key name.',
+      ],
+    }],
   };
 }

@@ -1,9 +1,11 @@
+import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { flatcarRole } from './facts';
 import { flatcarRunbook } from './runbook';
 import { ETCD_ENV_FILE, ETCD_PKI_DIR, etcdMemberSettings, etcdMemberUnit, etcdTlsClientUrl } from './etcd';
 import {
-  CONTROLLER_MANAGER_KUBECONFIG, PKI_DIR, SCHEDULER_KUBECONFIG, STATIC_POD_DIR, controlPlaneContainers,
+  AUDIT_LOG_DIR, AUDIT_POLICY_FILE, AUTHENTICATION_CONFIG_FILE, CONTROLLER_MANAGER_KUBECONFIG, ENCRYPTION_CONFIG_FILE, PKI_DIR,
+  SCHEDULER_KUBECONFIG, STATIC_POD_DIR, controlPlaneContainers,
 } from './control-plane';
 import { kubeVipPod } from './kube-vip';
 import {
@@ -19,15 +21,20 @@ import type { Addon } from '../../addons/addon';
 import { CoreDnsAddon } from '../../addons/coredns-addon';
 import { FlannelAddon } from '../../addons/flannel-addon';
 import { KubeProxyAddon } from '../../addons/kube-proxy-addon';
+import { KubeletCertificateRotationAddon } from '../../addons/kubelet-certificate-rotation-addon';
 import type { ClusterModel } from '../../cluster/cluster-model';
+import { reservedTierIdProblems } from '../../cluster/cluster-output';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
+import { imageProblems } from '../../cluster/image-reference';
+import { parseCidr } from '../../cluster/ipv4';
 import type { Machine } from '../../cluster/machine';
 import { CONTROL_PLANE_TAINT, NodeRole, formatTaint } from '../../cluster/node-role';
 import { CloudConfig } from '../../formats/cloud-config';
 import { CloudConfigData } from '../../formats/cloud-config-data';
 import { renderEtcdEnv } from '../../formats/etcd-env';
 import { StaticPod } from '../../formats/static-pod';
+import { FOLDER_MODE } from '../../pki/pki-folder';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
 import type { ValidationProblem } from '../../synth/validation-error';
@@ -84,8 +91,26 @@ export interface FlatcarProfileOptions {
 const POD_FOLDER = 'pods';
 /** Where the output folder keeps the per-VM cloud-configs: not `user-data`, which the box's own Vagrantfile uploads to every VM. */
 const CLOUD_CONFIG_FOLDER = 'cloud-config';
+/** The ids bind() gives constructs at the root of the output tree, where each tier's id names its machines' scope, with what each is. */
+const OUTPUT_IDS: Readonly<Record<string, string>> = {
+  'pki': 'the cluster\'s PKI', 'flannel': 'the built-in add-on flannel', 'kube-proxy': 'the built-in add-on kube-proxy',
+  'coredns': 'the built-in add-on CoreDNS', 'kubelet-certificate-rotation': 'the built-in add-on that approves kubelet certificate renewals',
+  'admin-kubeconfig': 'admin.kubeconfig', 'gitignore': 'the output\'s .gitignore',
+  'cluster-ssh-key': 'cluster-ssh.key', 'cluster-ssh-public-key': 'cluster-ssh.pub',
+};
+/** The options that name an image: each a pinned image reference (a docker argument or a pod's image). */
+const IMAGE_OPTIONS = ['etcdImage', 'coreDnsImage', 'flannelImage', 'flannelCniPluginImage'] as const;
 /** The per-node pod range the controller-manager allocates (its --node-cidr-mask-size default for IPv4). */
 const NODE_CIDR_BITS = 24;
+/** Flatcar's user, whom the box's own Vagrantfile logs in as. */
+const LOGIN_USER = 'core';
+/** The cluster's SSH key pair in the output, beside the Vagrantfile that names it (a copy of the PKI folder's). */
+const LOGIN_KEY_FILE = 'cluster-ssh.key';
+const LOGIN_PUBLIC_KEY_FILE = 'cluster-ssh.pub';
+/** How many more bits a node range may have than the cluster range (cidr_set.go clusterSubnetMaxDiff). */
+const NODE_CIDR_MAX_DIFF = 16;
+/** The API server's largest service range, in host bits (kube-apiserver options validation: bits - ones > 20 is refused). */
+const SERVICE_RANGE_MAX_BITS = 20;
 
 /**
  * A cluster that boots on today's boxes: Flatcar Container Linux, etcd v3.6
@@ -124,6 +149,9 @@ export class FlatcarProfile implements IClusterProfile {
 
   public validateSettings(settings: ClusterSettings): string[] {
     const problems = schemaProblems(optionsSchema, this.options, ProblemStyle.PROPERTY).map(problem => `profile option ${problem}`);
+    for (const option of IMAGE_OPTIONS) {
+      problems.push(...imageProblems(option, this.options[option]).map(problem => `profile option ${problem}`));
+    }
     // A checksum of the wrong type is the schema's to report; the checks below take strings only.
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
     const result = flatcarRelease(settings.kubernetesVersion, text(this.options.kubeletSha256));
@@ -139,11 +167,13 @@ export class FlatcarProfile implements IClusterProfile {
     }
     const dns = this.coreDnsImage(settings);
     if ('problem' in dns) { problems.push(dns.problem); }
+    problems.push(...pkiDirProblems(this.options.pkiDir, settings.outdir));
     return problems;
   }
 
   public validate(model: ClusterModel): ValidationProblem[] {
-    const problems: ValidationProblem[] = podNetworkProblems(model).map(message => ({ constructPath: model.path, message }));
+    const problems: ValidationProblem[] = [...podNetworkProblems(model), ...serviceNetworkProblems(model)]
+      .map(message => ({ constructPath: model.path, message }));
     if (model.controlPlanes.length > 1 && !model.hasControlPlaneEndpoint) {
       problems.push({
         constructPath: model.path,
@@ -152,6 +182,7 @@ export class FlatcarProfile implements IClusterProfile {
           + 'the virtual IP that kube-vip keeps on one of them for the kubelets, kube-proxy and kubectl',
       });
     }
+    problems.push(...reservedTierIdProblems(model, this.name, OUTPUT_IDS));
     for (const tier of model.nodeTiers) {
       if (tier.machines.some(node => node.role === NodeRole.CONTROL_PLANE)
         && tier.taints.some(taint => taint.key === CONTROL_PLANE_TAINT.key && taint.effect === CONTROL_PLANE_TAINT.effect)) {
@@ -183,11 +214,21 @@ export class FlatcarProfile implements IClusterProfile {
     // on every address then, and no control plane depends on the one that holds the virtual IP.
     const servers: NodeServers = { kubelet: endpoints.apiServer, local: kubeVip ? endpoints.localApiServer : endpoints.apiServer, kubeVip };
 
-    const pki = new ClusterPki(output, 'pki', model, { dir: this.options.pkiDir ?? `${output.outdir}.pki`, regenerate: this.options.regeneratePki });
+    const loginKeyWanted = output.wantsLoginKey;
+    const pki = new ClusterPki(output, 'pki', model, {
+      dir: this.options.pkiDir ?? `${output.outdir}.pki`, regenerate: this.options.regeneratePki, loginKey: loginKeyWanted,
+    });
+    // A target that logs in (Vagrant) gets the cluster's own SSH key, which every machine accepts; the target makes it the only one.
+    const loginKey = loginKeyWanted ? () => [pki.material.sshPublicKey(PKI_NAMES.clusterSsh).trimEnd()] : () => [];
+    if (loginKeyWanted) {
+      output.deliverLoginKey({ user: LOGIN_USER, privateKeyFile: LOGIN_KEY_FILE, publicKeyFile: LOGIN_PUBLIC_KEY_FILE });
+      new SecretFile(output, 'cluster-ssh-key', LOGIN_KEY_FILE, () => pki.material.sshPrivateKey(PKI_NAMES.clusterSsh));
+      new SecretFile(output, 'cluster-ssh-public-key', LOGIN_PUBLIC_KEY_FILE, () => pki.material.sshPublicKey(PKI_NAMES.clusterSsh), 0o644);
+    }
     const etcdImage = this.options.etcdImage ?? ETCD_IMAGE;
     for (const peer of model.etcdPeers) {
       const settings = etcdMemberSettings(peer, model, `${model.name}-${peer.pool}`);
-      const cloudConfig = attachCloudConfig(output, peer, {
+      const cloudConfig = attachCloudConfig(output, peer, loginKey, {
         hostname: peer.hostname,
         write_files: [{ path: ETCD_ENV_FILE, permissions: '0644', owner: 'root', content: renderEtcdEnv(settings) }],
         coreos: {
@@ -217,7 +258,7 @@ export class FlatcarProfile implements IClusterProfile {
     };
     const staticPods = new Map<string, string[]>();
     for (const node of model.nodes) {
-      const cloudConfig = attachCloudConfig(output, node, nodeCloudConfig(node, nodeSettings));
+      const cloudConfig = attachCloudConfig(output, node, loginKey, nodeCloudConfig(node, nodeSettings));
       cloudConfig.addWriteFiles(() => nodeSecrets(node, pki, servers));
       output.describe(node, machineNote(node));
       if (node.role !== NodeRole.CONTROL_PLANE) { continue; }
@@ -241,6 +282,8 @@ export class FlatcarProfile implements IClusterProfile {
         apiServerUrl: endpoints.apiServer, clusterCidr: model.networks.pods.cidr, image: kubeProxyImage(result.release.version, model.imageRepository),
       }),
       new CoreDnsAddon(output, 'coredns', { clusterIp: model.networks.dnsServiceAddress, image: dns.image }),
+      // The kubelets renew their client certificates (rotateCertificates): their requests are approved by this RBAC.
+      new KubeletCertificateRotationAddon(output, 'kubelet-certificate-rotation'),
     ];
 
     new SecretFile(output, 'admin-kubeconfig', 'admin.kubeconfig', () => kubeconfigFor(pki, endpoints.apiServer, 'kubernetes-admin', PKI_NAMES.admin));
@@ -266,7 +309,17 @@ export class FlatcarProfile implements IClusterProfile {
     const scope = output.machineScope(node);
     const pkiMount = { name: 'k8s-certs', path: PKI_DIR };
     const pods = [
-      new StaticPod(scope, 'kube-apiserver', { folder, containers: [containers.apiServer], hostMounts: [pkiMount] }),
+      new StaticPod(scope, 'kube-apiserver', {
+        folder,
+        containers: [containers.apiServer],
+        hostMounts: [
+          pkiMount,
+          { name: 'audit-policy', path: AUDIT_POLICY_FILE, file: true },
+          { name: 'authentication-config', path: AUTHENTICATION_CONFIG_FILE, file: true },
+          { name: 'encryption-config', path: ENCRYPTION_CONFIG_FILE, file: true },
+          { name: 'audit-log', path: AUDIT_LOG_DIR, writable: true },
+        ],
+      }),
       new StaticPod(scope, 'kube-controller-manager', {
         folder,
         containers: [containers.controllerManager],
@@ -309,10 +362,40 @@ class SecretFile extends Construct implements IFileOwner {
   }
 }
 
-function attachCloudConfig(output: ClusterOutput, machine: Machine, config: CloudConfigData): CloudConfig {
+/**
+ * A machine's cloud-config, 0600 and delivered as secret (it carries keys), authorizing the cluster's
+ * SSH key, when the target logs in with one, for `core` at every boot (coreos-cloudinit's `ssh_authorized_keys`).
+ */
+function attachCloudConfig(output: ClusterOutput, machine: Machine, loginKeys: () => string[], config: CloudConfigData): CloudConfig {
   const cloudConfig = new CloudConfig(output.machineScope(machine), 'user-data', { filePath: `${CLOUD_CONFIG_FOLDER}/${machine.hostname}.yaml`, config, secret: true });
-  output.deliverUserData(machine, cloudConfig);
+  cloudConfig.addSshAuthorizedKeys(loginKeys);
+  output.deliverUserData(machine, cloudConfig, { secret: true });
   return cloudConfig;
+}
+
+/**
+ * The PKI folder and the output folder must be apart. The writer replaces the output folder
+ * whole by a rename, and the PKI writes its new pieces just before that rename
+ * (lib/synth/atomic-writer.ts, writeAtomically's beforeSwap).
+ */
+function pkiDirProblems(pkiDir: unknown, outdir: string): string[] {
+  // A missing or malformed pkiDir is the options schema's to report.
+  if (typeof pkiDir !== 'string' || pkiDir === '') { return []; }
+  const pki = path.resolve(pkiDir);
+  const out = path.resolve(outdir);
+  const inside = (folder: string, parent: string) => folder.startsWith(`${parent}${path.sep}`) || (parent === path.parse(parent).root && folder !== parent);
+  const expected = `expected a folder apart from the output folder, such as '${outdir}.pki' (the default)`;
+  if (pki === out || inside(pki, out)) {
+    const where = pki === out ? 'is the output folder' : `is inside the output folder ${outdir}`;
+    return [`profile option pkiDir '${pkiDir}' ${where}, which every synth replaces whole by a rename: the PKI writes its keys just `
+      + 'before it, so a first synth fails to rename onto a folder the keys already fill (and later ones refuse a folder of files without '
+      + `manifest.json), and over an earlier output the new keys would go with the folder the rename replaces; ${expected}`];
+  }
+  if (inside(out, pki)) {
+    return [`profile option pkiDir '${pkiDir}' holds the output folder ${outdir}: the private-key folder would hold the output and `
+      + `the writer's staging copies, and the writer would create it without the ${FOLDER_MODE.toString(8).padStart(4, '0')} mode the PKI gives its folder; ${expected}`];
+  }
+  return [];
 }
 
 /**
@@ -322,9 +405,38 @@ function attachCloudConfig(output: ClusterOutput, machine: Machine, config: Clou
 function podNetworkProblems(model: ClusterModel): string[] {
   const range = model.networks.pods.range;
   const nodes = model.nodes.length;
+  // The controller-manager's allocator takes at most 2^16 node ranges (pkg/controller/nodeipam/ipam/cidrset/cidr_set.go,
+  // clusterSubnetMaxDiff), and refuses to start on a larger range.
+  if (NODE_CIDR_BITS - range.bits > NODE_CIDR_MAX_DIFF) {
+    return [`ipRange ${model.networks.pods.cidr} is larger than /${NODE_CIDR_BITS - NODE_CIDR_MAX_DIFF}: the controller-manager allocates `
+      + `node ranges of /${NODE_CIDR_BITS} from at most 2^${NODE_CIDR_MAX_DIFF} of them and refuses a larger cluster CIDR; `
+      + `expected /${NODE_CIDR_BITS - NODE_CIDR_MAX_DIFF} or smaller, such as '10.244.0.0/16'`];
+  }
   const capacity = range.bits > NODE_CIDR_BITS ? 0 : 2 ** (NODE_CIDR_BITS - range.bits);
   return capacity >= nodes ? [] : [`ipRange ${model.networks.pods.cidr} holds ${capacity} node pod range(s) of /${NODE_CIDR_BITS}, `
     + `but the cluster has ${nodes} nodes; expected a range of /${NODE_CIDR_BITS - Math.ceil(Math.log2(nodes))} or larger`];
+}
+
+/**
+ * The service range must hold the cluster DNS address, which the kubelets (clusterDNS) and
+ * CoreDNS's Service use: the model's 10th address of the range, a host address of it. The
+ * API server refuses a range of more than 2^20 addresses (kubernetes cmd/kube-apiserver/app/options/validation.go:
+ * "specified --service-cluster-ip-range is too large").
+ */
+function serviceNetworkProblems(model: ClusterModel): string[] {
+  const { services, dnsServiceAddress } = model.networks;
+  const problems: string[] = [];
+  if (32 - services.range.bits > SERVICE_RANGE_MAX_BITS) {
+    problems.push(`serviceIpRange ${services.cidr} is larger than /${32 - SERVICE_RANGE_MAX_BITS}: the API server refuses a service range of `
+      + `more than 2^${SERVICE_RANGE_MAX_BITS} addresses; expected /${32 - SERVICE_RANGE_MAX_BITS} or smaller, such as '10.96.0.0/16'`);
+  }
+  // At offset 10 of an aligned range, the address is never the network address (offset 0) nor a
+  // broadcast address (offset 2^n - 1): inside the range is enough.
+  if (parseCidr(`${dnsServiceAddress}/32`)!.first > services.range.last) {
+    problems.push(`serviceIpRange ${services.cidr} has no room for the cluster DNS Service: the kubelets' clusterDNS and CoreDNS's Service `
+      + `take the 10th address of the range, ${dnsServiceAddress}, which lies outside it; expected /28 or larger`);
+  }
+  return problems;
 }
 
 /** What a node is, for the Vagrantfile's header: its role and pool, and its labels and taints. */

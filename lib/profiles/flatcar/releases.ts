@@ -52,10 +52,14 @@ export const FLATCAR_RELEASES: readonly FlatcarRelease[] = [
 export const FLATCAR_DEFAULT_VERSION = '1.35.1';
 
 /**
- * The oldest minor this design serves: `containerRuntimeEndpoint` in the kubelet's
- * config file is honoured only from 1.27 (kubernetes/kubernetes#112136, #118787).
+ * The oldest minor this design serves: the API server limits anonymous requests to the
+ * health endpoints with the `anonymous` section of its AuthenticationConfiguration, which
+ * is on by default from 1.32 (feature AnonymousAuthConfigurableEndpoints: alpha in 1.31,
+ * beta in 1.32, stable in 1.34). Before 1.32, anonymous requests would reach every path
+ * RBAC grants `system:unauthenticated`, or a `--anonymous-auth=false` API server would
+ * answer its own liveness probes with 401.
  */
-const FIRST_MINOR = 27;
+const FIRST_MINOR = 32;
 /**
  * The newest minor: "Kubernetes 1.35 is the last release supporting containerd 1.x",
  * and the containerd of Flatcar stable is not pinned by this design.
@@ -74,7 +78,7 @@ export function flatcarRelease(text: string, kubeletSha256?: string): { release:
   }
   if (version.major !== 1 || version.minor < FIRST_MINOR || version.minor > LAST_MINOR) {
     return { problem: `kubernetesVersion ${text} is not supported by the Flatcar profile; expected 1.${FIRST_MINOR}.x to 1.${LAST_MINOR}.x `
-      + `(1.27 is the first kubelet that reads containerRuntimeEndpoint from its config; 1.36 needs containerd 2)` };
+      + '(1.32 is the first API server that limits anonymous requests to its health endpoints by default; 1.36 needs containerd 2)' };
   }
   if (kubeletSha256 !== undefined) {
     const pinnedKubectl = FLATCAR_RELEASES.find(r => r.version === text)?.kubectlSha256;

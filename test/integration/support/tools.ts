@@ -19,6 +19,11 @@ const PACKAGE_OF: Record<string, string> = {
   'yamllint': 'yamllint',
   'openssl': 'openssl',
   'kubectl': 'kubernetes-client (any kubectl will do)',
+  'ignition-validate': 'ignition',
+  'unshare': 'util-linux',
+  'nsenter': 'util-linux',
+  'ip': 'iproute2',
+  'ss': 'iproute2',
 };
 
 /** Absolute path of an executable on PATH, or undefined. */

@@ -8,11 +8,14 @@
 # Each machine has: name, hostname, private_networks (IPs), cpus and memory (as the
 # VirtualBox provider will pass them to `VBoxManage modifyvm`), provisioners and
 # synced_folders (host paths resolved the way Vagrant resolves them: against the
-# Vagrantfile's folder). "problems" lists what Vagrant found wrong: load errors and
+# Vagrantfile's folder), and ssh: the user, insert_key, and each private_key_path
+# resolved against that folder, with the key type and public key blob (base64) that
+# Vagrant's net-ssh reads from it, or why it can't. "problems" lists what Vagrant found wrong: load errors and
 # warnings, and every error of the validation `vagrant validate` runs; the script
 # exits 1 when there are any. Needs a VBoxManage on PATH (a stub answering
 # --version is enough) for the VirtualBox provider to load.
 require "json"
+require "net/ssh"
 require "vagrant"
 
 folder = File.expand_path(ARGV.fetch(0) { abort "usage: ruby machine-config.rb FOLDER" })
@@ -42,6 +45,7 @@ machines = vagrantfile.machine_names.map do |name|
     errors.each { |error| problems << "#{name}: #{section}: #{error}" }
   end
   vb = config.vm.get_provider_config(:virtualbox)
+  key_paths = Array(config.ssh.private_key_path).map { |key| File.expand_path(key.to_s, env.root_path.to_s) }
 
   {
     name: name.to_s,
@@ -56,7 +60,7 @@ machines = vagrantfile.machine_names.map do |name|
         { type: "file", source: settings.source, source_path: File.expand_path(settings.source, env.root_path.to_s),
           destination: settings.destination }
       when :shell
-        { type: "shell", inline: settings.inline, privileged: settings.privileged }
+        { type: "shell", inline: settings.inline, args: settings.args, privileged: settings.privileged }
       else
         { type: provisioner.type.to_s }
       end
@@ -65,6 +69,18 @@ machines = vagrantfile.machine_names.map do |name|
       { host: opts[:hostpath], host_path: File.expand_path(opts[:hostpath], env.root_path.to_s), guest: opts[:guestpath],
         type: opts[:type]&.to_s, disabled: opts[:disabled] == true }
     end,
+    ssh: {
+      username: config.ssh.username,
+      insert_key: config.ssh.insert_key,
+      keys: key_paths.map do |key|
+        begin
+          loaded = Net::SSH::KeyFactory.load_private_key(key, nil, false)
+          { path: key, type: loaded.ssh_type, public_blob: [loaded.public_key.to_blob].pack("m0") }
+        rescue StandardError, NotImplementedError => e
+          { path: key, error: "#{e.class}: #{e.message}" }
+        end
+      end,
+    },
   }
 end
 

@@ -92,10 +92,10 @@ describe('Flatcar HA example (examples/flatcar-ha.ts)', function () {
     expect(Object.values(ADDRESSES)).to.not.include(ENDPOINT);
   });
 
-  it('writes the key-bearing files (the cloud-configs, admin.kubeconfig) with mode 0600 and keeps every private key out of the other files', () => {
+  it('writes the key-bearing files (the cloud-configs, admin.kubeconfig, the SSH key) with mode 0600 and keeps every private key out of the other files', () => {
     for (const file of Object.keys(files)) {
       const mode = fs.statSync(path.join(synthesized.outdir, file)).mode & 0o777;
-      const secret = file.startsWith('cloud-config/') || file === 'admin.kubeconfig';
+      const secret = file.startsWith('cloud-config/') || file === 'admin.kubeconfig' || file === 'cluster-ssh.key';
       expect(mode, file).to.equal(secret ? 0o600 : file === 'verify.sh' ? 0o755 : 0o644);
       expect(/PRIVATE KEY|client-key-data/.test(files[file]), file).to.equal(secret);
     }
@@ -151,15 +151,23 @@ describe('Flatcar HA example (examples/flatcar-ha.ts)', function () {
           const { spec } = pod(cp, name);
           const [container] = spec.containers;
           const hostPaths: string[] = spec.volumes.map((v: any) => v.hostPath.path);
-          const named = name === 'kube-vip' ? hostPaths : Object.values(flagsOf(container.command)).filter(value => value.startsWith('/'));
+          // The audit log is the API server's to write, into a folder of its own.
+          const named = name === 'kube-vip' ? hostPaths : Object.entries(flagsOf(container.command))
+            .filter(([flag, value]) => flag !== 'audit-log-path' && value.startsWith('/')).map(([, value]) => value);
           expect(named, `${cp} ${name}`).to.not.be.empty;
           for (const file of named) {
             const folder = hostPaths.find(p => file === p || file.startsWith(`${p}/`));
             expect(folder, `${cp} ${name}: ${file} is mounted`).to.not.equal(undefined);
+            if (folder === '/var/log/kubernetes/audit') { continue; }
             expect(written[cp], `${cp} ${name}: ${file}`).to.have.property(file);
           }
-          // Each volume is mounted read-only into the container.
-          expect(container.volumeMounts.map((m: any) => [m.name, m.readOnly]), `${cp} ${name}`).to.deep.equal(spec.volumes.map((v: any) => [v.name, true]));
+          // Each volume is mounted read-only into the container, but for the audit log's folder.
+          expect(container.volumeMounts.map((m: any) => [m.name, m.readOnly]), `${cp} ${name}`)
+            .to.deep.equal(spec.volumes.map((v: any) => [v.name, v.name === 'audit-log' ? undefined : true]));
+          if (name === 'kube-apiserver') {
+            expect(flagsOf(container.command)['audit-log-path'], cp).to.equal('/var/log/kubernetes/audit/audit.log');
+            expect(spec.volumes.find((v: any) => v.name === 'audit-log').hostPath, cp).to.deep.equal({ path: '/var/log/kubernetes/audit', type: 'DirectoryOrCreate' });
+          }
         }
       }
     });

@@ -111,8 +111,11 @@ describe('Flatcar profile', function () {
       'addons/coredns.yaml',
       'addons/flannel.yaml',
       'addons/kube-proxy.yaml',
+      'addons/kubelet-certificate-rotation.yaml',
       'admin.kubeconfig',
       ...[...ETCD, ...NODES].map(vm => `cloud-config/${vm}.yaml`),
+      'cluster-ssh.key',
+      'cluster-ssh.pub',
       'manifest.json',
       'pods/node-01/kube-apiserver.yaml',
       'pods/node-01/kube-controller-manager.yaml',
@@ -216,21 +219,25 @@ describe('Flatcar profile', function () {
       let keys = 0;
       for (const vm of [...ETCD, ...NODES]) {
         for (const file of Object.values(written[vm])) {
-          const secret = /PRIVATE KEY-----/.test(file.content) || /client-key-data:/.test(file.content);
-          expect(file.path.endsWith('.key') || file.path.endsWith('.conf'), `${vm} ${file.path}`).to.equal(secret);
+          // The encryption configuration holds the keys of Secrets at rest.
+          const secret = /PRIVATE KEY-----/.test(file.content) || /client-key-data:/.test(file.content) || /\n {6}- secretbox:\n/.test(file.content);
+          expect(file.path.endsWith('.key') || file.path.endsWith('.conf') || file.path === '/etc/kubernetes/encryption-config.yaml', `${vm} ${file.path}`).to.equal(secret);
           expect(file.permissions, `${vm} ${file.path}`).to.equal(secret ? '0600' : file.path.startsWith('/opt/bin/') ? '0755' : '0644');
           if (secret) { keys++; }
         }
       }
-      // 2 per member; on the control plane: ca, apiserver, apiserver-kubelet-client, apiserver-etcd-client, sa
-      // and 4 kubeconfigs (kubelet, controller-manager, scheduler, the add-on bootstrap's admin.conf); on each worker its kubeconfig.
-      expect(keys).to.equal(3 * 2 + 9 + 3);
+      // 2 per member; on the control plane: ca, apiserver, apiserver-kubelet-client, apiserver-etcd-client, sa, the kubelet's
+      // serving key, the encryption configuration and 4 kubeconfigs (kubelet, controller-manager, scheduler, the add-on
+      // bootstrap's admin.conf); on each worker its kubeconfig and its kubelet's serving key.
+      expect(keys).to.equal(3 * 2 + 11 + 3 * 2);
     });
 
-    it('keep every private key out of the Vagrantfile, the pods and manifest.json (only cloud-configs and admin.kubeconfig carry keys)', () => {
+    it('keep every private key out of the Vagrantfile, the pods and manifest.json (only cloud-configs, admin.kubeconfig and the SSH key carry keys)', () => {
       const pems = keyPems();
-      expect(pems).to.have.length(19); // 2 CAs, 6 etcd, 6 control-plane and admin, 4 kubelets, the service-account key
-      const carriers = Object.keys(files).filter(file => file.startsWith('cloud-config/') || file === 'admin.kubeconfig');
+      // 2 CAs, 6 etcd, 6 control-plane and admin, 4 kubelets' client and 4 their serving keys, the service-account key, the
+      // SSH key and the keys of Secrets at rest (their own tests: test/profiles/flatcar/hardening.test.ts)
+      expect(pems).to.have.length(25);
+      const carriers = Object.keys(files).filter(file => file.startsWith('cloud-config/') || file === 'admin.kubeconfig' || file === 'cluster-ssh.key');
       for (const [file, content] of Object.entries(files).filter(([f]) => !carriers.includes(f))) {
         expect(content, file).to.not.match(/PRIVATE KEY|client-key-data/);
         for (const pem of pems) {
@@ -243,13 +250,13 @@ describe('Flatcar profile', function () {
       expect(files['admin.kubeconfig']).to.contain(Buffer.from(fs.readFileSync(path.join(pkiDir, 'admin.key'), 'utf-8')).toString('base64'));
     });
 
-    it('writes the cloud-configs and admin.kubeconfig with mode 0600, verify.sh with 0755, the rest with 0644', () => {
+    it('writes the cloud-configs, admin.kubeconfig and the SSH key with mode 0600, verify.sh with 0755, the rest with 0644', () => {
       const out = tempFolder('flatcar-modes');
       try {
         const cluster = flatcarCluster(path.join(out, 'out'), pkiDir);
         const modes = Object.fromEntries(renderTree(cluster).files.map(file => [file.path, file.mode]));
         for (const [file, mode] of Object.entries(modes)) {
-          const secret = file.startsWith('cloud-config/') || file === 'admin.kubeconfig';
+          const secret = file.startsWith('cloud-config/') || file === 'admin.kubeconfig' || file === 'cluster-ssh.key';
           expect(mode, file).to.equal(secret ? 0o600 : file === 'verify.sh' ? 0o755 : 0o644);
         }
         // ...and the writer keeps them, whatever the umask.
@@ -379,7 +386,8 @@ describe('Flatcar profile', function () {
       for (const name of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
         const { pod, flags } = podFlags(files, name);
         const mounts: string[] = pod.spec.containers[0].volumeMounts.map((m: any) => m.mountPath);
-        const paths = Object.values(flags).filter(value => value.startsWith('/'));
+        // The audit log is the API server's to write (test/profiles/flatcar/hardening.test.ts checks its mount).
+        const paths = Object.entries(flags).filter(([flag, value]) => flag !== 'audit-log-path' && value.startsWith('/')).map(([, value]) => value);
         expect(paths, name).to.not.be.empty;
         for (const file of paths) {
           expect(written['node-01'], `${name}: ${file}`).to.have.property(file);
@@ -425,7 +433,9 @@ describe('Flatcar profile', function () {
         expect(vagrantfile).to.contain(`{ name: "${vm}", ip: "${ipOf(vm)}", `);
         expect(vagrantfile).to.contain(`user_data: "cloud-config/${vm}.yaml"`);
       }
-      expect(vagrantfile).to.contain('inline: "mv /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/vagrantfile-user-data"');
+      // Root's alone, 0600, in one rename (test/integration/vagrant.test.ts has Vagrant read it).
+      expect(vagrantfile).to.contain('inline: "install -D -o root -g root -m 0600 /tmp/vagrantfile-user-data /var/lib/flatcar-vagrant/.vagrantfile-user-data.new '
+        + '&& rm -f /tmp/vagrantfile-user-data && mv -f /var/lib/flatcar-vagrant/.vagrantfile-user-data.new /var/lib/flatcar-vagrant/vagrantfile-user-data"');
       // The box's own Vagrantfile uploads a host path named user-data to every VM: we never name one so.
       expect(vagrantfile).to.not.match(/["'/]user-data\b/);
       expect(vagrantfile).to.contain('{ host: "pods/node-01", guest: "/etc/kubernetes/manifests" }');
@@ -455,8 +465,8 @@ describe('Flatcar profile', function () {
     });
 
     for (const [version, why, expected] of [
-      ['1.26.0', 'older than 1.27', /kubernetesVersion 1\.26\.0 is not supported by the Flatcar profile; expected 1\.27\.x to 1\.35\.x/],
-      ['1.36.0', 'newer than 1.35', /kubernetesVersion 1\.36\.0 is not supported by the Flatcar profile; expected 1\.27\.x to 1\.35\.x/],
+      ['1.31.9', 'older than 1.32', /kubernetesVersion 1\.31\.9 is not supported by the Flatcar profile; expected 1\.32\.x to 1\.35\.x \(1\.32 is the first API server that limits anonymous requests to its health endpoints by default; 1\.36 needs containerd 2\)/],
+      ['1.36.0', 'newer than 1.35', /kubernetesVersion 1\.36\.0 is not supported by the Flatcar profile; expected 1\.32\.x to 1\.35\.x/],
       ['1.35.2', 'a patch without a pinned checksum', /kubernetesVersion 1\.35\.2 has no pinned kubelet checksum; expected one of .*1\.35\.1.*, or set kubeletSha256 .*https:\/\/dl\.k8s\.io\/release\/v1\.35\.2\/bin\/linux\/amd64\/kubelet\.sha256/],
     ] as const) {
       it(`fails when kubernetesVersion is ${version} (${why}), saying what is supported`, () => {
@@ -500,19 +510,25 @@ describe('Flatcar profile', function () {
       });
       afterEach(() => fs.rmSync(copy, { recursive: true, force: true }));
 
-      it('fails when the same PKI folder holds a certificate for the old address, naming the stale certificate and regeneratePki', () => {
+      it('fails when the same PKI folder holds certificates for the old addresses, naming each stale certificate and regeneratePki', () => {
         const folder = path.join(copy, 'pki');
         const before = Testing.readFolder(folder);
         const error = synthError(flatcarVariant({ pkiDir: folder, nodeFirstIp: 31 }));
+        // The API server's certificate, and each kubelet's serving certificate, which names its node's address.
+        const serving = (n: number) => [
+          `${path.join(folder, `kubelet-node-0${n}-serving.crt`)}: subjectAltName lacks IP ${FLATCAR_PREFIX}.3${n}; expected IP ${FLATCAR_PREFIX}.3${n}; set regeneratePki to re-issue it`,
+          `${path.join(folder, `kubelet-node-0${n}-serving.crt`)}: subjectAltName has IP ${FLATCAR_PREFIX}.2${n}, which the spec does not list; expected IP ${FLATCAR_PREFIX}.3${n}; set regeneratePki to re-issue it`,
+        ];
         expect(error.problems.map(p => p.message)).to.deep.equal([
           `${path.join(folder, 'apiserver.crt')}: subjectAltName lacks IP ${FLATCAR_PREFIX}.31; expected IP ${FLATCAR_PREFIX}.31, 10.3.0.1, 127.0.0.1; set regeneratePki to re-issue it`,
           `${path.join(folder, 'apiserver.crt')}: subjectAltName has IP ${FLATCAR_PREFIX}.21, which the spec does not list; expected IP ${FLATCAR_PREFIX}.31, 10.3.0.1, 127.0.0.1; set regeneratePki to re-issue it`,
+          ...[1, 2, 3, 4].flatMap(serving),
         ]);
-        expect(error.problems.map(p => p.constructPath)).to.deep.equal(['cluster/pki', 'cluster/pki']);
+        expect(new Set(error.problems.map(p => p.constructPath))).to.deep.equal(new Set(['cluster/pki']));
         expect(Testing.readFolder(folder), 'nothing in the PKI folder changed').to.deep.equal(before);
       });
 
-      it('re-issues only that certificate, for the same key, when regeneratePki is set', () => {
+      it('re-issues only the certificates that name an address, for the same keys, when regeneratePki is set', () => {
         const folder = path.join(copy, 'pki');
         const before = Testing.readFolder(folder);
         const cluster = flatcarVariant({ pkiDir: folder, nodeFirstIp: 31, regeneratePki: true });
@@ -520,7 +536,7 @@ describe('Flatcar profile', function () {
         const rendered = Testing.synth(cluster);
         const after = Testing.readFolder(folder);
         const changed = Object.keys(after).filter(file => after[file] !== before[file]);
-        expect(changed).to.deep.equal(['.verified.json', 'apiserver.crt']);
+        expect(changed).to.deep.equal(['.verified.json', 'apiserver.crt', ...[1, 2, 3, 4].map(n => `kubelet-node-0${n}-serving.crt`)]);
         const reissued = new crypto.X509Certificate(after['apiserver.crt']);
         expect(reissued.checkIP(`${FLATCAR_PREFIX}.31`)).to.equal(`${FLATCAR_PREFIX}.31`);
         expect(reissued.checkIP(`${FLATCAR_PREFIX}.21`)).to.equal(undefined);

@@ -1,0 +1,155 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments, parseDocument } from 'yaml';
+import schema from './cluster-file.schema.json';
+import { Addon } from '../addons/addon';
+import { cdk8s } from '../addons/cdk8s-modules';
+import { EtcdPeerTier } from '../cluster/etcd-peer-tier';
+import { KubeNodeTier, KubeNodeTierProps } from '../cluster/kube-node-tier';
+import { NodeRole } from '../cluster/node-role';
+import { ClusterProfile } from '../profiles';
+import type { IClusterProfile } from '../profiles/cluster-profile';
+import { ProblemStyle, schemaProblems } from '../synth/json-schema';
+import { ValidationError, ValidationProblem } from '../synth/validation-error';
+import { VagrantCluster, VagrantClusterProps } from '../vagrant/vagrant-cluster';
+
+/** The profile entry of a cluster file. */
+type ProfileEntry = 'classic' | 'flatcar' | { readonly name: 'classic' | 'flatcar'; readonly options?: Record<string, unknown> };
+
+/** What a cluster file holds, once its schema has passed (cluster-file.schema.json). */
+interface ClusterFileData extends Omit<VagrantClusterProps, 'profile'> {
+  readonly profile?: ProfileEntry;
+  readonly etcd: Record<string, unknown>;
+  readonly nodes: Array<Record<string, unknown> & { readonly id: string }>;
+  readonly addons?: Array<{ readonly id: string; readonly manifests: string[] }>;
+}
+
+/**
+ * A cluster described as data rather than code: YAML with the props of
+ * {@link VagrantCluster}, one etcd tier, node tiers and add-ons by manifest
+ * path, checked by `cluster-file.schema.json` (shipped in the package, so
+ * editors complete it). It builds the same construct tree an app would, which
+ * synthesizes the same way:
+ *
+ * ```yaml
+ * prefix: 10.10.10
+ * kubernetesVersion: 1.1.7
+ * etcd: { count: 3, firstIp: 11 }
+ * nodes:
+ *   - { id: node, count: 4, firstIp: 100 }
+ * ```
+ *
+ * Paths in the file (`outdir`, the Flatcar `pkiDir`, add-on manifests) are relative to the file.
+ */
+export class ClusterFile {
+  /**
+   * Reads `file` and builds its tree. Throws a {@link ValidationError} naming
+   * the file and each bad place when the file cannot be read, is not YAML, or
+   * does not match the schema, or when a manifest cannot be read.
+   */
+  public static read(file: string): VagrantCluster {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf-8');
+    } catch (error) {
+      throw new ValidationError([{ constructPath: file, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); expected a cluster file such as cluster.yaml` }]);
+    }
+    // YAML 1.1, as Kubernetes tools read YAML: `on` is a boolean there, and the schema says what was expected instead.
+    const document = parseDocument(text, { version: '1.1', uniqueKeys: true });
+    if (document.errors.length > 0) {
+      throw new ValidationError(document.errors.map(error => ({ constructPath: file, message: `is not valid YAML: ${error.message.split('\n')[0]}` })));
+    }
+    return ClusterFile.fromData(document.toJS(), { name: file, folder: path.dirname(file) });
+  }
+
+  /**
+   * Builds the tree of already parsed data. `source.name` names the data in
+   * problems; `source.folder` is what relative paths are relative to.
+   */
+  public static fromData(data: unknown, source: { readonly name: string; readonly folder: string }): VagrantCluster {
+    const problems: ValidationProblem[] = schemaProblems(schema, data, ProblemStyle.PROPERTY)
+      .map(message => ({ constructPath: source.name, message }));
+    if (problems.length > 0) { throw new ValidationError(problems); }
+    const file = data as ClusterFileData;
+    problems.push(...duplicateIds(file, source.name));
+    const manifests = (file.addons ?? []).map(addon => ({ id: addon.id, objects: addon.manifests.flatMap(manifest => readObjects(source, addon.id, manifest, problems)) }));
+    if (problems.length > 0) { throw new ValidationError(problems); }
+
+    const { profile, etcd: etcdProps, nodes, addons: _addons, $schema: _schema, ...clusterProps } = file as ClusterFileData & { $schema?: string };
+    const cluster = new VagrantCluster({
+      ...clusterProps,
+      outdir: path.join(source.folder, file.outdir ?? 'dist.out'),
+      ...(profile === undefined ? {} : { profile: profileOf(profile, source.folder) }),
+    });
+    const etcd = new EtcdPeerTier(cluster, 'etcd', etcdProps);
+    for (const { id, ...props } of nodes) {
+      new KubeNodeTier(cluster, id, { ...props, etcd } as KubeNodeTierProps & { role?: NodeRole });
+    }
+    for (const { id, objects } of manifests) {
+      new Addon(cluster, id, chart => {
+        const { ApiObject } = cdk8s();
+        objects.forEach((object, index) => new ApiObject(chart, `object-${index + 1}`, object as never));
+      });
+    }
+    return cluster;
+  }
+
+  private constructor() {}
+}
+
+function profileOf(entry: ProfileEntry, folder: string): IClusterProfile {
+  const { name, options = {} } = typeof entry === 'string' ? { name: entry } : entry;
+  if (name === 'classic') { return ClusterProfile.classic(options); }
+  const pkiDir = options.pkiDir;
+  return ClusterProfile.flatcar(typeof pkiDir === 'string' && pkiDir !== '' ? { ...options, pkiDir: path.join(folder, pkiDir) } : options);
+}
+
+/** Tier ids (with `etcd`) and add-on ids must each be unique: they name constructs and files. */
+function duplicateIds(file: ClusterFileData, name: string): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const seen = new Set(['etcd']);
+  file.nodes.forEach((tier, i) => {
+    if (seen.has(tier.id)) {
+      problems.push({ constructPath: name, message: `nodes[${i}].id is '${tier.id}', which another tier has; expected an id of its own` });
+    }
+    seen.add(tier.id);
+  });
+  const addons = new Set<string>();
+  (file.addons ?? []).forEach((addon, i) => {
+    if (addons.has(addon.id) || seen.has(addon.id)) {
+      problems.push({ constructPath: name, message: `addons[${i}].id is '${addon.id}', which another tier or add-on has; expected an id of its own` });
+    }
+    addons.add(addon.id);
+  });
+  return problems;
+}
+
+/** The objects of one manifest file (every YAML document of it), or problems naming the file. */
+function readObjects(source: { readonly name: string; readonly folder: string }, addon: string, manifest: string, problems: ValidationProblem[]): unknown[] {
+  const where = `${source.name}: add-on ${addon}: ${manifest}`;
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(source.folder, manifest), 'utf-8');
+  } catch (error) {
+    problems.push({ constructPath: source.name, message: `add-on ${addon}: manifest ${manifest} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); expected a YAML file relative to the cluster file` });
+    return [];
+  }
+  const objects: unknown[] = [];
+  for (const document of parseAllDocuments(text, { version: '1.1' })) {
+    if (document.errors.length > 0) {
+      problems.push({ constructPath: source.name, message: `${where} is not valid YAML: ${document.errors[0].message.split('\n')[0]}` });
+      continue;
+    }
+    const object = document.toJS();
+    if (object === null || object === undefined) { continue; } // an empty document, e.g. after a trailing ---
+    if (typeof object !== 'object' || Array.isArray(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
+      problems.push({ constructPath: source.name, message: `${where} holds a document that is not a Kubernetes object; expected apiVersion, kind and metadata` });
+      continue;
+    }
+    objects.push(object);
+  }
+  if (objects.length === 0 && !problems.some(problem => problem.message.startsWith(where))) {
+    problems.push({ constructPath: source.name, message: `${where} holds no Kubernetes object; expected at least one` });
+  }
+  return objects;
+}

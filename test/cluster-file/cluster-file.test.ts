@@ -1,0 +1,142 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { defaultCluster } from '../../examples/default';
+import { Testing, ValidationError } from '../../lib';
+import { ClusterFile } from '../../lib/cluster-file/cluster-file';
+import committedSchema from '../../lib/cluster-file/cluster-file.schema.json';
+import { clusterFileSchema } from '../../scripts/cluster-file-schema';
+import { problemsOf } from '../support/fixtures';
+import { tempDir } from '../support/snapshot';
+
+const REPO = path.join(__dirname, '..', '..');
+
+describe('ClusterFile', () => {
+  let dir: string;
+  beforeEach(() => { dir = tempDir(); });
+  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  /** Writes `text` as cluster.yaml (plus other files) into the scratch folder and returns its path. */
+  function write(text: string, others: Record<string, string> = {}): string {
+    for (const [name, content] of Object.entries(others)) { fs.writeFileSync(path.join(dir, name), content); }
+    fs.writeFileSync(path.join(dir, 'cluster.yaml'), text);
+    return path.join(dir, 'cluster.yaml');
+  }
+
+  it('examples/cluster.yaml synthesizes exactly the files of examples/default.ts, manifest.json included', () => {
+    const fromFile = ClusterFile.read(path.join(REPO, 'examples', 'cluster.yaml'));
+    expect(path.resolve(fromFile.outdir)).to.equal(path.join(REPO, 'dist.out'));
+    expect(Testing.render(fromFile)).to.deep.equal(Testing.render(defaultCluster()));
+    // Written, manifest.json included (its construct paths and warnings), the bytes of the committed golden.
+    const copy = path.join(dir, 'examples');
+    fs.mkdirSync(copy);
+    fs.copyFileSync(path.join(REPO, 'examples', 'cluster.yaml'), path.join(copy, 'cluster.yaml'));
+    ClusterFile.read(path.join(copy, 'cluster.yaml')).synth();
+    expect(Testing.readFolder(path.join(dir, 'dist.out'))).to.deep.equal(Testing.readFolder(path.join(REPO, 'dist.out')));
+  });
+
+  it('builds node pools with roles, labels and taints, a profile with options, and add-ons from manifest files', () => {
+    const file = write([
+      'profile: { name: flatcar, options: { pkiDir: pki } }',
+      'controlPlaneEndpoint: 192.168.56.20',
+      'etcd: { count: 3, firstIp: 11 }',
+      'nodes:',
+      '  - { id: cp, role: control-plane, count: 3, firstIp: 21 }',
+      '  - id: big',
+      '    role: worker',
+      '    count: 1',
+      '    firstIp: 31',
+      '    labels: { disktype: ssd }',
+      '    taints: [{ key: dedicated, value: db, effect: NoSchedule }]',
+      'addons:',
+      '  - { id: hello, manifests: [hello.yaml] }',
+    ].join('\n'), {
+      'hello.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: { name: hello }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: greeting, namespace: hello }\ndata: { text: "on" }\n',
+    });
+    const cluster = ClusterFile.read(file);
+    expect(cluster.profile.name).to.equal('flatcar');
+    expect(path.resolve(cluster.outdir)).to.equal(path.join(dir, 'dist.out'));
+    expect(cluster.machines.map(m => m.hostname)).to.deep.equal(['etcd-01', 'etcd-02', 'etcd-03', 'cp-01', 'cp-02', 'cp-03', 'big-01']);
+    const files = Testing.render(cluster);
+    expect(files['addons/hello.yaml']).to.equal('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: hello\n---\n'
+      + 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: greeting\n  namespace: hello\ndata:\n  text: "on"\n');
+    expect(files['cloud-config/big-01.yaml']).to.contain('--node-labels=disktype=ssd');
+    expect(files['cloud-config/big-01.yaml']).to.contain('dedicated');
+    // The PKI folder is relative to the file, as the outdir is.
+    ClusterFile.read(file).synth();
+    expect(fs.readdirSync(path.join(dir, 'pki'))).to.include('.gitignore');
+    expect(fs.readdirSync(path.join(dir, 'dist.out'))).to.include('Vagrantfile');
+  });
+
+  it('fails when the file is not YAML, naming the file', () => {
+    const file = write('etcd: [\n');
+    const problems = problemsOf(() => ClusterFile.read(file));
+    expect(problems[0]).to.match(/^is not valid YAML: /);
+    try { ClusterFile.read(file); } catch (error) { expect((error as ValidationError).constructPath).to.equal(file); }
+  });
+
+  it('fails when the file does not exist', () => {
+    expect(problemsOf(() => ClusterFile.read(path.join(dir, 'missing.yaml')))).to.deep.equal(['cannot be read (ENOENT); expected a cluster file such as cluster.yaml']);
+  });
+
+  it('fails when keys are unknown or values have the wrong type, with every place at once', () => {
+    const file = write([
+      'kubernetesVersion: 1.10',
+      'prefx: 10.10.10',
+      'etcd: { count: 0 }',
+      'nodes:',
+      '  - { id: node, count: three }',
+      '  - { count: 2 }',
+      'profile: fedora',
+    ].join('\n'));
+    const problems = problemsOf(() => ClusterFile.read(file));
+    expect(problems.join('\n')).to.contain("has unknown key 'prefx'")
+      .and.to.contain('kubernetesVersion is 1.1;')
+      .and.to.contain('etcd.count is 0;')
+      .and.to.contain('nodes[0].count is "three";')
+      .and.to.contain("nodes[1] is missing 'id'").and.to.contain('profile is "fedora"; expected one of "classic", "flatcar"');
+    expect(problems).to.have.length(6);
+  });
+
+  it('fails when two tiers or add-ons share an id', () => {
+    const file = write('etcd: {}\nnodes: [{ id: node }, { id: node, role: worker }]\naddons: [{ id: etcd, manifests: [a.yaml] }]\n',
+      { 'a.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: { name: a }\n' });
+    expect(problemsOf(() => ClusterFile.read(file))).to.deep.equal([
+      "nodes[1].id is 'node', which another tier has; expected an id of its own",
+      "addons[0].id is 'etcd', which another tier or add-on has; expected an id of its own",
+    ]);
+  });
+
+  it('fails when a manifest is missing, not YAML, empty, or holds something that is not a Kubernetes object', () => {
+    const file = write('etcd: {}\nnodes: [{ id: node }]\naddons:\n  - { id: a, manifests: [missing.yaml, bad.yaml, empty.yaml, list.yaml] }\n', {
+      'bad.yaml': 'kind: [\n', 'empty.yaml': '# nothing\n', 'list.yaml': '- 1\n- 2\n',
+    });
+    const problems = problemsOf(() => ClusterFile.read(file));
+    expect(problems).to.have.length(4);
+    expect(problems[0]).to.match(/add-on a: manifest missing\.yaml cannot be read \(ENOENT\)/);
+    expect(problems[1]).to.match(/add-on a: bad\.yaml is not valid YAML/);
+    expect(problems[2]).to.match(/add-on a: empty\.yaml holds no Kubernetes object/);
+    expect(problems[3]).to.match(/add-on a: list\.yaml holds a document that is not a Kubernetes object/);
+  });
+
+  it('fails through the constructs\' own checks once the file is well-formed (a role-less second tier)', () => {
+    const file = write('etcd: {}\nnodes: [{ id: node }, { id: more, count: 2, firstIp: 120 }]\n');
+    const cluster = ClusterFile.read(file);
+    expect(problemsOf(() => Testing.render(cluster)).join('\n')).to.match(/role/);
+  });
+
+  describe('its JSON Schema', () => {
+    it('is the file scripts/cluster-file-schema.ts writes from the constructs\' props schemas (regenerate it when they change)', () => {
+      expect(committedSchema).to.deep.equal(JSON.parse(JSON.stringify(clusterFileSchema())));
+    });
+
+    it('names every VagrantCluster prop but profile, and every tier prop but etcd', () => {
+      const props = committedSchema.properties as Record<string, unknown>;
+      for (const name of ['outdir', 'prefix', 'ipRange', 'serviceIpRange', 'kubernetesVersion', 'controlPlaneEndpoint', 'apiServerImage']) {
+        expect(props, name).to.have.property(name);
+      }
+      const tier = (committedSchema.properties.nodes.items as { properties: Record<string, unknown> }).properties;
+      expect(Object.keys(tier).sort()).to.deep.equal(['count', 'cpus', 'firstIp', 'id', 'labels', 'memoryMb', 'role', 'taints']);
+    });
+  });
+});
