@@ -1,6 +1,6 @@
 // The write protocol: how the output folder goes from one whole output to the next,
 // safe against an error at any step and against the process being killed at any
-// instant (SIGKILL, Ctrl-C). It installs no signal handler: a killed synth leaves a
+// instant (SIGKILL, Ctrl-C, a power cut). It installs no signal handler: a killed synth leaves a
 // state that fixed names describe, and the next synth settles it before writing.
 //
 // Under the lock of the output folder (folder-lock.ts), in the work folder
@@ -8,11 +8,12 @@
 // written first and removed last, so no key is ever unignored:
 //
 //   0. settle what an interrupted synth left (leftovers.ts);
-//   1. write every file into `staging/`, manifest.json last;
+//   1. write every file into `staging/`, manifest.json last, each flushed to disk;
 //   2. move the outdir's entries that its manifest.json does not list (`.vagrant/`) into `staging/`;
+//      then flush the staging folders' entries;
 //   3. beforeSwap(): commit what lives outside the output (new key material);
 //   4. rename `staging/` to `ready/`: the commit point;
-//   5. rename the outdir to `previous/`, then `ready/` to the outdir;
+//   5. rename the outdir to `previous/`, then `ready/` to the outdir (each rename flushed);
 //   6. rename `previous/` to `discard/` and delete it; remove the work folder.
 //
 // Killed before 4, the next synth moves the carried entries back and deletes
@@ -75,27 +76,31 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
         fs.mkdirSync(folder, { recursive: true });
         folders.add(folder);
       }
-      fs.writeFileSync(destination, file.content, { mode: file.mode });
-      if ((file.mode & umask) !== 0) {
-        fs.chmodSync(destination, file.mode);
-      }
+      writeDurably(destination, file.content, file.mode, (file.mode & umask) !== 0);
     }
     for (const relative of carried) {
       step(`carry:${relative}`);
       const destination = resolveInside(area.staging, relative);
       fs.mkdirSync(path.dirname(destination), { recursive: true });
       fs.renameSync(resolveInside(target, relative), destination);
+      folders.add(path.dirname(destination));
     }
+    // Every file's data is on disk (writeDurably); so are the folders' entries before the commit point,
+    // and each rename after it, so that a power cut, too, leaves one of the states the next synth settles.
+    [...folders, ...(carried.length > 0 ? [target] : [])].forEach(syncFolder);
     step('commit');
     beforeSwap();
     step('ready');
     fs.renameSync(area.staging, area.ready);
+    syncFolder(area.dir);
     step('swap');
     if (previous) {
       fs.renameSync(target, area.previous);
+      syncFolder(area.dir);
     }
     step('install');
     fs.renameSync(area.ready, target);
+    syncFolder(path.dirname(target));
     installed = true;
   } catch (error) {
     if (!installed) {
@@ -112,4 +117,26 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
     area.discardFolder(area.previous);
   }
   area.close();
+}
+
+/** Writes a file and flushes its data to disk before returning; `chmod` when the umask may have stripped bits of `mode`. */
+function writeDurably(file: string, content: string, mode: number, chmod: boolean): void {
+  const fd = fs.openSync(file, 'w', mode);
+  try {
+    fs.writeSync(fd, content);
+    if (chmod) { fs.fchmodSync(fd, mode); }
+    fs.fdatasyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Flushes a folder's entries (the files created or renamed in it) to disk. */
+function syncFolder(folder: string): void {
+  const fd = fs.openSync(folder, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

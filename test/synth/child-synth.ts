@@ -18,6 +18,14 @@ const SOURCES = ['lib', 'examples', 'test/synth/fault-child.ts', 'test/synth/fau
  * repository's node_modules, so that the child resolves packages (and the schema cache) as the library does.
  */
 export function childScript(): string {
+  builtScript ??= buildChildScript();
+  return builtScript;
+}
+
+/** The script {@link childScript} built in this process: the sources are hashed once, not once per child. */
+let builtScript: string | undefined;
+
+function buildChildScript(): string {
   const files = SOURCES.flatMap(source => listFiles(path.join(REPO, source))).filter(file => /\.(ts|json)$/.test(file) && !file.endsWith('.d.ts')).sort();
   const hash = crypto.createHash('sha256');
   for (const file of files) { hash.update(file).update('\0').update(fs.readFileSync(file)).update('\0'); }

@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import { ChildPool, ChildResult, childScript } from './child-synth';
 import { FaultScene } from './fault-scene';
 import { FaultVariant } from './fault-trees';
-import { OutdirError } from '../../lib/synth/atomic-writer';
+import { OutdirError } from '../../lib';
 import { lockFileOf } from '../../lib/synth/folder-lock';
 import { kubeconfigParts } from '../support/flatcar';
 import { snapshot, tempDir } from '../support/snapshot';

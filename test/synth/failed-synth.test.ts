@@ -7,8 +7,7 @@ import { expect } from 'chai';
 import { Construct } from 'constructs';
 import { flatcarCluster } from '../../examples/flatcar';
 import { faultCluster } from './fault-trees';
-import { ClusterProfile, IFileOwner, SynthesizedFile, Testing, ValidationError, VagrantCluster } from '../../lib';
-import { OutdirError } from '../../lib/synth/atomic-writer';
+import { ClusterProfile, IFileOwner, OutdirError, SynthesizedFile, Testing, ValidationError, VagrantCluster } from '../../lib';
 import { FolderLock } from '../../lib/synth/folder-lock';
 import { flatcarPkiCopy } from '../support/flatcar';
 import { snapshot, tempDir } from '../support/snapshot';
@@ -96,6 +95,17 @@ describe('a synth that fails', () => {
         expect(fs.readdirSync(parent).sort()).to.deep.equal(before.parent);
       });
     }
+  });
+
+  it('installs no signal handler, at any step: Ctrl-C ends a synth as it ends any program, and the next synth settles it', () => {
+    fs.cpSync(flatcarPkiCopy(), pkiDir, { recursive: true });
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGBREAK'];
+    const listeners = () => signals.map(signal => `${signal}:${process.listenerCount(signal)}`);
+    const before = listeners();
+    const seen: string[] = [];
+    flatcarCluster(outdir, pkiDir)._synthWithHooks(outdir, { beforeStep: () => seen.push(...listeners()) }, { beforeStep: () => seen.push(...listeners()) });
+    expect(seen.length).to.be.greaterThan(signals.length * 10);
+    expect([...new Set([...seen, ...listeners()])].sort()).to.deep.equal([...before].sort());
   });
 
   it('renders in memory (Testing.render) without the lock, while another synth holds it', () => {

@@ -6,7 +6,7 @@
 // output and nothing beside it.
 //
 // The random part prints its seed; replay a run with CDK_VAGRANT_KUBERNETES_FAULT_SEED=<seed>,
-// and change its size with CDK_VAGRANT_KUBERNETES_FAULT_KILLS=<count>.
+// and change its size with CDK_VAGRANT_KUBERNETES_FAULT_KILLS=<count> (the random kills of both trees together).
 import * as fs from 'node:fs';
 import { expect } from 'chai';
 import { ChildPool, ChildResult, childScript } from './child-synth';
@@ -42,6 +42,7 @@ function lastStep(result: ChildResult): string {
  */
 function checkAfterKill(scene: FaultScene, from: FaultVariant, to: FaultVariant, context: string): string {
   const fail = (what: string) => new Error(`${context}: ${what}`);
+  checkedKills += 1;
   const found = scene.stateOf();
   let state: string;
   if (found === from || found === to) {
@@ -67,6 +68,15 @@ function checkAfterKill(scene: FaultScene, from: FaultVariant, to: FaultVariant,
   if (!scene.userFilesInOutdir()) { throw fail(`after the next synth the user's files are not all in the output folder: ${JSON.stringify(scene.userFileLocations())}`); }
   if (scene.leftovers().length > 0) { throw fail(`after the next synth these are left beside the output folder: ${scene.leftovers().join(', ')}`); }
   return state;
+}
+
+/** How many killed synths {@link checkAfterKill} found sound (it throws at the first that is not). */
+let checkedKills = 0;
+
+/** The summary of the failure classes, all 0 when the checks got this far. */
+function soundSummary(kills: number): string {
+  return `${kills} killed synths checked: 0 mixed output folders, 0 times the user's .vagrant/ lost, `
+    + '0 key-bearing files that git does not ignore, 0 leftovers after the next synth';
 }
 
 /** The other variant. */
@@ -141,70 +151,98 @@ for (const tree of ['classic', 'flatcar'] as FaultTree[]) {
       expect(outcomes.get('old output')).to.be.greaterThan(steps.length / 2);
       expect(outcomes.get('new output waiting between the renames')).to.equal(1);
       console.log(`      ${steps.length} kills at steps: ${summary(outcomes)}`);
+      console.log(`      ${soundSummary(steps.length)}`);
     });
 
-    it('settles what a killed synth left even when the synth settling it is killed too, at each step of its own', async () => {
-      const firstKills = steps.filter(step => /^(carry:|ready$|swap$|install$|cleanup$)/.test(step));
-      expect(firstKills.length).to.be.greaterThan(3);
-      let kills = 0;
-      const saved = `${scene.repo}.saved`;
-      try {
-        for (const first of firstKills) {
-          // The state a kill at `first` leaves, kept aside to start each second kill from it.
-          const from = current;
-          const to = other(from);
-          await killedSynth({ killAt: first }, `killed at ${first}`, false);
-          fs.cpSync(scene.repo, saved, { recursive: true });
-          // Which steps the settling synth takes: learnt from one that is not killed.
-          const learner = await children.run({ variant: to });
-          expect(learner.done, learner.stderr).to.equal(true);
-          const recoverySteps = learner.steps.filter(step => /^(recover|takeover|aside):/.test(step));
-          expect(recoverySteps, `after a kill at ${first}`).to.not.deep.equal([]);
-          for (const second of recoverySteps) {
-            fs.rmSync(scene.repo, { recursive: true, force: true });
-            fs.cpSync(saved, scene.repo, { recursive: true });
-            const result = await children.run({ variant: to, killAt: second });
-            expect(result.signal, `killed at ${first}, then at ${second}`).to.equal('SIGKILL');
-            checkAfterKill(scene, from, to, `killed at ${first}, then the next synth killed at ${second}`);
-            kills += 1;
+    // The settling code is the same for both trees (the PKI folder is not written when it is ready): run once, on the classic one.
+    if (tree === 'classic') {
+      it('settles what a killed synth left even when the synth settling it is killed too, at each step of its own', async () => {
+        const firstKills = steps.filter(step => /^(carry:|ready$|swap$|install$|cleanup$)/.test(step));
+        expect(firstKills.length).to.be.greaterThan(3);
+        let kills = 0;
+        const saved = `${scene.repo}.saved`;
+        try {
+          for (const first of firstKills) {
+            // The state a kill at `first` leaves, kept aside to start each second kill from it.
+            const from = current;
+            const to = other(from);
+            await killedSynth({ killAt: first }, `killed at ${first}`, false);
+            fs.cpSync(scene.repo, saved, { recursive: true });
+            // Which steps the settling synth takes: learnt from one that is not killed.
+            const learner = await children.run({ variant: to });
+            expect(learner.done, learner.stderr).to.equal(true);
+            const recoverySteps = learner.steps.filter(step => /^(recover|takeover|aside):/.test(step));
+            expect(recoverySteps, `after a kill at ${first}`).to.not.deep.equal([]);
+            for (const second of recoverySteps) {
+              fs.rmSync(scene.repo, { recursive: true, force: true });
+              fs.cpSync(saved, scene.repo, { recursive: true });
+              const result = await children.run({ variant: to, killAt: second });
+              expect(result.signal, `killed at ${first}, then at ${second}`).to.equal('SIGKILL');
+              checkAfterKill(scene, from, to, `killed at ${first}, then the next synth killed at ${second}`);
+              kills += 1;
+            }
+            fs.rmSync(saved, { recursive: true, force: true });
+            current = to;
           }
+        } finally {
           fs.rmSync(saved, { recursive: true, force: true });
-          current = to;
         }
-      } finally {
-        fs.rmSync(saved, { recursive: true, force: true });
-      }
-      console.log(`      ${firstKills.length} leftover states, each settled by a synth killed at each of its steps: ${kills} kills`);
-    });
+        console.log(`      ${firstKills.length} leftover states, each settled by a synth killed at each of its steps: ${kills} kills`);
+      });
+    }
 
-    const randomKills = tree === 'classic' ? RANDOM_KILLS : Math.ceil(RANDOM_KILLS / 5);
+    // The random kills are shared: four fifths on the classic tree (the faster synth), one fifth on the Flatcar tree (private keys).
+    const flatcarKills = Math.ceil(RANDOM_KILLS / 5);
+    const randomKills = tree === 'classic' ? RANDOM_KILLS - flatcarKills : flatcarKills;
     it(`keeps a whole output and the user's files under ${randomKills} kills at random instants (seed ${SEED})`, async () => {
       const random = randomGenerator(tree === 'classic' ? SEED : SEED + 1);
       const timedChildren = new ChildPool({ tree, outdir: scene.outdir, pkiDir: scene.pkiDir, timed: true });
-      // How long a child synth takes from `go` to its end, and how long its write (medians of three):
-      // a quarter of the kills are spread over the whole synth, the rest over the write.
+      // How long a child synth takes from `go` to its end, and how long its write: medians of the last
+      // seven synths that ended whole (three to start with, then every one a kill came too late for),
+      // so that the kills follow the machine's pace. A quarter of the kills are spread over the whole
+      // synth, the rest over the write. A synth that ends before its kill is checked too, but is no kill.
       const totals: number[] = [];
       const writes: number[] = [];
+      const observe = (result: ChildResult) => {
+        totals.push(result.doneMs!);
+        writes.push(result.doneMs! - result.writeStartMs!);
+        totals.splice(0, totals.length - 7);
+        writes.splice(0, writes.length - 7);
+      };
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
       for (let i = 0; i < 3; i++) {
         const { result } = await killedSynth({}, 'a whole synth', true, timedChildren);
         expect(result.done, result.stderr).to.equal(true);
-        totals.push(result.doneMs!);
-        writes.push(result.doneMs! - result.writeStartMs!);
+        observe(result);
       }
-      const total = totals.sort((a, b) => a - b)[1];
-      const write = writes.sort((a, b) => a - b)[1];
       const outcomes = new Map<string, number>();
       const killPoints = new Map<string, number>();
-      for (let i = 0; i < randomKills; i++) {
-        const kill: Omit<FaultChildGo, 'variant'> = i % 4 === 0 ? { killAfterMs: random() * total, anchor: 'go' } : { killAfterMs: random() * write, anchor: 'open' };
-        const context = `random kill ${i + 1} of ${randomKills} (seed ${SEED}, tree ${tree}, ${kill.killAfterMs!.toFixed(3)} ms after ${kill.anchor})`;
+      const checkedBefore = checkedKills;
+      let kills = 0;
+      let tooLate = 0;
+      while (kills < randomKills) {
+        expect(tooLate, `more than ${randomKills} synths ended before their kill`).to.be.at.most(randomKills);
+        const kill: Omit<FaultChildGo, 'variant'> = (kills + tooLate) % 4 === 0
+          ? { killAfterMs: random() * median(totals), anchor: 'go' }
+          : { killAfterMs: random() * median(writes), anchor: 'open' };
+        const context = `random kill ${kills + 1} of ${randomKills} (seed ${SEED}, tree ${tree}, ${kill.killAfterMs!.toFixed(3)} ms after ${kill.anchor})`;
         const { result, state } = await killedSynth(kill, context, true, timedChildren);
-        tally(killPoints, result.done ? 'finished' : lastStep(result).replace(/:.*/, ':*'));
+        if (result.done) {
+          tooLate += 1;
+          observe(result);
+          continue;
+        }
+        expect(result.signal, `${context}: ${result.stderr}`).to.equal('SIGKILL');
+        kills += 1;
+        tally(killPoints, lastStep(result).replace(/:.*/, ':*'));
         tally(outcomes, state!);
       }
       await timedChildren.close();
-      console.log(`      seed ${SEED}: synth ${total.toFixed(1)} ms, write ${write.toFixed(1)} ms; outputs after the kills: ${summary(outcomes)}`);
+      expect(checkedKills - checkedBefore).to.equal(kills + tooLate);
+      console.log(`      seed ${SEED}: synth ${median(totals).toFixed(1)} ms, write ${median(writes).toFixed(1)} ms (medians at the end); `
+        + `${kills} kills, ${tooLate} more synths ended before their kill; outputs after the kills: ${summary(outcomes)}`);
       console.log(`      last step begun before the kill: ${summary(killPoints)}`);
+      console.log(`      ${soundSummary(kills)}`);
     });
   });
 }
