@@ -39,6 +39,7 @@ export { XFleetOptions } from './profiles/classic/x-fleet';
 // Synth: what it returns and throws, in-memory rendering, cluster files.
 export { SynthManifest, ManifestEntry } from './synth/manifest';
 export { ValidationError, ValidationProblem } from './synth/validation-error';
+export { OutdirError } from './synth/outdir-error';
 export { PkiError, PkiProblem } from './pki/pki-error';
 export { Testing } from './synth/testing';
 export { ClusterFile } from './cluster-file/cluster-file';

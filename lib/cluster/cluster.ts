@@ -18,10 +18,11 @@ import type { IClusterProfile } from '../profiles/cluster-profile';
 import type { ProfileRunbook, TargetRunbook } from '../runbook/runbook-contribution';
 import { addRunbookFiles } from '../runbook/runbook-files';
 import type { WriterHooks } from '../synth/atomic-writer';
+import type { LockHooks } from '../synth/folder-lock';
 import type { SynthManifest } from '../synth/manifest';
 import { reportSynth } from '../synth/synth-report';
 import {
-  IRenderable, IWarningSource, RenderedOutput, renderConstructs, synthesizeTree, throwIfAny, validationProblems, warningsOf,
+  IRenderable, IWarningSource, RenderInput, RenderedOutput, renderConstructs, synthesizeTree, throwIfAny, validationProblems, warningsOf,
 } from '../synth/synthesizer';
 
 /** Props every cluster takes, whatever its target. */
@@ -184,15 +185,20 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
    * target and the profile, then validates, prepares, renders and checks the files.
    */
   public render(): RenderedOutput {
+    return renderConstructs(this.renderInput());
+  }
+
+  /** What {@link render} renders: the tree validated and bound, nothing prepared or rendered yet. */
+  public renderInput(): RenderInput {
     const output = this.bind();
     const userConstructs = this.node.findAll();
     const generated = output.node.findAll();
     // The generated constructs validate first, the built-in add-ons among them; then the rules across every add-on.
     throwIfAny(validationProblems(generated));
     throwIfAny(addonSetProblems([...generated, ...userConstructs].filter(isClusterAddon)));
-    return renderConstructs({
+    return {
       constructs: [...generated, ...userConstructs], unvalidated: [], warnings: [...warningsOf(userConstructs), ...warningsOf(generated)], rootPath: this.node.path,
-    });
+    };
   }
 
   /**
@@ -234,9 +240,9 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
       : [];
   }
 
-  /** @internal synth with writer hooks, for crash tests. */
-  public _synthWithHooks(outdir: string, hooks: WriterHooks): SynthManifest {
-    return synthesizeTree(this, outdir, { hooks, printWarnings: false });
+  /** @internal synth with writer and lock hooks, for crash and concurrency tests. */
+  public _synthWithHooks(outdir: string, hooks: WriterHooks, lockHooks: LockHooks = {}): SynthManifest {
+    return synthesizeTree(this, outdir, { hooks, lockHooks, printWarnings: false });
   }
 
   /** Per-component images the user pinned, by component (`apiserver`, `controller-manager`, `scheduler`, `proxy`). */

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { WriterHooks, writeAtomically } from './atomic-writer';
+import { FolderLocks, LockHooks } from './folder-lock';
 import { schemaProblems } from './json-schema';
 import manifestSchema from './manifest.schema.json';
 import { MANIFEST_FILE, SynthManifest, buildManifest, renderManifest } from './manifest';
@@ -26,12 +27,23 @@ export interface IPreparable extends IConstruct {
    * and the output is about to be swapped in. Never called by an in-memory render.
    */
   commit?(): void;
+  /**
+   * Folders outside the output folder that prepare reads and commit writes, such as a PKI
+   * folder that two clusters' outdirs may share. Synth locks each (beside the folder, as the
+   * output folder) from before prepare until the write ends, so two synths never mix them.
+   */
+  lockPaths?(): string[];
 }
 
 /** The root of a tree that renders itself: a cluster. */
 export interface IRenderable extends IConstruct {
   /** Phases 1-4 in memory: validates, prepares, renders and checks every file. Writes nothing to the output folder. */
   render(): RenderedOutput;
+  /**
+   * What {@link render} renders: validates the tree and binds it, without preparing or
+   * rendering anything and without reading the disk. `renderConstructs(renderInput())` is `render()`.
+   */
+  renderInput(): RenderInput;
 }
 
 function isPreparable(construct: IConstruct): construct is IPreparable {
@@ -133,10 +145,17 @@ export function renderConstructs(input: RenderInput): RenderedOutput {
   };
 }
 
+/** The folders a synth of these constructs writes outside the output folder, as their preparables name them. */
+function extraLockPaths(constructs: readonly IConstruct[]): string[] {
+  return constructs.filter(isPreparable).flatMap(construct => construct.lockPaths?.() ?? []);
+}
+
 /** Options of {@link synthesizeTree}. */
 export interface SynthesizeOptions {
   /** Test hooks of the writer. */
   readonly hooks?: WriterHooks;
+  /** Test hooks of the locks. */
+  readonly lockHooks?: LockHooks;
   /**
    * Print warnings to stderr.
    * @default true
@@ -144,16 +163,30 @@ export interface SynthesizeOptions {
   readonly printWarnings?: boolean;
 }
 
-/** Every phase: render in memory, then write atomically into `outdir`. */
+/**
+ * Every phase: bind, lock `outdir` and the folders the preparables name (one
+ * synth at a time: a second one fails at once, naming the holder), prepare and
+ * render in memory, then write atomically into `outdir`. The locks are released
+ * however it ends.
+ */
 export function synthesizeTree(root: IRenderable, outdir: string, options: SynthesizeOptions = {}): SynthManifest {
-  const { files, manifest, commit } = root.render();
-  if (options.printWarnings ?? true) {
-    for (const warning of manifest.warnings) {
-      process.stderr.write(`warning: ${warning}\n`);
+  const input = root.renderInput();
+  const locks = FolderLocks.acquire([outdir, ...extraLockPaths(input.constructs)], options.lockHooks);
+  try {
+    const { files, manifest, commit } = renderConstructs(input);
+    if (options.printWarnings ?? true) {
+      for (const warning of manifest.warnings) {
+        process.stderr.write(`warning: ${warning}\n`);
+      }
     }
+    writeAtomically(outdir, files, options.hooks, () => {
+      locks.assertHeld();
+      commit();
+    });
+    return manifest;
+  } finally {
+    locks.release();
   }
-  writeAtomically(outdir, files, options.hooks, commit);
-  return manifest;
 }
 
 /** Phases 1-4 of a tree, in memory. */

@@ -27,7 +27,7 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cvk-test-'));
 }
 
-/** Names in `dir` that a writer left behind (staging or backup folders). */
+/** Names in `dir` that a writer left behind: its work folder, a lock and the lock's scratch files, or an earlier writer's staging or backup folders. */
 export function leftovers(dir: string): string[] {
-  return fs.readdirSync(dir).filter(name => /\.(staging|previous)-/.test(name));
+  return fs.readdirSync(dir).filter(name => /\.(staging|previous)-|\.writing$|\.lock$|\.lock\./.test(name));
 }

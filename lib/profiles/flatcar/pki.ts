@@ -103,6 +103,11 @@ export class ClusterPki extends Construct implements IPreparable {
     return [];
   }
 
+  /** The PKI folder, which the outdirs of several clusters may share: synth locks it from prepare to commit. */
+  public lockPaths(): string[] {
+    return [this.props.dir];
+  }
+
   /** Writes the new pieces, once the output that uses them is certain; the folder's .gitignore first. */
   public commit(): void {
     const pki = this.material;
