@@ -2,6 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { firstLine } from './key-material';
+import { flushFolder } from '../synth/flush';
 
 /** Mode of the PKI folder when this module creates it. */
 export const FOLDER_MODE = 0o700;
@@ -70,6 +71,11 @@ export class PkiFolder {
       fs.rmSync(temp, { force: true });
       throw error;
     }
+  }
+
+  /** Flushes the folder's entries (the keys and certificates renamed into it) to disk. */
+  public flush(): void {
+    flushFolder(this.dir);
   }
 
   /** Creates the folder with mode 0700 (its parents with the default mode); an existing folder is left as it is. */

@@ -284,6 +284,10 @@ export class Pki {
     if (this.record) {
       this.folder.write(VERIFIED_RECORD, stableJson(this.record), KEY_MODE);
     }
+    if (this.keysToProtect.length > 0 || this.pendingFiles.length > 0 || this.record) {
+      // Each file was flushed before its rename; the renames are on disk before the output that uses them.
+      this.folder.flush();
+    }
   }
 
   /** PEM of a CA's certificate. */

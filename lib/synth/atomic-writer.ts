@@ -22,6 +22,7 @@
 // output is in place undoes everything at once, `ready/` included, and is rethrown.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { flushFolder } from './flush';
 import { settleLeftovers } from './leftovers';
 import { foreignEntries, readPreviousListing } from './output-listing';
 import { resolveInside } from './safe-path';
@@ -74,33 +75,39 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
       const folder = path.dirname(destination);
       if (!folders.has(folder)) {
         fs.mkdirSync(folder, { recursive: true });
-        folders.add(folder);
+        // Every folder made on the way (pods/ holds only folders), so that each one's entry gets flushed.
+        for (let made = folder; !folders.has(made); made = path.dirname(made)) { folders.add(made); }
       }
       writeDurably(destination, file.content, file.mode, (file.mode & umask) !== 0);
     }
+    // The staged files' entries are on disk before anything of the user's is carried in: a staging folder
+    // that a power cut leaves without its manifest then never holds a carried entry (leftovers.ts discards it).
+    folders.forEach(flushFolder);
     for (const relative of carried) {
       step(`carry:${relative}`);
       const destination = resolveInside(area.staging, relative);
       fs.mkdirSync(path.dirname(destination), { recursive: true });
       fs.renameSync(resolveInside(target, relative), destination);
-      folders.add(path.dirname(destination));
     }
     // Every file's data is on disk (writeDurably); so are the folders' entries before the commit point,
     // and each rename after it, so that a power cut, too, leaves one of the states the next synth settles.
-    [...folders, ...(carried.length > 0 ? [target] : [])].forEach(syncFolder);
+    if (carried.length > 0) {
+      new Set(carried.map(relative => path.dirname(resolveInside(area.staging, relative)))).forEach(flushFolder);
+      flushFolder(target);
+    }
     step('commit');
     beforeSwap();
     step('ready');
     fs.renameSync(area.staging, area.ready);
-    syncFolder(area.dir);
+    flushFolder(area.dir);
     step('swap');
     if (previous) {
       fs.renameSync(target, area.previous);
-      syncFolder(area.dir);
+      flushFolder(area.dir);
     }
     step('install');
     fs.renameSync(area.ready, target);
-    syncFolder(path.dirname(target));
+    flushFolder(path.dirname(target));
     installed = true;
   } catch (error) {
     if (!installed) {
@@ -131,12 +138,3 @@ function writeDurably(file: string, content: string, mode: number, chmod: boolea
   }
 }
 
-/** Flushes a folder's entries (the files created or renamed in it) to disk. */
-function syncFolder(folder: string): void {
-  const fd = fs.openSync(folder, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}

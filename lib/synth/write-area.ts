@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { flushFolder } from './flush';
 
 /** What the work folder's `.gitignore` holds: everything in it is ignored, the `.gitignore` included. */
 export const WRITE_AREA_GITIGNORE = '# A synth of cdk-vagrant-kubernetes writes here (private keys may be inside): never commit it.\n*\n';
@@ -59,7 +60,9 @@ export class WriteArea {
       current = undefined;
     }
     if (current !== WRITE_AREA_GITIGNORE) {
-      fs.writeFileSync(this.gitignore, WRITE_AREA_GITIGNORE, { mode: 0o644 });
+      fs.writeFileSync(this.gitignore, WRITE_AREA_GITIGNORE, { mode: 0o644, flush: true });
+      // On disk before anything else goes in, a power cut included.
+      flushFolder(this.dir);
     }
   }
 
