@@ -172,6 +172,14 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
       return [`chart ${this.chart.node.path} has no Kubernetes objects; expected at least one`];
     }
     this.validated = manifests;
+    const profile = (this.node.root as { profile?: IClusterProfile }).profile;
+    const secrets = manifests.filter(isSecret);
+    if (profile && !profile.ignoresOutput && secrets.length > 0) {
+      // Written 0600 but not git-ignored: the output of such a profile is meant to be committed.
+      return [`holds ${secrets.map(describeObject).join(', ')}, but the ${profile.name} profile's output folder is not git-ignored `
+        + `(it is meant to be committed), so ${this.filePath} would be; expected no Secret in the add-on (create it with kubectl), `
+        + 'or a profile that keeps its output out of git (ClusterProfile.FLATCAR)'];
+    }
     return manifests.flatMap((manifest, index) => {
       const metadata = manifest.metadata as { name?: unknown } | undefined;
       if (typeof manifest.apiVersion !== 'string' || typeof manifest.kind !== 'string' || typeof metadata?.name !== 'string') {

@@ -37,6 +37,11 @@ export interface IClusterProfile {
   readonly clusterProps: readonly string[];
   /** Whether the profile delivers and applies the cluster's add-ons (`addons/*.yaml`) itself. */
   readonly appliesAddons: boolean;
+  /**
+   * Whether the output folder is git-ignored whole (it holds private keys). Where it is not, the
+   * output is meant to be committed, and an add-on holding a Secret is refused.
+   */
+  readonly ignoresOutput: boolean;
   /** The box the Vagrant target boots the machines from. */
   readonly vagrantBox: VagrantBox;
   /** Problems with the cluster-wide settings and the profile's own options (e.g. an unsupported version); messages for the cluster. */

@@ -85,7 +85,7 @@ describe('rules across add-ons', () => {
     it('takes the same name in another namespace, another kind or another API group', () => {
       const cluster = defaultCluster();
       addon(cluster, 'app', [
-        configMap('web'), configMap('web', 'kube-system'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web' } },
+        configMap('web'), configMap('web', 'kube-system'), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web' } },
         { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' } }, { apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'web' } },
       ]);
       expect(problems(cluster)).to.deep.equal([]);

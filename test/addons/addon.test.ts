@@ -100,15 +100,15 @@ describe('Addon', () => {
     expect(manifest.files.find((f: any) => f.path === 'addons/listed.yaml').constructPath).to.equal('cluster/listed');
   });
 
-  it('writes an add-on that holds a Secret with mode 0600, and one without with 0644', () => {
+  // Under Flatcar, whose output is git-ignored, a Secret is written and delivered 0600 (test/addons/delivery.test.ts).
+  it('fails when a classic add-on holds a Secret: the classic output folder is meant to be committed', () => {
     const cluster = defaultCluster();
     new Addon(cluster, 'credentials', chart => {
       new kplus.Secret(chart, 'token', { metadata: { name: 'token', namespace: 'default' }, stringData: { token: 'not-for-others' } });
       new kplus.ConfigMap(chart, 'config', { metadata: { name: 'config', namespace: 'default' } });
     });
     configMapAddon(cluster, 'plain', { a: '1' });
-    const modes = Object.fromEntries(cluster.render().files.filter(file => file.path.startsWith('addons/')).map(file => [file.path, file.mode.toString(8)]));
-    expect(modes).to.deep.equal({ 'addons/credentials.yaml': '600', 'addons/plain.yaml': '644' });
+    expect(() => cluster.render()).to.throw(ValidationError, /\[cluster\/credentials\] holds Secret default\/token, but the classic profile's output folder is not git-ignored/);
   });
 
   it('warns in the classic profile, which applies no add-ons', () => {

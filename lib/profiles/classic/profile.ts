@@ -83,6 +83,8 @@ export class ClassicProfile implements IClusterProfile {
   };
   public readonly clusterProps = ['imageRepository', 'apiServerImage', 'controllerManagerImage', 'schedulerImage', 'proxyImage'];
   public readonly appliesAddons = false;
+  /** The output holds no key: it is meant to be committed (`dist.out/` is). */
+  public readonly ignoresOutput = false;
   public readonly vagrantBox: VagrantBox = {
     name: 'coreos-stable',
     // The CoreOS release bucket the seed used; CoreOS reached end of life in May 2020 and the URL is gone.

@@ -19,8 +19,6 @@ import { CloudConfigData, CloudConfigUnit, WriteFile } from '../../formats/cloud
 import { renderKubeconfig } from '../../formats/kubeconfig';
 import { renderKubeletConfiguration } from '../../formats/kubelet-configuration';
 
-/** Cluster name in kubeconfigs. */
-
 /** What every node's files are made of. */
 export interface NodeSettings {
   readonly release: FlatcarRelease;

@@ -176,6 +176,8 @@ export class FlatcarProfile implements IClusterProfile {
   public readonly clusterProps = ['imageRepository', 'controlPlaneEndpoint'];
   /** The control plane applies addons/*.yaml with apply-addons.service. */
   public readonly appliesAddons = true;
+  /** The output holds keys: its .gitignore is `*`. */
+  public readonly ignoresOutput = true;
   public readonly vagrantBox: VagrantBox = {
     name: 'flatcar-stable',
     url: 'https://stable.release.flatcar-linux.net/amd64-usr/current/flatcar_production_vagrant.json',
