@@ -14,7 +14,8 @@ npx cdk-vagrant-kubernetes synth. Refuses to overwrite any of those files.
 Options:
   --profile  flatcar (default; boots on today's Vagrant boxes) or classic (the seed's design)
   --from     where the project installs cdk-vagrant-kubernetes from: a tarball made by
-             npm pack, a folder, or any npm install spec (default: this version from npm)
+             npm pack, a folder, or any npm install spec (default: this version from npm,
+             once it is published there; until then --from is required)
   --help     this text
 `;
 
@@ -84,7 +85,12 @@ export function initCommand(args: string[], io: CliIo): number {
 /** An existing path becomes a `file:` spec with an absolute path; anything else is an npm spec as given. */
 function installSpec(from: string, cwd: string): string {
   const candidate = path.resolve(cwd, from);
-  return fs.existsSync(candidate) ? `file:${candidate}` : from;
+  if (fs.existsSync(candidate)) { return `file:${candidate}`; }
+  // A path (./x, ../x, /x, x.tgz) that is not there would only fail at npm install, in the new project.
+  if (/^\.{0,2}[\\/]|\.(tgz|tar\.gz)$/.test(from)) {
+    throw new CommandError(`--from ${from}: ${candidate} does not exist; expected the tarball that \`npm pack\` wrote, a clone's folder, or an npm install spec`);
+  }
+  return from;
 }
 
 /** A valid npm package name from the folder's name. */

@@ -5,8 +5,8 @@ import { SYNTH_HELP, synthCommand } from './synth-command';
 
 export const HELP = `Usage: cdk-vagrant-kubernetes <command> [options]
 
-Describe a multi-VM Kubernetes cluster on Vagrant as constructs (or a cluster file)
-and synthesize every file it needs. Works offline.
+Describe a multi-VM Kubernetes cluster (Vagrant VMs or real machines) as constructs,
+or a Vagrant cluster as a cluster file, and synthesize every file it needs. Works offline.
 
 Commands:
   init [folder]     write a new project: package.json, tsconfig.json, cluster.ts, .gitignore

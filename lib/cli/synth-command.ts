@@ -8,11 +8,12 @@ import { ClusterFile } from '../cluster-file/cluster-file';
 import { OutdirError } from '../synth/atomic-writer';
 import { SYNTH_REPORT_ENV, SynthReport } from '../synth/synth-report';
 import { ValidationError } from '../synth/validation-error';
+import { writeAppErrorsPreload } from './app-errors';
 
 export const SYNTH_HELP = `Usage: cdk-vagrant-kubernetes synth [app.ts | app.js | cluster.yaml]
 
 Synthesizes a cluster and says what was written and what to run next.
-  app.ts, app.js   an app that builds a VagrantCluster and calls synth(); a .ts app
+  app.ts, app.js   an app that builds a cluster (VagrantCluster, MetalCluster) and calls synth(); a .ts app
                    runs with the project's ts-node (npm install --save-dev ts-node typescript)
   cluster.yaml     a cluster file (see the JSON Schema lib/cluster-file/cluster-file.schema.json)
 Without an argument: cluster.ts, else cluster.yaml, in the current folder.
@@ -50,7 +51,11 @@ export function synthCommand(args: string[], io: CliIo): number {
     io.out(`wrote ${report.files} files and manifest.json to ${outdir}/${warnings}\n`);
   }
   const last = reports[reports.length - 1];
-  io.out(`next: cd ${path.relative(io.cwd, last.outdir) || '.'} && vagrant up   (the runbook is README.md there)\n`);
+  const folder = path.relative(io.cwd, last.outdir) || '.';
+  // A Vagrant cluster's folder holds its Vagrantfile; real machines are brought up as their runbook says.
+  io.out(fs.existsSync(path.join(last.outdir, 'Vagrantfile'))
+    ? `next: cd ${folder} && vagrant up --provider virtualbox   (the runbook is README.md there)\n`
+    : `next: read ${path.join(folder, 'README.md')}, the runbook: how to install the machines and check the cluster\n`);
   return 0;
 }
 
@@ -75,9 +80,10 @@ function synthClusterFile(file: string): SynthReport {
  * app failed (its output has been passed on).
  */
 function runApp(app: string, io: CliIo): SynthReport[] | undefined {
-  const nodeArgs = app.endsWith('.ts') ? ['-r', tsNodeRegister(app, io), app] : [app];
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vagrant-kubernetes-synth-'));
   try {
+    const errors = writeAppErrorsPreload(scratch);
+    const nodeArgs = app.endsWith('.ts') ? ['-r', tsNodeRegister(app, io), '-r', errors, app] : ['-r', errors, app];
     const reportFile = path.join(scratch, 'report.jsonl');
     const child = spawnSync(process.execPath, nodeArgs, {
       cwd: io.cwd,

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { Testing } from '../../lib';
 import { CliIo } from '../../lib/cli/cli-io';
 import { main } from '../../lib/cli/main';
+import { SYNTH_REPORT_ENV } from '../../lib/synth/synth-report';
 import { tempDir } from '../support/snapshot';
 
 const REPO = path.join(__dirname, '..', '..');
@@ -53,7 +54,7 @@ describe('the command line', () => {
       const result = run(dir, 'synth');
       expect(result.code, result.err).to.equal(0);
       expect(result.out).to.equal('wrote 16 files and manifest.json to out/ (2 warnings, printed above)\n'
-        + 'next: cd out && vagrant up   (the runbook is README.md there)\n');
+        + 'next: cd out && vagrant up --provider virtualbox   (the runbook is README.md there)\n');
       expect(Testing.readFolder(path.join(dir, 'out'))).to.deep.equal(Testing.readFolder(path.join(REPO, 'dist.out')));
     });
 
@@ -79,7 +80,7 @@ describe('the command line', () => {
         expect(result.code, result.err).to.equal(0);
         expect(result.out).to.equal('wrote 16 files and manifest.json to first/ (2 warnings, printed above)\n'
           + 'wrote 16 files and manifest.json to second/ (2 warnings, printed above)\n'
-          + 'next: cd second && vagrant up   (the runbook is README.md there)\n');
+          + 'next: cd second && vagrant up --provider virtualbox   (the runbook is README.md there)\n');
         expect(result.err).to.contain('warning: [cluster] prefix 10.10.10').and.to.contain('warning: [cluster/plain-http] the API server serves plain HTTP');
         expect(Testing.readFolder(path.join(project, 'second'))).to.deep.equal(Testing.readFolder(path.join(REPO, 'dist.out')));
       } finally {
@@ -92,6 +93,26 @@ describe('the command line', () => {
       const result = run(dir, 'synth', 'app.js');
       expect(result.code).to.equal(1);
       expect(result.err).to.contain('no cluster here').and.to.contain('synth failed: app.js exited with code 1');
+    });
+
+    it('fails when the app\'s cluster is invalid: exit 1 with the error\'s message alone, no stack into the library', () => {
+      fs.writeFileSync(path.join(dir, 'app.js'), [
+        "const error = new Error('Validation failed with 1 problem:\\n[cluster/etcd] has unknown key \\'cpu\\'');",
+        "error.name = 'ValidationError';",
+        'throw error;',
+      ].join('\n'));
+      const result = run(dir, 'synth', 'app.js');
+      expect(result.code).to.equal(1);
+      expect(result.err).to.equal("Validation failed with 1 problem:\n[cluster/etcd] has unknown key 'cpu'\nsynth failed: app.js exited with code 1\n");
+    });
+
+    it('points at the runbook, not at vagrant up, for an output without a Vagrantfile (real machines)', () => {
+      fs.mkdirSync(path.join(dir, 'metal'));
+      fs.writeFileSync(path.join(dir, 'app.js'),
+        `require('node:fs').appendFileSync(process.env.${SYNTH_REPORT_ENV}, JSON.stringify({ outdir: ${JSON.stringify(path.join(dir, 'metal'))}, files: 3, warnings: [] }) + '\\n');\n`);
+      const result = run(dir, 'synth', 'app.js');
+      expect(result.code, result.err).to.equal(0);
+      expect(result.out).to.equal('wrote 3 files and manifest.json to metal/\nnext: read metal/README.md, the runbook: how to install the machines and check the cluster\n');
     });
 
     it('fails when the app synthesizes nothing', () => {
@@ -145,6 +166,13 @@ describe('the command line', () => {
       expect(result.err).to.contain('already holds cluster.ts; init writes a new project only');
       expect(fs.readdirSync(dir)).to.deep.equal(['cluster.ts']);
       expect(fs.readFileSync(path.join(dir, 'cluster.ts'), 'utf-8')).to.equal('// mine\n');
+    });
+
+    it('fails when --from names a tarball or path that does not exist, writing nothing', () => {
+      const result = run(dir, 'init', '--from', './missing.tgz', 'project');
+      expect(result.code).to.equal(1);
+      expect(result.err).to.contain(`--from ./missing.tgz: ${path.join(dir, 'missing.tgz')} does not exist`);
+      expect(fs.existsSync(path.join(dir, 'project'))).to.equal(false);
     });
 
     it('fails without --from while this package is not on npm (version 0.0.0)', () => {
