@@ -43,3 +43,22 @@ export { OutdirError } from './synth/outdir-error';
 export { PkiError, PkiProblem } from './pki/pki-error';
 export { Testing } from './synth/testing';
 export { ClusterFile } from './cluster-file/cluster-file';
+
+// Types that appear in the signatures above: what synth reads, renders and returns, and what a
+// profile or a target implements. Made by the library, not by users (type-only exports).
+export type { ClusterModel, TierModel, ClusterNetworks, ClusterEndpoints, NetworkRange } from './cluster/cluster-model';
+export type { ClusterOutput, DeliveredFolder, MachineDelivery, LoginKey } from './cluster/cluster-output';
+export type { ClusterSettings } from './cluster/cluster-settings';
+export type { TargetFacts } from './cluster/target-facts';
+export type { EndpointConventions } from './cluster/endpoints';
+export type { PlannedMachine } from './cluster/machine';
+export type { TierSizing, SizingMinimum } from './cluster/machine-tier';
+export type { IClusterAddon } from './cluster/cluster-addon';
+export type { IRenderable, IWarningSource, IPreparable, RenderedOutput, RenderInput } from './synth/synthesizer';
+export type { SynthesizedFile, IFileOwner } from './synth/synthesized-file';
+export type { ProfileRunbook, TargetRunbook, RunbookSection, RunbookColumn, VerifyCheck, VerifyPlan } from './runbook/runbook-contribution';
+export type { VagrantBox } from './vagrant/vagrant-box';
+export type { MachineHardware } from './metal/metal-machine';
+export type { FleetMachine } from './profiles/classic/fleet-metadata';
+export type { Cidr } from './cluster/ipv4';
+export type { TopologyLayer } from './runbook/topology-layout';

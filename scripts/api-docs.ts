@@ -1,6 +1,7 @@
 // Generates API.md, the API reference, from the doc comments of what lib/index.ts exports,
 // with typedoc and typedoc-plugin-markdown as typedoc.json sets them (an exported class,
-// interface, enum or function without a doc comment, or a broken link, is an error).
+// interface, enum or function without a doc comment, a broken link, or a type that a
+// signature uses but the index does not export, is an error).
 // `npx ts-node scripts/api-docs.ts` rewrites API.md; test/api-docs.test.ts fails when it drifts.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

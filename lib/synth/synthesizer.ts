@@ -80,7 +80,7 @@ export function throwIfAny(problems: readonly ValidationProblem[]): void {
   }
 }
 
-/** What {@link renderConstructs} renders. */
+/** What `renderConstructs` renders. */
 export interface RenderInput {
   /** Every construct of the output, in the order their files are listed. */
   readonly constructs: readonly IConstruct[];
