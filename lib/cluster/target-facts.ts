@@ -45,7 +45,7 @@ export interface TargetFacts {
   readonly folderDelivery: string;
   /**
    * The shell command, run on the host, that runs `command` on a machine:
-   * `vagrant ssh node-01 -c 'fleetctl version'`, `ssh core@10.0.40.21 journalctl -u apply-addons -f`.
+   * `vagrant ssh node-01 -c 'fleetctl version'`, `ssh core@10.0.40.21 'journalctl -u apply-addons -f'`.
    */
   runOn(machine: Pick<Machine, 'hostname' | 'ip'>, command: string): string;
 }

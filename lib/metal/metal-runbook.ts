@@ -8,6 +8,7 @@ import type { Machine } from '../cluster/machine';
 import type { TargetFacts } from '../cluster/target-facts';
 import { code, table } from '../formats/markdown';
 import { MATCHBOX_RELEASE } from '../formats/matchbox';
+import { shellWord } from '../formats/posix-shell';
 import { shellWords } from '../formats/posix-shell';
 import type { TargetRunbook } from '../runbook/runbook-contribution';
 import { count, listOf } from '../runbook/wording';
@@ -31,7 +32,8 @@ export function metalTargetFacts(machines: readonly Machine[], release: FlatcarI
     configFileOf: () => machineIgnitionPath('<name>'),
     userDataDelivery: userData => `applies its ${code(machineIgnitionPath('<name>'))}, which carries its ${code(userData)}, on the first boot`,
     folderDelivery: 'written by Ignition',
-    runOn: (machine, command) => `ssh ${LOGIN_USER}@${machine.ip} ${command}`,
+    // ssh joins its arguments into one line for the remote shell: the command goes as one word.
+    runOn: (machine, command) => `ssh ${LOGIN_USER}@${machine.ip} ${shellWord(command)}`,
   };
 }
 

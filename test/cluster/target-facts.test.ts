@@ -36,7 +36,7 @@ describe('the target\'s facts on the model', () => {
     expect(target.configFileOf('cloud-config/<name>.yaml')).to.equal('ignition/<name>.ign');
     expect(target.userDataDelivery('cloud-config/<name>.yaml')).to.contain('`ignition/<name>.ign`').and.to.contain('`cloud-config/<name>.yaml`');
     expect(target.folderDelivery).to.equal('written by Ignition');
-    expect(target.runOn(model.controlPlanes[0], 'journalctl -u apply-addons -f')).to.equal('ssh core@10.0.40.21 journalctl -u apply-addons -f');
+    expect(target.runOn(model.controlPlanes[0], 'journalctl -u apply-addons -f')).to.equal('ssh core@10.0.40.21 \'journalctl -u apply-addons -f\'');
   });
 
   it('cannot be changed once the model is read', () => {
