@@ -38,3 +38,11 @@ export const CONTROL_PLANE_TAINT: NodeTaint = { key: CONTROL_PLANE_LABEL, effect
 export function formatTaint(taint: NodeTaint): string {
   return `${taint.key}${taint.value === undefined ? '' : `=${taint.value}`}:${taint.effect}`;
 }
+
+/**
+ * Whether pods that tolerate nothing are scheduled on a node with these taints: a `NoSchedule` or
+ * `NoExecute` taint keeps them off, a `PreferNoSchedule` one only steers the scheduler away.
+ */
+export function takesOrdinaryPods(node: { readonly taints: readonly NodeTaint[] }): boolean {
+  return node.taints.every(taint => taint.effect === 'PreferNoSchedule');
+}

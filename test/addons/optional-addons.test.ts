@@ -247,9 +247,15 @@ describe('optional add-ons of the Flatcar profile', () => {
         new KubeNodeTier(cluster, 'db', { role: NodeRole.WORKER, count: 1, cpus: 2, memoryMb: 2048, firstIp: 31, etcd, taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] });
       });
       expect(problemsOf(() => tainted.model())).to.deep.equal([
-        'enables metrics-server and traefik but has no worker without taints, where they run (the control planes are tainted); '
-        + 'expected a worker tier without taints, or the add-ons left off']);
+        'enables metrics-server and traefik but has no worker without a NoSchedule or NoExecute taint, where they run (the control planes are tainted); '
+        + 'expected a worker tier without such taints, or the add-ons left off']);
       expect(problemsOf(() => withAddons({ metricsServer: true, ingress: 'traefik' }).model())).to.deep.equal([]);
+      // A PreferNoSchedule taint only steers the scheduler away: the add-ons still run there.
+      const preferred = withAddons({ metricsServer: true, ingress: 'traefik' }, (cluster, etcd) => {
+        new KubeNodeTier(cluster, 'cp', { role: NodeRole.CONTROL_PLANE, count: 1, cpus: 2, memoryMb: 2048, firstIp: 21, etcd });
+        new KubeNodeTier(cluster, 'spare', { role: NodeRole.WORKER, count: 1, cpus: 2, memoryMb: 2048, firstIp: 31, etcd, taints: [{ key: 'spare', effect: 'PreferNoSchedule' }] });
+      });
+      expect(problemsOf(() => preferred.model())).to.deep.equal([]);
     });
 
     it('fails when a tier takes the id of an add-on that is on, and accepts it while that add-on is off', () => {

@@ -1,11 +1,12 @@
 // What the runbook and verify.sh say and check of the Flatcar profile's optional add-ons:
 // `kubectl top nodes` answers (metrics-server), a claim binds (the default StorageClass),
-// and an Ingress answers on every worker's address (the ingress controller).
+// and an Ingress answers on the address of every worker that takes ordinary pods (the ingress controller).
 import type { FlatcarRunbookFacts } from './facts';
 import { VERIFY_IMAGE } from './releases';
 import { LOCAL_PATH_STORAGE_CLASS } from '../../addons/local-path-storage-addon';
 import { TRAEFIK_INGRESS_CLASS } from '../../addons/traefik-addon';
 import type { Machine } from '../../cluster/machine';
+import { takesOrdinaryPods } from '../../cluster/node-role';
 import { shellWords } from '../../formats/posix-shell';
 import { renderYaml } from '../../formats/yaml';
 import type { VerifyCheck } from '../../runbook/runbook-contribution';
@@ -20,9 +21,9 @@ const WAIT_SECONDS = 300;
 const ATTEMPTS = 30;
 const INTERVAL_SECONDS = 10;
 
-/** The workers an ingress controller and the other optional add-ons run on: those without taints. */
-export function untaintedWorkers(facts: FlatcarRunbookFacts): Machine[] {
-  return facts.model.workers.filter(node => node.taints.length === 0);
+/** The workers an ingress controller and the other optional add-ons run on: those whose taints keep no pod off. */
+export function workloadWorkers(facts: FlatcarRunbookFacts): Machine[] {
+  return facts.model.workers.filter(takesOrdinaryPods);
 }
 
 /** A claim of the default StorageClass (none named) and a pod that uses it, so that it binds (WaitForFirstConsumer). */
@@ -113,9 +114,9 @@ export function addonChecks(facts: FlatcarRunbookFacts): VerifyCheck[] {
     });
   }
   if (optionalAddons.ingress !== undefined) {
-    const workers = untaintedWorkers(facts);
+    const workers = workloadWorkers(facts);
     checks.push({
-      description: [`an Ingress of the default IngressClass (${TRAEFIK_INGRESS_CLASS}) answers on port 80 of every worker, then is deleted.`],
+      description: [`an Ingress of the default IngressClass (${TRAEFIK_INGRESS_CLASS}) answers on port 80 of every worker that takes ordinary pods, then is deleted.`],
       run: 'check_ingress',
       definition: [
         '# Ingress: a web server behind an Ingress naming no class, asked with curl on each worker\'s address; deleted after.',
@@ -164,7 +165,7 @@ export function addonRunbookLines(facts: FlatcarRunbookFacts): string[] {
       `${kubectl} get pvc ${VERIFY_CLAIM}   # STATUS Bound`, `${kubectl} delete pod,pvc -l app=${VERIFY_CLAIM}`, '```');
   }
   if (optionalAddons.ingress !== undefined) {
-    const workers = untaintedWorkers(facts);
+    const workers = workloadWorkers(facts);
     lines.push('', `\`${TRAEFIK_INGRESS_CLASS}\` is the default IngressClass: Traefik answers every Ingress on ports 80 and 443 (its self-signed `
       + `certificate until an Ingress names a TLS Secret) of ${listOf(workers.map(node => `${node.hostname} (${node.ip})`))}. For example:`, '', '```sh',
       `${kubectl} apply -f - <<'EOF'`, ...ingressManifest().trimEnd().split('\n'), 'EOF',

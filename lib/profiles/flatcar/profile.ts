@@ -33,7 +33,7 @@ import type { ClusterSettings } from '../../cluster/cluster-settings';
 import { imageProblems } from '../../cluster/image-reference';
 import { parseCidr } from '../../cluster/ipv4';
 import type { Machine } from '../../cluster/machine';
-import { CONTROL_PLANE_TAINT, NodeRole, formatTaint } from '../../cluster/node-role';
+import { CONTROL_PLANE_TAINT, NodeRole, formatTaint, takesOrdinaryPods } from '../../cluster/node-role';
 import { CloudConfig } from '../../formats/cloud-config';
 import { CloudConfigData } from '../../formats/cloud-config-data';
 import { renderEtcdEnv } from '../../formats/etcd-env';
@@ -48,7 +48,8 @@ import type { IClusterProfile, ProfileBinding, ProfileDefaults } from '../cluste
 
 /**
  * The optional add-ons of the Flatcar profile, each off unless switched on here. They run on the
- * workers without taints (the control planes are tainted), so a cluster that enables one needs such a worker.
+ * workers that no NoSchedule or NoExecute taint keeps pods off (the control planes are tainted), so a cluster that
+ * enables one needs such a worker.
  */
 export interface FlatcarAddonOptions {
   /**
@@ -64,7 +65,7 @@ export interface FlatcarAddonOptions {
    */
   readonly localPathStorage?: boolean;
   /**
-   * The ingress controller, a DaemonSet on ports 80 and 443 of every worker with the default IngressClass:
+   * The ingress controller, a DaemonSet on ports 80 and 443 of every worker that takes ordinary pods, with the default IngressClass:
    * `'traefik'` (Traefik Proxy). ingress-nginx is not offered: the Kubernetes project retired it in March 2026.
    * @default - none
    */
@@ -231,11 +232,11 @@ export class FlatcarProfile implements IClusterProfile {
     }
     problems.push(...reservedTierIdProblems(model, this.name, { ...OUTPUT_IDS, ...this.optionalAddonIds() }));
     const enabled = Object.keys(this.optionalAddonIds());
-    if (enabled.length > 0 && !model.workers.some(node => node.taints.length === 0)) {
+    if (enabled.length > 0 && !model.workers.some(takesOrdinaryPods)) {
       problems.push({
         constructPath: model.path,
-        message: `enables ${listOf(enabled)} but has no worker without taints, where ${enabled.length === 1 ? 'it runs' : 'they run'} `
-          + '(the control planes are tainted); expected a worker tier without taints, or the add-ons left off',
+        message: `enables ${listOf(enabled)} but has no worker without a NoSchedule or NoExecute taint, where ${enabled.length === 1 ? 'it runs' : 'they run'} `
+          + '(the control planes are tainted); expected a worker tier without such taints, or the add-ons left off',
       });
     }
     for (const tier of model.nodeTiers) {

@@ -200,7 +200,7 @@ export const OPTIONAL_ADDONS: readonly OptionalAddonRelease[] = [
   },
   {
     option: 'addons.ingress: \'traefik\'', name: 'Traefik', version: TRAEFIK_VERSION, images: [TRAEFIK_IMAGE],
-    expect: 'the default IngressClass `traefik`: every Ingress answers on ports 80 and 443 (a self-signed certificate) of each worker\'s address.',
+    expect: 'the default IngressClass `traefik`: every Ingress answers on ports 80 and 443 (a self-signed certificate) of each worker\'s address (the workers a NoSchedule or NoExecute taint keeps pods off excepted).',
   },
 ];
 

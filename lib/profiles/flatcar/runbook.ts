@@ -1,9 +1,9 @@
 import { FLATCAR_CONTROL_PLANE_ROLE, FLATCAR_ETCD_ROLE, FlatcarRunbookFacts, flatcarRole } from './facts';
-import { addonRunbookLines, untaintedWorkers } from './addon-checks';
+import { addonRunbookLines, workloadWorkers } from './addon-checks';
 import { flatcarVerifyPlan } from './verify';
 import { ETCD_CLIENT_PORT, httpsUrl } from '../../cluster/endpoints';
 import { Machine, MachineKind } from '../../cluster/machine';
-import { CONTROL_PLANE_LABEL, CONTROL_PLANE_TAINT, formatTaint } from '../../cluster/node-role';
+import { CONTROL_PLANE_LABEL, CONTROL_PLANE_TAINT, formatTaint, takesOrdinaryPods } from '../../cluster/node-role';
 import { code, columns } from '../../formats/markdown';
 import type { ProfileRunbook } from '../../runbook/runbook-contribution';
 import type { TopologyLayer } from '../../runbook/topology-layout';
@@ -73,11 +73,11 @@ function check(facts: FlatcarRunbookFacts): string[] {
     ...model.nodes.map(() => 'kube-proxy-…'),
     ...new Array<string>(facts.coreDnsReplicas).fill('coredns-…'),
     ...(facts.optionalAddons.metricsServer ? ['metrics-server-…'] : []),
-    ...(facts.optionalAddons.ingress !== undefined ? untaintedWorkers(facts).map(() => 'traefik-…') : []),
+    ...(facts.optionalAddons.ingress !== undefined ? workloadWorkers(facts).map(() => 'traefik-…') : []),
   ].sort(compareNames);
   const podNames = [...new Set([...facts.staticPods.values()].flat())];
-  const tainted = model.workers.filter(node => node.taints.length > 0);
-  const untainted = model.workers.filter(node => node.taints.length === 0).map(node => node.hostname);
+  const tainted = model.workers.filter(node => !takesOrdinaryPods(node));
+  const untainted = model.workers.filter(takesOrdinaryPods).map(node => node.hostname);
   const labelled = model.nodes.filter(node => Object.keys(node.labels).length > 0);
   return [
     '```',
@@ -100,7 +100,7 @@ function check(facts: FlatcarRunbookFacts): string[] {
     `That is ${listOf(podNames.map(code))} on ${planes.length === 1 ? planes[0] : `each of ${listOf(planes)}`}, a kube-flannel-ds and a kube-proxy pod on each of the `
       + `${count(model.nodes.length, 'node')}, and ${count(facts.coreDnsReplicas, 'coredns pod')}`
       + (facts.optionalAddons.metricsServer ? ', metrics-server' : '')
-      + (facts.optionalAddons.ingress !== undefined ? `, a traefik pod on each of ${listOf(untaintedWorkers(facts).map(node => node.hostname))}` : '')
+      + (facts.optionalAddons.ingress !== undefined ? `, a traefik pod on each of ${listOf(workloadWorkers(facts).map(node => node.hostname))}` : '')
       + '; `…` stands for the random suffix.'
       + (facts.optionalAddons.localPathStorage ? ' local-path-provisioner runs in the namespace local-path-storage.' : ''),
     ...addonRunbookLines(facts),

@@ -1,4 +1,4 @@
-import { addonChecks, untaintedWorkers } from './addon-checks';
+import { addonChecks, workloadWorkers } from './addon-checks';
 import { apiLabels, kubeletLabels, registerTaints } from './node';
 import type { FlatcarRunbookFacts } from './facts';
 import { formatTaint } from '../../cluster/node-role';
@@ -125,7 +125,7 @@ export function flatcarVerifyPlan(facts: FlatcarRunbookFacts): VerifyPlan {
           call('expect_pods', 'kube-proxy-', perNode),
           call('expect_pods', 'coredns-', String(facts.coreDnsReplicas)),
           ...(facts.optionalAddons.metricsServer ? [call('expect_pods', 'metrics-server-', '1')] : []),
-          ...(facts.optionalAddons.ingress !== undefined ? [call('expect_pods', 'traefik-', String(untaintedWorkers(facts).length))] : []),
+          ...(facts.optionalAddons.ingress !== undefined ? [call('expect_pods', 'traefik-', String(workloadWorkers(facts).length))] : []),
           '}',
         ],
       },
