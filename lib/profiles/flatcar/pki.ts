@@ -5,7 +5,8 @@ import type { ClusterModel } from '../../cluster/cluster-model';
 import { Pki } from '../../pki/pki';
 import { PkiError } from '../../pki/pki-error';
 import { PkiSpec } from '../../pki/pki-spec';
-import type { IPreparable } from '../../synth/synthesizer';
+import { MANIFEST_FILE } from '../../synth/manifest';
+import type { IPreparable, IWarningSource } from '../../synth/synthesizer';
 
 /** Names of the pieces in the PKI folder. */
 export const PKI_NAMES = {
@@ -50,6 +51,12 @@ export interface ClusterPkiProps {
    * @default false
    */
   readonly loginKey?: boolean;
+  /**
+   * The output folder the PKI is for: a new PKI made beside an output that an earlier one made
+   * is warned of (the machines set up from it no longer match).
+   * @default - none checked
+   */
+  readonly outdir?: string;
 }
 
 /** Options of {@link pkiSpec}. */
@@ -69,11 +76,24 @@ export interface PkiSpecOptions {
  * today's addresses) is an error unless `regenerate` is set. Keys never leave
  * `dir` except inside the files that need them.
  */
-export class ClusterPki extends Construct implements IPreparable {
+export class ClusterPki extends Construct implements IPreparable, IWarningSource {
   private loaded?: Pki;
 
   constructor(scope: Construct, id: string, private readonly model: ClusterModel, private readonly props: ClusterPkiProps) {
     super(scope, id);
+  }
+
+  /**
+   * A PKI folder without its Kubernetes CA, beside an output that holds a cluster's admin.kubeconfig: the PKI
+   * that made that cluster is gone (deleted, or another pkiDir), and the new one matches no machine set up from it.
+   */
+  public warnings(): string[] {
+    const outdir = this.props.outdir;
+    if (outdir === undefined || fs.existsSync(path.join(this.props.dir, `${PKI_NAMES.kubernetesCa}.crt`))) { return []; }
+    if (!fs.existsSync(path.join(outdir, MANIFEST_FILE)) || !fs.existsSync(path.join(outdir, 'admin.kubeconfig'))) { return []; }
+    return [`PKI folder ${this.props.dir} holds no Kubernetes CA, so synth makes a new PKI, but ${outdir} holds a cluster made with another one `
+      + '(its admin.kubeconfig): the machines set up from that output no longer match the new certificates and keys, and the Secrets they '
+      + 'stored were encrypted with a key that is gone; restore the PKI folder that made them if you have it, else recreate the machines'];
   }
 
   /** The PKI, once prepared. */

@@ -272,7 +272,7 @@ export class FlatcarProfile implements IClusterProfile {
 
     const loginKeyWanted = output.wantsLoginKey;
     const pki = new ClusterPki(output, 'pki', model, {
-      dir: this.options.pkiDir ?? `${output.outdir}.pki`, regenerate: this.options.regeneratePki, loginKey: loginKeyWanted,
+      dir: this.options.pkiDir ?? `${output.outdir}.pki`, regenerate: this.options.regeneratePki, loginKey: loginKeyWanted, outdir: output.outdir,
     });
     // A target that logs in (Vagrant) gets the cluster's own SSH key, which every machine accepts; the target makes it the only one.
     const loginKey = loginKeyWanted ? () => [pki.material.sshPublicKey(PKI_NAMES.clusterSsh).trimEnd()] : () => [];
