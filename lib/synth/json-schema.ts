@@ -15,7 +15,8 @@ const compiled = new WeakMap<object, ValidateFunction>();
 
 /** The validator of a schema: from the cache, else compiled (and cached when the folder is writable). */
 function validatorFor(schema: object): ValidateFunction {
-  const key = createHash('sha256').update(COMPILER).update(JSON.stringify(schema)).digest('hex');
+  // The standalone code requires ajv's runtime modules: another ajv version gets validators of its own.
+  const key = createHash('sha256').update(COMPILER).update(ajvVersion()).update(JSON.stringify(schema)).digest('hex');
   const file = path.join(SCHEMA_CACHE, `${key}.js`);
   if (fs.existsSync(file)) {
     return require(file) as ValidateFunction;
@@ -36,6 +37,13 @@ function validatorFor(schema: object): ValidateFunction {
     // A read-only package folder still validates, compiling in every process.
   }
   return validate;
+}
+
+let installedAjv: string | undefined;
+
+/** The installed ajv's version, read once (its package.json, not its compiler). */
+function ajvVersion(): string {
+  return (installedAjv ??= (require('ajv/package.json') as { version: string }).version);
 }
 
 /** How a problem names the place of a bad value. */
