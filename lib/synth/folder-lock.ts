@@ -12,6 +12,16 @@ export interface LockHolder {
   readonly hostname: string;
   /** When it took the lock, ISO 8601. */
   readonly startedAt: string;
+  /**
+   * The kernel's boot id (Linux): another one means the host restarted since, and the holder is gone
+   * even if a new process got its pid.
+   */
+  readonly bootId?: string;
+  /**
+   * Its pid namespace (Linux, e.g. `pid:[4026531836]`): a container that shares the host's name has
+   * its own pids, so a holder of another namespace can't be checked from here.
+   */
+  readonly pidNamespace?: string;
   /** Random, so that two holders never write the same text. */
   readonly nonce: string;
 }
@@ -162,6 +172,7 @@ function holderText(): string {
     pid: process.pid,
     hostname: os.hostname(),
     startedAt: new Date().toISOString(),
+    ...processSpace(),
     nonce: crypto.randomBytes(8).toString('hex'),
   };
   return `${JSON.stringify(holder, undefined, 2)}\n`;
@@ -216,9 +227,33 @@ function readLock(file: string): { text: string; holder?: LockHolder } | undefin
   }
 }
 
-/** Whether the holder's process is known to be gone: only a process of this host can be checked. */
+/** Whether the holder's process is known to be gone: only a process of this host, and of this pid namespace, can be checked. */
 function isGone(holder: LockHolder): boolean {
-  return holder.hostname === os.hostname() && holder.pid !== process.pid && !processExists(holder.pid);
+  if (holder.hostname !== os.hostname()) { return false; }
+  const here = processSpace();
+  if (holder.bootId !== undefined && here.bootId !== undefined && holder.bootId !== here.bootId) { return true; }
+  if (holder.pidNamespace !== undefined && holder.pidNamespace !== here.pidNamespace) { return false; }
+  return holder.pid !== process.pid && !processExists(holder.pid);
+}
+
+let space: { bootId?: string; pidNamespace?: string } | undefined;
+
+/** This process's boot id and pid namespace, where the system tells them (Linux); read once. */
+function processSpace(): { bootId?: string; pidNamespace?: string } {
+  if (!space) {
+    const read = (get: () => string) => {
+      try {
+        return get().trim();
+      } catch {
+        return undefined;
+      }
+    };
+    space = {
+      bootId: read(() => fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf-8')),
+      pidNamespace: read(() => fs.readlinkSync('/proc/self/ns/pid')),
+    };
+  }
+  return space;
 }
 
 /** Whether a process of this host exists (EPERM: it does, as another user's). */
@@ -291,11 +326,14 @@ function heldError(folder: string, file: string, holder: LockHolder | undefined)
     return new OutdirError(`${folder} is locked: ${file} exists but names no holder (it was not written by a synth, or was damaged); `
       + `if no synth of this folder is running, delete ${file} and synth again`);
   }
-  const here = holder.hostname === os.hostname();
-  const who = `process ${holder.pid} on ${here ? 'this host' : 'host'} ${holder.hostname} since ${holder.startedAt}`;
+  const otherSpace = holder.pidNamespace !== undefined && holder.pidNamespace !== processSpace().pidNamespace;
+  const here = holder.hostname === os.hostname() && !otherSpace;
+  const where = otherSpace ? `host ${holder.hostname} in another pid namespace (${holder.pidNamespace}: a container?)`
+    : here ? `this host ${holder.hostname}` : `host ${holder.hostname}`;
+  const who = `process ${holder.pid} on ${where} since ${holder.startedAt}`;
   const stale = here
     ? `if process ${holder.pid} is not a synth (its pid was reused), delete ${file} and synth again`
-    : `it can't be checked from here: if no synth runs on ${holder.hostname} any more, delete ${file} and synth again`;
+    : `it can't be checked from here: if no synth runs on ${otherSpace ? 'it' : holder.hostname} any more, delete ${file} and synth again`;
   return new OutdirError(`${folder} is being written by another synth: ${who} holds the lock ${file}. `
     + `Wait for it to end and synth again; ${stale}`);
 }

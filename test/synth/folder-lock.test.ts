@@ -77,6 +77,18 @@ describe('folder lock', () => {
     held.release();
   });
 
+  it('fails when the holder is of another pid namespace of this host (a container), even by a pid that does not exist here', () => {
+    fs.writeFileSync(lock, lockText(deadPid()).replace('"nonce"', '"pidNamespace": "pid:[1]",\n  "nonce"'));
+    expect(() => FolderLock.acquire(folder)).to.throw(OutdirError, /on host .* in another pid namespace \(pid:\[1\]: a container\?\) since .*it can't be checked from here/);
+  });
+
+  it('takes over a lock taken before the host restarted (another boot id), even when its pid is alive now', () => {
+    fs.writeFileSync(lock, lockText(process.ppid).replace('"nonce"', '"bootId": "00000000-0000-0000-0000-000000000000",\n  "nonce"'));
+    const held = FolderLock.acquire(folder);
+    expect(JSON.parse(fs.readFileSync(lock, 'utf-8')).pid).to.equal(process.pid);
+    held.release();
+  });
+
   it('fails when a lock of another host is held, even by a pid that does not exist here', () => {
     fs.writeFileSync(lock, lockText(deadPid(), 'elsewhere.example.org'));
     expect(() => FolderLock.acquire(folder)).to.throw(OutdirError, /process \d+ on host elsewhere\.example\.org since 2020-01-02T03:04:05\.000Z holds the lock .*it can't be checked from here/);
