@@ -71,7 +71,12 @@ export class FolderLock {
    */
   public static acquire(folder: string, hooks: LockHooks = {}): FolderLock {
     const parent = path.dirname(path.resolve(folder));
-    const createdParent = fs.mkdirSync(parent, { recursive: true });
+    let createdParent: string | undefined;
+    try {
+      createdParent = fs.mkdirSync(parent, { recursive: true });
+    } catch (error) {
+      throw accessError(folder, parent, error);
+    }
     const file = lockFileOf(folder);
     const step = hooks.beforeStep ?? (() => undefined);
     try {
@@ -80,8 +85,13 @@ export class FolderLock {
         step(`create:${file}`);
         const text = holderText();
         if (createExclusively(file, text)) {
-          removeDeadScratch(file);
-          return new FolderLock(path.resolve(folder), file, text, createdParent);
+          const lock = new FolderLock(path.resolve(folder), file, text, createdParent);
+          try {
+            removeDeadScratch(file);
+          } catch {
+            // What dead takers left stays for a later synth to clean: the lock is taken.
+          }
+          return lock;
         }
         const found = readLock(file);
         if (found === undefined) { continue; } // released meanwhile
@@ -97,7 +107,7 @@ export class FolderLock {
       throw heldError(folder, file, readLock(file)?.holder);
     } catch (error) {
       removeCreatedFolders(createdParent, parent);
-      throw error;
+      throw accessError(folder, file, error);
     }
   }
 
@@ -318,6 +328,14 @@ function removeCreatedFolders(first: string | undefined, deepest: string): void 
     }
     if (folder === first) { return; }
   }
+}
+
+/** A file system's refusal to let this user lock `folder` as an OutdirError saying so; any other error as it is. */
+function accessError(folder: string, at: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') { return error; }
+  return new OutdirError(`cannot lock ${folder}: ${code} on ${at} (${(error as Error).message}); expected a place this user may create `
+    + 'files in, since synth keeps its lock beside the folder');
 }
 
 /** The error of a lock held by another synth, or of a lock file that names no holder. */

@@ -184,8 +184,16 @@ export function synthesizeTree(root: IRenderable, outdir: string, options: Synth
       commit();
     });
     return manifest;
+  } catch (error) {
+    // The synth's own error is what the user must see: a lock that can't be removed as well stays behind (its holder is gone then).
+    try {
+      locks.release();
+    } catch {
+      // the next synth takes over a lock whose holder is gone
+    }
+    throw error;
   } finally {
-    locks.release();
+    locks.release(); // idempotent: a no-op after the catch
   }
 }
 

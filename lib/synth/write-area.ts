@@ -79,6 +79,8 @@ export class WriteArea {
   /** Removes the (otherwise empty) work folder, its `.gitignore` last. */
   public close(): void {
     fs.rmSync(this.discard, { recursive: true, force: true });
+    // Anything else in it is not ours (a file someone put there): the folder stays, ignored by git, rather than fail the synth that just succeeded.
+    if (fs.readdirSync(this.dir).some(entry => entry !== path.basename(this.gitignore))) { return; }
     fs.rmSync(this.gitignore, { force: true });
     fs.rmdirSync(this.dir);
   }

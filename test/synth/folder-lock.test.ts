@@ -89,6 +89,21 @@ describe('folder lock', () => {
     held.release();
   });
 
+  it('fails when the lock cannot be created there (a folder no one may add to): an OutdirError, not the raw EPERM', function () {
+    // chattr +i keeps even root from adding files; a file system without the attribute can't run this test.
+    const sealed = path.join(parent, 'sealed');
+    fs.mkdirSync(sealed);
+    if (spawnSync('chattr', ['+i', sealed]).status !== 0) {
+      process.stdout.write('      skipped: chattr +i is not supported here\n');
+      this.skip();
+    }
+    try {
+      expect(() => FolderLock.acquire(path.join(sealed, 'out'))).to.throw(OutdirError, /^cannot lock .*out: EPERM on .*\.out\.lock .*expected a place this user may create files in/);
+    } finally {
+      spawnSync('chattr', ['-i', sealed]);
+    }
+  });
+
   it('fails when a lock of another host is held, even by a pid that does not exist here', () => {
     fs.writeFileSync(lock, lockText(deadPid(), 'elsewhere.example.org'));
     expect(() => FolderLock.acquire(folder)).to.throw(OutdirError, /process \d+ on host elsewhere\.example\.org since 2020-01-02T03:04:05\.000Z holds the lock .*it can't be checked from here/);

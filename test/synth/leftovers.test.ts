@@ -72,6 +72,17 @@ describe('leftovers of an interrupted synth', () => {
     expect(leftovers(parent)).to.deep.equal([]);
   });
 
+  it('leaves a work folder holding a file not of its own, still ignored by git, and synthesizes', () => {
+    area.open();
+    fs.writeFileSync(path.join(area.dir, 'notes.txt'), 'mine\n');
+    defaultCluster(outdir).synth();
+    expect(Testing.readFolder(outdir)).to.deep.equal(seed);
+    expect(fs.readdirSync(area.dir).sort()).to.deep.equal(['.gitignore', 'notes.txt']);
+    expect(fs.readFileSync(path.join(area.dir, '.gitignore'), 'utf-8')).to.equal(WRITE_AREA_GITIGNORE);
+    defaultCluster(outdir).synth();
+    expect(fs.readdirSync(area.dir).sort()).to.deep.equal(['.gitignore', 'notes.txt']);
+  });
+
   it('merges a carried .vagrant/ back into one the output folder has now', () => {
     defaultCluster(outdir).synth();
     fs.cpSync(outdir, area.staging, { recursive: true });
