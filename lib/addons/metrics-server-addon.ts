@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Addon } from './addon';
 import type { APIService, RoleBinding } from './kube-objects';
 import {
-  KUBE_SYSTEM, addClusterRole, addDeployment, addObject, addService, addServiceAccount, bindClusterRole, configMapVolume, requests, systemPod,
+  KUBE_SYSTEM, addClusterRole, addDeployment, addObject, addService, addServiceAccount, bindClusterRole, configMapVolume, nonRootSecurityContext, requests, systemPod,
 } from './system-workloads';
 
 /** Props of a {@link MetricsServerAddon}. */
@@ -100,15 +100,7 @@ function defineMetricsServer(chart: Construct, props: MetricsServerAddonProps): 
       readinessProbe: { httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' }, initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 3 },
       livenessProbe: { httpGet: { path: '/livez', port: 'https', scheme: 'HTTPS' }, periodSeconds: 10, failureThreshold: 3 },
       resources: requests(100, 200),
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 1000,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      securityContext: nonRootSecurityContext(1000),
       volumeMounts: [
         { name: 'tmp-dir', mountPath: '/tmp' },
         { name: 'kubelet-ca', mountPath: METRICS_SERVER_KUBELET_CA.slice(0, METRICS_SERVER_KUBELET_CA.lastIndexOf('/')), readOnly: true },

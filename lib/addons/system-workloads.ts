@@ -7,7 +7,8 @@ import type { Construct } from 'constructs';
 import { cdk8s } from './cdk8s-modules';
 import type {
   Affinity, ClusterRole, ClusterRoleBinding, ConfigMap, DaemonSet, Deployment, EnvVar, HostPathType, KubeObject, ObjectMeta,
-  PodSpec, PodTemplateSpec, PolicyRule, ResourceRequirements, RollingUpdateDeployment, Service, ServiceAccount, StringMap, Toleration, Volume,
+  PodSpec, PodTemplateSpec, PolicyRule, ResourceRequirements, RollingUpdateDeployment, SecurityContext, Service, ServiceAccount, StringMap,
+  Toleration, Volume,
 } from './kube-objects';
 
 /** Where the built-in add-ons live. */
@@ -152,6 +153,23 @@ export function requests(cpuMillis: number, memoryMebibytes: number, memoryLimit
   return {
     requests: { cpu: `${cpuMillis}m`, memory: `${memoryMebibytes}Mi` },
     limits: memoryLimitMebibytes === undefined ? undefined : { memory: `${memoryLimitMebibytes}Mi` },
+  };
+}
+
+/**
+ * The restricted container of a non-root image, as the upstream manifests of metrics-server and Traefik state it:
+ * no privilege escalation, no capability, a read-only root, the user (and group) given, the runtime's seccomp profile.
+ */
+export function nonRootSecurityContext(user: number, group?: number): SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser: user,
+    runAsGroup: group,
+    seccompProfile: { type: 'RuntimeDefault' },
   };
 }
 

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Addon } from './addon';
 import type { IngressClass } from './kube-objects';
 import {
-  addClusterRole, addDaemonSet, addObject, addServiceAccount, bindClusterRole, fieldEnv, requests, systemPod,
+  addClusterRole, addDaemonSet, addObject, addServiceAccount, bindClusterRole, fieldEnv, nonRootSecurityContext, requests, systemPod,
 } from './system-workloads';
 
 /** Props of a {@link TraefikAddon}. */
@@ -98,16 +98,7 @@ function defineTraefik(chart: Construct, props: TraefikAddonProps): void {
       livenessProbe: ping(3),
       // Upstream sets none; a small request, so that the scheduler counts what it uses.
       resources: requests(100, 50),
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: NONROOT,
-        runAsGroup: NONROOT,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      securityContext: nonRootSecurityContext(NONROOT, NONROOT),
       // The chart's writable folders on a read-only root.
       volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'tmp', mountPath: '/tmp' }],
     }],

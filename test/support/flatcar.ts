@@ -235,3 +235,16 @@ export function runVerifyWithFakeKubectl(script: string, answers: FakeKubectlAns
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A Flatcar example the suites check alike: its file, how to build it, and a copy of a PKI made for it. */
+export interface FlatcarExample {
+  readonly name: string;
+  readonly build: (outdir: string, pkiDir: string) => VagrantCluster;
+  readonly pkiCopy: () => string;
+}
+
+/** examples/flatcar.ts (one control plane) and examples/flatcar-ha.ts (three behind a virtual IP). */
+export const FLATCAR_EXAMPLES: readonly FlatcarExample[] = [
+  { name: 'examples/flatcar.ts', build: (outdir, pkiDir) => flatcarCluster(outdir, pkiDir), pkiCopy: () => flatcarPkiCopy() },
+  { name: 'examples/flatcar-ha.ts', build: (outdir, pkiDir) => flatcarHaCluster(outdir, pkiDir), pkiCopy: () => flatcarHaPkiCopy() },
+];

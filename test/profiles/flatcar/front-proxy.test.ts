@@ -7,15 +7,13 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { flatcarCluster } from '../../../examples/flatcar';
-import { flatcarHaCluster } from '../../../examples/flatcar-ha';
-import { PkiError, Testing, VagrantCluster, WriteFile } from '../../../lib';
+import { PkiError, Testing, WriteFile } from '../../../lib';
 import { ClusterModel } from '../../../lib/cluster/cluster-model';
 import { Pki } from '../../../lib/pki/pki';
 import { PkiSpec } from '../../../lib/pki/pki-spec';
 import { KubeProxyAddon } from '../../../lib/addons/kube-proxy-addon';
 import { yaml11 } from '../../support/fixtures';
-import { flatcarHaPkiCopy, flatcarPkiCopy, flatcarPkiSpec, tempFolder, writeFilesOf } from '../../support/flatcar';
+import { FLATCAR_EXAMPLES, flatcarPkiCopy, flatcarPkiSpec, tempFolder, writeFilesOf } from '../../support/flatcar';
 import { changedFiles, folderState, openssl, requireOpenssl } from '../../pki/support';
 
 const PKI = '/etc/kubernetes/pki';
@@ -40,18 +38,7 @@ function withoutFrontProxy(spec: PkiSpec): PkiSpec {
   };
 }
 
-interface Example {
-  readonly name: string;
-  readonly build: (outdir: string, pkiDir: string) => VagrantCluster;
-  readonly pkiCopy: () => string;
-}
-
-const EXAMPLES: Example[] = [
-  { name: 'examples/flatcar.ts', build: (outdir, pkiDir) => flatcarCluster(outdir, pkiDir), pkiCopy: () => flatcarPkiCopy() },
-  { name: 'examples/flatcar-ha.ts', build: (outdir, pkiDir) => flatcarHaCluster(outdir, pkiDir), pkiCopy: () => flatcarHaPkiCopy() },
-];
-
-for (const example of EXAMPLES) {
+for (const example of FLATCAR_EXAMPLES) {
   describe(`front proxy and node folders of ${example.name}`, () => {
     let pkiDir: string;
     let files: Record<string, string>;

@@ -6,8 +6,6 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { flatcarCluster } from '../../../examples/flatcar';
-import { flatcarHaCluster } from '../../../examples/flatcar-ha';
 import { ClusterProfile, EtcdPeerTier, KubeNodeTier, Testing, VagrantCluster, WriteFile } from '../../../lib';
 import { ClusterModel } from '../../../lib/cluster/cluster-model';
 import { FLATCAR_RELEASES } from '../../../lib/profiles/flatcar/releases';
@@ -15,7 +13,7 @@ import {
   NODES_GROUP, ROTATION_BINDING_NAME, SELF_NODE_CLIENT_ROLE,
 } from '../../../lib/addons/kubelet-certificate-rotation-addon';
 import { yaml11 } from '../../support/fixtures';
-import { flatcarHaPkiCopy, flatcarPkiCopy, tempFolder, writeFilesOf } from '../../support/flatcar';
+import { FLATCAR_EXAMPLES, tempFolder, writeFilesOf } from '../../support/flatcar';
 
 const AUDIT_POLICY = '/etc/kubernetes/audit-policy.yaml';
 const AUTHENTICATION_CONFIG = '/etc/kubernetes/authentication-config.yaml';
@@ -72,19 +70,7 @@ function auditLevel(policy: any, request: AuditRequest): string {
 
 const LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'];
 
-/** What each example is, for the checks below. */
-interface Example {
-  readonly name: string;
-  readonly build: (outdir: string, pkiDir: string) => VagrantCluster;
-  readonly pkiCopy: () => string;
-}
-
-const EXAMPLES: Example[] = [
-  { name: 'examples/flatcar.ts', build: (outdir, pkiDir) => flatcarCluster(outdir, pkiDir), pkiCopy: () => flatcarPkiCopy() },
-  { name: 'examples/flatcar-ha.ts', build: (outdir, pkiDir) => flatcarHaCluster(outdir, pkiDir), pkiCopy: () => flatcarHaPkiCopy() },
-];
-
-for (const example of EXAMPLES) {
+for (const example of FLATCAR_EXAMPLES) {
   describe(`hardening of ${example.name}`, function () {
     let pkiDir: string;
     let files: Record<string, string>;
