@@ -115,7 +115,7 @@ export class ClusterPki extends Construct implements IPreparable, IWarningSource
       this.loaded = Pki.prepare(this.props.dir, this.spec(), { regenerate: this.props.regenerate });
     } catch (error) {
       if (error instanceof PkiError) {
-        const hint = this.props.regenerate ? '' : '; set regeneratePki to re-issue it';
+        const hint = this.props.regenerate ? '' : '; set ClusterProfile.flatcar({ regeneratePki: true }) to re-issue it';
         return error.problems.map(problem => `${problem.location}: ${problem.message}${problem.final ? '' : hint}`);
       }
       throw error;

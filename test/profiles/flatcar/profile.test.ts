@@ -517,12 +517,12 @@ describe('Flatcar profile', function () {
         const error = synthError(flatcarVariant({ pkiDir: folder, nodeFirstIp: 31 }));
         // The API server's certificate, and each kubelet's serving certificate, which names its node's address.
         const serving = (n: number) => [
-          `${path.join(folder, `kubelet-node-0${n}-serving.crt`)}: subjectAltName lacks IP ${FLATCAR_PREFIX}.3${n}; expected IP ${FLATCAR_PREFIX}.3${n}; set regeneratePki to re-issue it`,
-          `${path.join(folder, `kubelet-node-0${n}-serving.crt`)}: subjectAltName has IP ${FLATCAR_PREFIX}.2${n}, which the spec does not list; expected IP ${FLATCAR_PREFIX}.3${n}; set regeneratePki to re-issue it`,
+          `${path.join(folder, `kubelet-node-0${n}-serving.crt`)}: subjectAltName lacks IP ${FLATCAR_PREFIX}.3${n}; expected IP ${FLATCAR_PREFIX}.3${n}; set ClusterProfile.flatcar({ regeneratePki: true }) to re-issue it`,
+          `${path.join(folder, `kubelet-node-0${n}-serving.crt`)}: subjectAltName has IP ${FLATCAR_PREFIX}.2${n}, which the spec does not list; expected IP ${FLATCAR_PREFIX}.3${n}; set ClusterProfile.flatcar({ regeneratePki: true }) to re-issue it`,
         ];
         expect(error.problems.map(p => p.message)).to.deep.equal([
-          `${path.join(folder, 'apiserver.crt')}: subjectAltName lacks IP ${FLATCAR_PREFIX}.31; expected IP ${FLATCAR_PREFIX}.31, 10.3.0.1, 127.0.0.1; set regeneratePki to re-issue it`,
-          `${path.join(folder, 'apiserver.crt')}: subjectAltName has IP ${FLATCAR_PREFIX}.21, which the spec does not list; expected IP ${FLATCAR_PREFIX}.31, 10.3.0.1, 127.0.0.1; set regeneratePki to re-issue it`,
+          `${path.join(folder, 'apiserver.crt')}: subjectAltName lacks IP ${FLATCAR_PREFIX}.31; expected IP ${FLATCAR_PREFIX}.31, 10.3.0.1, 127.0.0.1; set ClusterProfile.flatcar({ regeneratePki: true }) to re-issue it`,
+          `${path.join(folder, 'apiserver.crt')}: subjectAltName has IP ${FLATCAR_PREFIX}.21, which the spec does not list; expected IP ${FLATCAR_PREFIX}.31, 10.3.0.1, 127.0.0.1; set ClusterProfile.flatcar({ regeneratePki: true }) to re-issue it`,
           ...[1, 2, 3, 4].flatMap(serving),
         ]);
         expect(new Set(error.problems.map(p => p.constructPath))).to.deep.equal(new Set(['cluster/pki']));
