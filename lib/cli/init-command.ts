@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliIo, CommandError, UsageError } from './cli-io';
+import { clusterNameOf } from '../cluster/kubernetes-names';
 import { ownPackage } from './own-package';
 import { InitProfile, clusterTs, gitignore, packageJson, tsconfigJson } from './templates';
 
@@ -62,7 +63,7 @@ export function initCommand(args: string[], io: CliIo): number {
   const contents: Record<(typeof FILES)[number], string> = {
     'package.json': packageJson(projectName(folder), dependencies, devDependencies),
     'tsconfig.json': tsconfigJson(),
-    'cluster.ts': clusterTs(profile as InitProfile),
+    'cluster.ts': clusterTs(profile as InitProfile, clusterNameOf(folder)),
     '.gitignore': gitignore(),
   };
   fs.mkdirSync(folder, { recursive: true });

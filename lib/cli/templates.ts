@@ -52,8 +52,8 @@ export function gitignore(): string {
   ].join('\n');
 }
 
-/** The app: a small cluster of the chosen profile. */
-export function clusterTs(profile: InitProfile): string {
+/** The app: a small cluster of the chosen profile, named `clusterName` (a DNS-1123 label: its kubeconfig's cluster and context). */
+export function clusterTs(profile: InitProfile, clusterName: string): string {
   const flatcar = profile === 'flatcar';
   return [
     flatcar
@@ -63,8 +63,8 @@ export function clusterTs(profile: InitProfile): string {
     `import { ${flatcar ? 'ClusterProfile, ' : ''}EtcdPeerTier, KubeNodeTier, VagrantCluster } from 'cdk-vagrant-kubernetes';`,
     '',
     flatcar
-      ? "const cluster = new VagrantCluster({ outdir: 'dist.out', profile: ClusterProfile.FLATCAR });"
-      : "const cluster = new VagrantCluster({ outdir: 'dist.out' });",
+      ? `const cluster = new VagrantCluster({ outdir: 'dist.out', name: '${clusterName}', profile: ClusterProfile.FLATCAR });`
+      : `const cluster = new VagrantCluster({ outdir: 'dist.out', name: '${clusterName}' });`,
     `const etcd = new EtcdPeerTier(cluster, 'etcd', { count: 3, cpus: 1, memoryMb: ${flatcar ? 1024 : 256} });`,
     "new KubeNodeTier(cluster, 'node', { count: 3, cpus: 2, memoryMb: 2048, etcd });",
     '',

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Construct, IConstruct } from 'constructs';
 import { isClusterAddon } from './cluster-addon';
 import { ClusterModel, TierModel } from './cluster-model';
@@ -8,7 +7,7 @@ import type { ClusterSettings } from './cluster-settings';
 import { EtcdPeerTier } from './etcd-peer-tier';
 import { Cidr, LOOPBACK_BLOCK, cidrsOverlap, formatIpv4, hasHostBits, parseCidr, specialPurposeBlockOf } from './ipv4';
 import { KubeNodeTier } from './kube-node-tier';
-import { DNS_1123_LABEL_MAX_LENGTH } from './kubernetes-names';
+import { clusterNameOf } from './kubernetes-names';
 import { Machine, PlannedMachine } from './machine';
 import { MachineTier } from './machine-tier';
 import { NodeRole } from './node-role';
@@ -471,16 +470,6 @@ const RUNBOOK_OUTPUT_IDS: Readonly<Record<string, string>> = {
   'runbook': 'README.md', 'topology-text': 'topology.txt', 'topology-svg': 'topology.svg', 'verify-script': 'verify.sh',
 };
 
-/**
- * A cluster name from an output folder: its base name, lowercased, each run of characters
- * a DNS-1123 label does not allow made one '-', trimmed to 63 characters;
- * `kubernetes` (kubeadm's default clusterName) when nothing is left.
- */
-export function clusterNameOf(outdir: string): string {
-  const label = path.basename(path.resolve(outdir)).toLowerCase().replace(/[^a-z0-9]+/g, '-')
-    .slice(0, DNS_1123_LABEL_MAX_LENGTH).replace(/^-+|-+$/g, '');
-  return label === '' ? 'kubernetes' : label;
-}
 
 /** Whether a value looks like a profile (a user may pass anything). */
 function isClusterProfile(x: unknown): x is IClusterProfile {

@@ -6,6 +6,8 @@
  * Each function returns why a value is not such a name, or undefined when it is one.
  */
 
+import * as path from 'node:path';
+
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -56,4 +58,15 @@ export function configMapKeyProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') { return 'is not a string'; }
   return value.length <= DNS_1123_SUBDOMAIN_MAX_LENGTH && CONFIG_MAP_KEY.test(value) && value !== '.' && value !== '..' && !value.startsWith('..') ? undefined
     : 'is not a ConfigMap key (1 to 253 letters, digits, \'-\', \'_\' and \'.\', not starting with \'..\')';
+}
+
+/**
+ * A cluster name from an output folder: its base name, lowercased, each run of characters
+ * a DNS-1123 label does not allow made one '-', trimmed to 63 characters;
+ * `kubernetes` (kubeadm's default clusterName) when nothing is left.
+ */
+export function clusterNameOf(outdir: string): string {
+  const label = path.basename(path.resolve(outdir)).toLowerCase().replace(/[^a-z0-9]+/g, '-')
+    .slice(0, DNS_1123_LABEL_MAX_LENGTH).replace(/^-+|-+$/g, '');
+  return label === '' ? 'kubernetes' : label;
 }

@@ -147,7 +147,7 @@ describe('the command line', () => {
       expect(pkg.dependencies['cdk-vagrant-kubernetes']).to.equal(`file:${REPO}`);
       expect(Object.keys(pkg.dependencies).sort()).to.deep.equal(['cdk-vagrant-kubernetes', 'cdk8s', 'constructs']);
       expect(Object.keys(pkg.devDependencies).sort()).to.deep.equal(['@types/node', 'ts-node', 'typescript']);
-      expect(fs.readFileSync(path.join(project, 'cluster.ts'), 'utf-8')).to.contain('ClusterProfile.FLATCAR');
+      expect(fs.readFileSync(path.join(project, 'cluster.ts'), 'utf-8')).to.contain('ClusterProfile.FLATCAR').and.to.contain("name: 'my-cluster'");
       expect(fs.readFileSync(path.join(project, '.gitignore'), 'utf-8')).to.contain('/dist.out.pki/');
       expect(result.out).to.equal('wrote package.json, tsconfig.json, cluster.ts, .gitignore to my-cluster/ (flatcar profile)\n'
         + 'next:\n  cd my-cluster\n  npm install\n  npx cdk-vagrant-kubernetes synth\n');

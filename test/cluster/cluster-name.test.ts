@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { ClusterProfile, EtcdPeerTier, KubeNodeTier, Testing, VagrantCluster } from '../../lib';
-import { clusterNameOf } from '../../lib/cluster/cluster';
+import { clusterNameOf } from '../../lib/cluster/kubernetes-names';
 import { problemsOf, yaml11 } from '../support/fixtures';
 import { FLATCAR_PREFIX, flatcarPkiCopy, tempFolder } from '../support/flatcar';
 import { requireTool } from '../support/required-tool';
