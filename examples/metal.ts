@@ -4,7 +4,7 @@
 // git-ignored): one Ignition config per machine, and matchbox's profiles and groups to install them
 // over PXE from http://10.0.40.2:8080. The PKI is kept in dist.flatcar-metal.pki/ for the next synth.
 // Replace the MACs with your machines' and the SSH key with yours.
-import { ClusterProfile, EtcdPeerTier, KubeNodeTier, MetalCluster, MetalMachine, NodeRole } from '../lib';
+import { ClusterProfile, EtcdPeerTier, KubeNodeTier, MetalCluster, MetalClusterProps, MetalMachine, NodeRole } from '../lib';
 
 /** The LAN of the example. */
 export const METAL_LAN = '10.0.40';
@@ -25,9 +25,9 @@ export const METAL_MACHINES: MetalMachine[] = [
 /** A public key whose private half was thrown away: replace it with yours. */
 export const METAL_SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDsQM0fQRTIAi93g7+vQVFy8HfqrmcWagF/gzV0uxDxB replace-with-your-key@example.com';
 
-/** Builds the metal example; tests reuse it with temporary folders. */
-export function metalCluster(outdir = 'dist.flatcar-metal', pkiDir = `${outdir}.pki`): MetalCluster {
-  const cluster = new MetalCluster({
+/** The example's props (tests vary them). The machine entries are copies: a variant may change them. */
+export function metalProps(outdir: string, pkiDir: string): MetalClusterProps {
+  return {
     outdir,
     name: 'metal',
     profile: ClusterProfile.flatcar({ pkiDir }),
@@ -38,8 +38,13 @@ export function metalCluster(outdir = 'dist.flatcar-metal', pkiDir = `${outdir}.
     controlPlaneEndpoint: `${METAL_LAN}.20`,
     sshAuthorizedKeys: [METAL_SSH_KEY],
     matchboxUrl: `http://${METAL_LAN}.2:8080`,
-    machines: METAL_MACHINES,
-  });
+    machines: METAL_MACHINES.map(machine => ({ ...machine })),
+  };
+}
+
+/** Builds the metal example; tests reuse it with temporary folders. */
+export function metalCluster(outdir = 'dist.flatcar-metal', pkiDir = `${outdir}.pki`): MetalCluster {
+  const cluster = new MetalCluster(metalProps(outdir, pkiDir));
   const etcd = new EtcdPeerTier(cluster, 'etcd', { count: 3, cpus: 2, memoryMb: 2048 });
   new KubeNodeTier(cluster, 'cp', { role: NodeRole.CONTROL_PLANE, count: 3, cpus: 4, memoryMb: 8192, etcd });
   new KubeNodeTier(cluster, 'worker', { role: NodeRole.WORKER, count: 3, cpus: 8, memoryMb: 16384, etcd });

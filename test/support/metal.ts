@@ -4,33 +4,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UNUSED_FOLDER, tempFolder } from './flatcar';
-import { METAL_LAN, METAL_MACHINES, METAL_SSH_KEY, metalCluster } from '../../examples/metal';
+import { METAL_LAN, METAL_MACHINES, METAL_SSH_KEY, metalCluster, metalProps } from '../../examples/metal';
 import { ClusterProfile, EtcdPeerTier, KubeNodeTier, MetalCluster, MetalClusterProps, NodeRole, VagrantCluster } from '../../lib';
 import { IgnitionConfig, dataUrlText } from '../../lib/formats/ignition';
 import { Pki } from '../../lib/pki/pki';
 import { pkiSpec } from '../../lib/profiles/flatcar/pki';
 
-export { METAL_LAN, METAL_MACHINES, METAL_SSH_KEY };
+export { METAL_LAN, METAL_MACHINES, METAL_SSH_KEY, metalProps };
 
 /** The tree of examples/metal.ts, for reading only: its folders are unused paths in the temp folder. */
 export function metalTree(): MetalCluster {
   return metalCluster(path.join(UNUSED_FOLDER, 'metal-out'), path.join(UNUSED_FOLDER, 'metal-pki'));
-}
-
-/** The props of examples/metal.ts (a test proves they give the example's files). */
-export function metalProps(outdir: string, pkiDir: string): MetalClusterProps {
-  return {
-    outdir,
-    name: 'metal',
-    profile: ClusterProfile.flatcar({ pkiDir }),
-    lanCidr: `${METAL_LAN}.0/24`,
-    gateway: `${METAL_LAN}.1`,
-    dnsServers: [`${METAL_LAN}.1`],
-    controlPlaneEndpoint: `${METAL_LAN}.20`,
-    sshAuthorizedKeys: [METAL_SSH_KEY],
-    matchboxUrl: `http://${METAL_LAN}.2:8080`,
-    machines: METAL_MACHINES.map(machine => ({ ...machine })),
-  };
 }
 
 /** The tiers of examples/metal.ts; `firstIp` for a Vagrant cluster, whose addresses it makes. */
