@@ -2,7 +2,6 @@ import { Construct } from 'constructs';
 import type { ClusterModel } from './cluster-model';
 import type { Machine } from './machine';
 import type { IFileOwner } from '../synth/synthesized-file';
-import type { ValidationProblem } from '../synth/validation-error';
 
 /** A folder of the output that a machine gets a copy of (Vagrant rsyncs it). */
 export interface DeliveredFolder {
@@ -133,13 +132,3 @@ export function reservedTierIdProblem(id: string, taken: string, root: string): 
     + `expected another id, such as '${id}-nodes'`;
 }
 
-/**
- * The problems of the tiers whose ids a profile gives constructs at the root of the output tree.
- * @param ids the ids, with what each is, e.g. `{ pki: "the cluster's PKI" }`
- */
-export function reservedTierIdProblems(model: ClusterModel, profileName: string, ids: Readonly<Record<string, string>>): ValidationProblem[] {
-  return model.tiers.filter(tier => Object.prototype.hasOwnProperty.call(ids, tier.id)).map(tier => ({
-    constructPath: tier.path,
-    message: reservedTierIdProblem(tier.id, `the ${profileName} profile puts ${ids[tier.id]} there`, model.name),
-  }));
-}

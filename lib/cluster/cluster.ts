@@ -254,12 +254,13 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
   }
 
   /**
-   * A tier's id must not be one the runbook or the target gives a construct at the root of the
-   * output tree, where each tier's id names the scope of its machines' files. The profile
-   * checks its own ids (`validate`).
+   * A tier's id must not be one the runbook, the target or the profile gives a construct at the root
+   * of the output tree, where each tier's id names the scope of its machines' files.
    */
   public tierIdProblems(tier: IConstruct): string[] {
-    const owners: Array<[string, Readonly<Record<string, string>>]> = [['runbook', RUNBOOK_OUTPUT_IDS], ['target', this.targetOutputIds]];
+    const owners: Array<[string, Readonly<Record<string, string>>]> = [
+      ['runbook', RUNBOOK_OUTPUT_IDS], ['target', this.targetOutputIds], [`${this.profile.name} profile`, this.profile.outputIds],
+    ];
     return owners.flatMap(([owner, ids]) => (Object.prototype.hasOwnProperty.call(ids, tier.node.id)
       ? [reservedTierIdProblem(tier.node.id, `the ${owner} puts ${ids[tier.node.id]} there`, this.node.id)]
       : []));

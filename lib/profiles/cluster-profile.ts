@@ -42,6 +42,11 @@ export interface IClusterProfile {
    * output is meant to be committed, and an add-on holding a Secret is refused.
    */
   readonly ignoresOutput: boolean;
+  /**
+   * The ids `bind` gives constructs at the root of the output tree, with what each is, e.g.
+   * `{ pki: "the cluster's PKI" }`: no tier may take them (a tier's id names its machines' scope there).
+   */
+  readonly outputIds: Readonly<Record<string, string>>;
   /** The box the Vagrant target boots the machines from. */
   readonly vagrantBox: VagrantBox;
   /** Problems with the cluster-wide settings and the profile's own options (e.g. an unsupported version); messages for the cluster. */

@@ -13,7 +13,6 @@ import { readClassicFacts } from './facts';
 import { classicRunbook } from './runbook';
 import type { ClusterModel } from '../../cluster/cluster-model';
 import { ETCD_CLIENT_PORT, ETCD_PEER_PORT } from '../../cluster/endpoints';
-import { reservedTierIdProblems } from '../../cluster/cluster-output';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
 import { imageProblems } from '../../cluster/image-reference';
@@ -85,6 +84,7 @@ export class ClassicProfile implements IClusterProfile {
   public readonly appliesAddons = false;
   /** The output holds no key: it is meant to be committed (`dist.out/` is). */
   public readonly ignoresOutput = false;
+  public readonly outputIds = OUTPUT_IDS;
   public readonly vagrantBox: VagrantBox = {
     name: 'coreos-stable',
     // The CoreOS release bucket the seed used; CoreOS reached end of life in May 2020 and the URL is gone.
@@ -116,7 +116,6 @@ export class ClassicProfile implements IClusterProfile {
 
   public validate(model: ClusterModel): ValidationProblem[] {
     const problems: ValidationProblem[] = podNetworkProblems(model).map(message => ({ constructPath: model.path, message }));
-    problems.push(...reservedTierIdProblems(model, this.name, OUTPUT_IDS));
     const result = classicRelease(model.kubernetesVersion);
     for (const tier of model.nodeTiers.filter(() => 'release' in result)) {
       const release = (result as { release: ClassicRelease }).release;

@@ -27,7 +27,6 @@ import { LocalPathStorageAddon } from '../../addons/local-path-storage-addon';
 import { MetricsServerAddon } from '../../addons/metrics-server-addon';
 import { TraefikAddon } from '../../addons/traefik-addon';
 import type { ClusterModel } from '../../cluster/cluster-model';
-import { reservedTierIdProblems } from '../../cluster/cluster-output';
 import type { ClusterOutput } from '../../cluster/cluster-output';
 import type { ClusterSettings } from '../../cluster/cluster-settings';
 import { imageProblems } from '../../cluster/image-reference';
@@ -230,7 +229,6 @@ export class FlatcarProfile implements IClusterProfile {
           + 'the virtual IP that kube-vip keeps on one of them for the kubelets, kube-proxy and kubectl',
       });
     }
-    problems.push(...reservedTierIdProblems(model, this.name, { ...OUTPUT_IDS, ...this.optionalAddonIds() }));
     const enabled = Object.keys(this.optionalAddonIds());
     if (enabled.length > 0 && !model.workers.some(takesOrdinaryPods)) {
       problems.push({
@@ -414,6 +412,10 @@ export class FlatcarProfile implements IClusterProfile {
       })] : []),
       ...(addons.ingress === 'traefik' ? [new TraefikAddon(output, OPTIONAL_ADDON_IDS.ingress.id, { image: TRAEFIK_IMAGE })] : []),
     ];
+  }
+
+  public get outputIds(): Readonly<Record<string, string>> {
+    return { ...OUTPUT_IDS, ...this.optionalAddonIds() };
   }
 
   /** The output ids of the optional add-ons switched on, with what each is. */
