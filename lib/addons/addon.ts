@@ -11,6 +11,7 @@ import { checkedScope } from '../synth/checked-scope';
 import type { IWarningSource } from '../synth/synthesizer';
 import { SynthesizedFile } from '../synth/synthesized-file';
 import { renderYaml } from '../formats/yaml';
+import { describeValue } from '../synth/json-schema';
 
 /** The folder of the output that holds one multi-document YAML file per add-on. */
 export const ADDON_FOLDER = 'addons';
@@ -139,10 +140,10 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
       return [`is not inside a VagrantCluster; expected new Addon(cluster, '${id}', ...)`];
     }
     if (props.chart !== undefined && !isChart(props.chart)) {
-      return [`chart is ${describe(props.chart)}; expected a cdk8s Chart, such as new Chart(new App(), '${id}')`];
+      return [`chart is ${describeValue(props.chart)}; expected a cdk8s Chart, such as new Chart(new App(), '${id}')`];
     }
     if (define !== undefined && typeof define !== 'function') {
-      return [`define is ${describe(define)}; expected a function that adds the add-on's objects to its chart, such as chart => { new kplus.ConfigMap(chart, 'config'); }`];
+      return [`define is ${describeValue(define)}; expected a function that adds the add-on's objects to its chart, such as chart => { new kplus.ConfigMap(chart, 'config'); }`];
     }
     if (this.defineError !== undefined) {
       return [`define threw while adding objects to chart ${this.chart.node.path}: ${this.defineError.replace(/\s*\n\s*/g, '; ')}; expected it to add complete objects`];
@@ -197,17 +198,6 @@ function isChart(x: unknown): x is Chart {
     && typeof (chart.node as { root?: unknown } | undefined)?.root === 'object';
 }
 
-/** A value for a problem line: JSON when it has one, else its type. */
-function describe(value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = typeof value === 'function' ? 'a function' : JSON.stringify(value);
-  } catch {
-    text = undefined;
-  }
-  text = text ?? Object.prototype.toString.call(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
 
 /** A new Chart in a new App, whose resolvers render it. */
 function newChart(id: string, props: ChartProps): Chart {

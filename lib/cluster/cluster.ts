@@ -18,6 +18,7 @@ import type { ProfileRunbook, TargetRunbook } from '../runbook/runbook-contribut
 import { addRunbookFiles } from '../runbook/runbook-files';
 import type { WriterHooks } from '../synth/atomic-writer';
 import type { LockHooks } from '../synth/folder-lock';
+import { describeValue } from '../synth/json-schema';
 import type { SynthManifest } from '../synth/manifest';
 import { reportSynth } from '../synth/synth-report';
 import {
@@ -102,7 +103,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     this.outdir = typeof this.clusterProps.outdir === 'string' && this.clusterProps.outdir !== '' ? this.clusterProps.outdir : 'dist.out';
     const profile = this.clusterProps.profile;
     if (profile !== undefined && !isClusterProfile(profile)) {
-      this.profileProblem = `profile is ${describe(profile)}; expected a profile such as ClusterProfile.CLASSIC, ClusterProfile.FLATCAR or ClusterProfile.flatcar({ ... })`;
+      this.profileProblem = `profile is ${describeValue(profile)}; expected a profile such as ClusterProfile.CLASSIC, ClusterProfile.FLATCAR or ClusterProfile.flatcar({ ... })`;
     }
     this.profile = profile !== undefined && isClusterProfile(profile) ? profile : defaultProfile();
     this.node.addValidation({ validate: () => this.validateCluster() });
@@ -479,10 +480,3 @@ function isClusterProfile(x: unknown): x is IClusterProfile {
     && typeof profile.validate === 'function' && typeof profile.validateSettings === 'function' && typeof profile.defaults === 'object';
 }
 
-function describe(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}

@@ -6,6 +6,7 @@
  * checked as go-digest's `Parse` does it (github.com/opencontainers/go-digest,
  * algorithm.go): an algorithm the program registered, with its exact hex length.
  */
+import { describeValue } from '../synth/json-schema';
 
 // The productions of regexp.go, in its order and with its names.
 const ALPHANUMERIC = '[a-z0-9]+';
@@ -123,10 +124,6 @@ export const PINNED_IMAGE_EXPECTED = 'an image reference [registry[:port]/]path:
 export function imageProblems(name: string, value: unknown): string[] {
   if (typeof value !== 'string') { return []; }
   const problem = pinnedImageProblem(value);
-  return problem === undefined ? [] : [`${name} ${describe(value)} ${problem}; expected ${PINNED_IMAGE_EXPECTED}`];
+  return problem === undefined ? [] : [`${name} ${describeValue(value)} ${problem}; expected ${PINNED_IMAGE_EXPECTED}`];
 }
 
-function describe(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}

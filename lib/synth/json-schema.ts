@@ -111,6 +111,7 @@ function propertyPath(pointer: string): string {
 /** A value as a problem shows it: JSON, at most 80 characters. */
 export function describeValue(value: unknown): string {
   if (value === undefined) { return 'undefined'; }
+  if (typeof value === 'function') { return 'a function'; }
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
