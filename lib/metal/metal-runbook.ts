@@ -1,6 +1,6 @@
 import type { FlatcarInstallRelease } from './flatcar-install';
 import { installIgnitionPath } from './install-ignition';
-import { machineIgnitionPath } from './machine-ignition';
+import { CORE_USER, machineIgnitionPath } from './machine-ignition';
 import type { MachineHardware } from './metal-machine';
 import { LAN_INTERFACE } from './node-network';
 import type { ClusterModel } from '../cluster/cluster-model';
@@ -13,8 +13,6 @@ import { shellWords } from '../formats/posix-shell';
 import type { TargetRunbook } from '../runbook/runbook-contribution';
 import { count, listOf } from '../runbook/wording';
 
-/** Flatcar's user, the one the machines accept SSH logins for (with the cluster's `sshAuthorizedKeys`). */
-const LOGIN_USER = 'core';
 
 /**
  * What the model says of the metal target: machines on a LAN that boot the Flatcar release
@@ -33,7 +31,7 @@ export function metalTargetFacts(machines: readonly Machine[], release: FlatcarI
     userDataDelivery: userData => `applies its ${code(machineIgnitionPath('<name>'))}, which carries its ${code(userData)}, on the first boot`,
     folderDelivery: 'written by Ignition',
     // ssh joins its arguments into one line for the remote shell: the command goes as one word.
-    runOn: (machine, command) => `ssh ${LOGIN_USER}@${machine.ip} ${shellWord(command)}`,
+    runOn: (machine, command) => `ssh ${CORE_USER}@${machine.ip} ${shellWord(command)}`,
   };
 }
 
@@ -66,7 +64,7 @@ export function metalRunbook(facts: MetalRunbookFacts): TargetRunbook {
         + `${listOf([...facts.dnsServers])}; each with a disk it may erase (at least 8 GB, flatcar-install's minimum) and at least the CPUs and memory `
         + `its row says (up to ${cpus} CPUs and ${memory} MiB).`,
       `- The private key of ${facts.sshKeyCount === 1 ? 'the SSH public key' : `one of the ${facts.sshKeyCount} SSH public keys`} the cluster `
-        + `was given: the machines accept ${code(`ssh ${LOGIN_USER}@<address>`)} with it, and no other login.`,
+        + `was given: the machines accept ${code(`ssh ${CORE_USER}@<address>`)} with it, and no other login.`,
       ...facts.matchboxUrl ? [
         `- For the PXE path: matchbox ${MATCHBOX_RELEASE} at ${facts.matchboxUrl}, reachable from the machines, and DHCP that sends PXE `
           + `clients to iPXE and iPXE clients to ${code(`${facts.matchboxUrl}/boot.ipxe`)} (matchbox's docs/network-setup.md). Each machine `
