@@ -136,12 +136,29 @@ const OUTPUT_IDS: Readonly<Record<string, string>> = {
   'admin-kubeconfig': 'admin.kubeconfig', 'gitignore': 'the output\'s .gitignore',
   'cluster-ssh-key': 'cluster-ssh.key', 'cluster-ssh-public-key': 'cluster-ssh.pub',
 };
-/** The ids of the optional add-ons at the root of the output tree (their files' names), with what each is. */
-const OPTIONAL_ADDON_IDS = {
-  metricsServer: { id: 'metrics-server', what: 'the optional add-on metrics-server' },
-  localPathStorage: { id: 'local-path-storage', what: 'the optional add-on local-path-provisioner' },
-  ingress: { id: 'traefik', what: 'the optional add-on Traefik' },
-} as const;
+/**
+ * The optional add-ons: whether the options switch each on, its id at the root of the output tree
+ * (its file's name) with what it is, and how it is built there.
+ */
+const OPTIONAL_ADDONS: ReadonlyArray<{
+  readonly id: string;
+  readonly what: string;
+  readonly on: (addons: FlatcarAddonOptions) => boolean;
+  readonly build: (output: ClusterOutput, id: string) => Addon;
+}> = [
+  {
+    id: 'metrics-server', what: 'the optional add-on metrics-server', on: addons => addons.metricsServer === true,
+    build: (output, id) => new MetricsServerAddon(output, id, { image: METRICS_SERVER_IMAGE }),
+  },
+  {
+    id: 'local-path-storage', what: 'the optional add-on local-path-provisioner', on: addons => addons.localPathStorage === true,
+    build: (output, id) => new LocalPathStorageAddon(output, id, { image: LOCAL_PATH_PROVISIONER_IMAGE, helperImage: LOCAL_PATH_HELPER_IMAGE }),
+  },
+  {
+    id: 'traefik', what: 'the optional add-on Traefik', on: addons => addons.ingress === 'traefik',
+    build: (output, id) => new TraefikAddon(output, id, { image: TRAEFIK_IMAGE }),
+  },
+];
 /** The options that name an image: each a pinned image reference (a docker argument or a pod's image). */
 const IMAGE_OPTIONS = ['etcdImage', 'coreDnsImage', 'flannelImage', 'flannelCniPluginImage'] as const;
 /** The per-node pod range the controller-manager allocates (its --node-cidr-mask-size default for IPv4). */
@@ -229,7 +246,7 @@ export class FlatcarProfile implements IClusterProfile {
           + 'the virtual IP that kube-vip keeps on one of them for the kubelets, kube-proxy and kubectl',
       });
     }
-    const enabled = Object.keys(this.optionalAddonIds());
+    const enabled = this.enabledAddons().map(addon => addon.id);
     if (enabled.length > 0 && !model.workers.some(takesOrdinaryPods)) {
       problems.push({
         constructPath: model.path,
@@ -338,7 +355,7 @@ export class FlatcarProfile implements IClusterProfile {
       new CoreDnsAddon(output, 'coredns', { clusterIp: model.networks.dnsServiceAddress, image: dns.image }),
       // The kubelets renew their client certificates (rotateCertificates): their requests are approved by this RBAC.
       new KubeletCertificateRotationAddon(output, 'kubelet-certificate-rotation'),
-      ...this.optionalAddons(output),
+      ...this.enabledAddons().map(addon => addon.build(output, addon.id)),
     ];
 
     new SecretFile(output, 'admin-kubeconfig', 'admin.kubeconfig', () => kubeconfigFor(pki, { server: endpoints.apiServer, clusterName: model.clusterName }, adminUser(model.clusterName), PKI_NAMES.admin));
@@ -402,31 +419,14 @@ export class FlatcarProfile implements IClusterProfile {
     return pods;
   }
 
-  /** The optional add-ons switched on, as constructs of the output tree. */
-  private optionalAddons(output: ClusterOutput): Addon[] {
-    const addons = this.options.addons ?? {};
-    return [
-      ...(addons.metricsServer === true ? [new MetricsServerAddon(output, OPTIONAL_ADDON_IDS.metricsServer.id, { image: METRICS_SERVER_IMAGE })] : []),
-      ...(addons.localPathStorage === true ? [new LocalPathStorageAddon(output, OPTIONAL_ADDON_IDS.localPathStorage.id, {
-        image: LOCAL_PATH_PROVISIONER_IMAGE, helperImage: LOCAL_PATH_HELPER_IMAGE,
-      })] : []),
-      ...(addons.ingress === 'traefik' ? [new TraefikAddon(output, OPTIONAL_ADDON_IDS.ingress.id, { image: TRAEFIK_IMAGE })] : []),
-    ];
-  }
-
   public get outputIds(): Readonly<Record<string, string>> {
-    return { ...OUTPUT_IDS, ...this.optionalAddonIds() };
+    return { ...OUTPUT_IDS, ...Object.fromEntries(this.enabledAddons().map(addon => [addon.id, addon.what])) };
   }
 
-  /** The output ids of the optional add-ons switched on, with what each is. */
-  private optionalAddonIds(): Record<string, string> {
+  /** The optional add-ons the options switch on (none while the option is malformed: a validation error says so). */
+  private enabledAddons(): typeof OPTIONAL_ADDONS {
     const addons: FlatcarAddonOptions = this.options.addons !== null && typeof this.options.addons === 'object' ? this.options.addons : {};
-    const on = [
-      ...(addons.metricsServer === true ? [OPTIONAL_ADDON_IDS.metricsServer] : []),
-      ...(addons.localPathStorage === true ? [OPTIONAL_ADDON_IDS.localPathStorage] : []),
-      ...(addons.ingress === 'traefik' ? [OPTIONAL_ADDON_IDS.ingress] : []),
-    ];
-    return Object.fromEntries(on.map(addon => [addon.id, addon.what]));
+    return OPTIONAL_ADDONS.filter(addon => addon.on(addons));
   }
 
   private kubectlSha256(release: FlatcarRelease): string | undefined {
