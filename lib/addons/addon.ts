@@ -11,7 +11,7 @@ import { checkedScope } from '../synth/checked-scope';
 import type { IWarningSource } from '../synth/synthesizer';
 import { SynthesizedFile } from '../synth/synthesized-file';
 import { renderYaml } from '../formats/yaml';
-import { describeValue } from '../synth/json-schema';
+import { describeValue } from '../synth/describe-value';
 
 /** The folder of the output that holds one multi-document YAML file per add-on. */
 export const ADDON_FOLDER = 'addons';

@@ -18,7 +18,7 @@ import type { ProfileRunbook, TargetRunbook } from '../runbook/runbook-contribut
 import { addRunbookFiles } from '../runbook/runbook-files';
 import type { WriterHooks } from '../synth/atomic-writer';
 import type { LockHooks } from '../synth/folder-lock';
-import { describeValue } from '../synth/json-schema';
+import { describeValue } from '../synth/describe-value';
 import type { SynthManifest } from '../synth/manifest';
 import { reportSynth } from '../synth/synth-report';
 import {

@@ -6,7 +6,7 @@
  * checked as go-digest's `Parse` does it (github.com/opencontainers/go-digest,
  * algorithm.go): an algorithm the program registered, with its exact hex length.
  */
-import { describeValue } from '../synth/json-schema';
+import { describeValue } from '../synth/describe-value';
 
 // The productions of regexp.go, in its order and with its names.
 const ALPHANUMERIC = '[a-z0-9]+';

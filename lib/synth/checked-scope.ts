@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { describeValue } from './json-schema';
+import { describeValue } from './describe-value';
 import { ValidationError } from './validation-error';
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { describeValue } from './describe-value';
 
 /**
  * Validators compiled to JavaScript (ajv's standalone code) are kept here, by the hash of
@@ -106,19 +107,6 @@ function propertyPath(pointer: string): string {
   if (!pointer) { return '(props)'; }
   return pointer.split('/').slice(1).map(unescapeToken)
     .reduce((path, token) => /^[0-9]+$/.test(token) ? `${path}[${token}]` : path ? `${path}.${token}` : token, '');
-}
-
-/** A value as a problem shows it: JSON, at most 80 characters. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) { return 'undefined'; }
-  if (typeof value === 'function') { return 'a function'; }
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value); // e.g. a construct, which refers to itself
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function unescapeToken(token: string): string {

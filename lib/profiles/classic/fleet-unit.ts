@@ -3,7 +3,8 @@ import propsSchema from './fleet-unit-props.schema.json';
 import { SystemdUnit } from '../../formats/systemd-unit';
 import { XFleetOptions, checkXFleet, metadataMatches, metadataRequirement, xFleetSection } from './x-fleet';
 import { checkedScope } from '../../synth/checked-scope';
-import { ProblemStyle, describeValue, schemaProblems } from '../../synth/json-schema';
+import { describeValue } from '../../synth/describe-value';
+import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
 import type { FleetMachine } from './fleet-metadata';
 
