@@ -119,7 +119,7 @@ project.gitattributes.addAttributes('*', 'text=auto', 'eol=lf');
 
 new JsonFile(project, '.mocharc.json', {
   obj: {
-    'require': ['ts-node/register'],
+    'require': ['ts-node/register', 'test/support/property-seed.ts'],
     'extension': ['ts'],
     'spec': ['test/**/*.test.ts'],
     'timeout': 120000,

@@ -154,7 +154,7 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     // The chart puts them on every object: one problem here rather than one per object.
     const namespaceProblem = props.namespace === undefined ? undefined : dns1123LabelProblem(props.namespace);
     const propsProblems = [
-      ...(namespaceProblem ? [`namespace ${JSON.stringify(props.namespace)} ${namespaceProblem}, as a namespace name must be; expected one such as 'my-app'`] : []),
+      ...(namespaceProblem ? [`namespace ${describeValue(props.namespace)} ${namespaceProblem}, as a namespace name must be; expected one such as 'my-app'`] : []),
       ...labelsProblems(props.labels),
     ];
     if (propsProblems.length > 0) { return propsProblems; }

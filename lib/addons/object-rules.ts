@@ -8,6 +8,8 @@ import { labelKeyProblem, labelValueProblem } from '../cluster/labels';
 import {
   configMapKeyProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, pathSegmentNameProblem,
 } from '../cluster/kubernetes-names';
+import { yamlValueProblems } from '../formats/yaml';
+import { describeValue } from '../synth/describe-value';
 
 /** A Kubernetes object as JSON. */
 export type KubernetesObject = Readonly<Record<string, unknown>>;
@@ -78,13 +80,15 @@ const MERGE_KEY = '<<';
 
 /** Every problem of one object, each naming the field. */
 export function objectProblems(object: KubernetesObject): string[] {
+  const scalars = yamlValueProblems(object, '');
   return [
     ...mergeKeyProblems(object, ''),
-    ...numberProblems(object, ''),
+    ...scalars,
     ...nameProblems(object),
     ...metadataProblems(object, ''),
     ...dataProblems(object),
-    ...sizeProblems(object),
+    // Its size as JSON is known once every value is one JSON holds.
+    ...(scalars.length === 0 ? sizeProblems(object) : []),
   ];
 }
 
@@ -112,32 +116,16 @@ function mergeKeyProblems(value: unknown, path: string): string[] {
   });
 }
 
-/**
- * A number that is not a safe integer. YAML 1.1 readers disagree on floats (`1e3` is a string
- * to one, a number to another), so the YAML writer (lib/formats/yaml.ts) writes integers only.
- */
-function numberProblems(value: unknown, path: string): string[] {
-  if (typeof value === 'number') {
-    return Number.isSafeInteger(value) ? [] : [`${path === '' ? 'the object' : path} is the number ${value}, which is not a whole number the `
-      + 'YAML 1.1 readers agree on; expected an integer, or the value as a string (as Kubernetes writes quantities, e.g. \'0.5\')'];
-  }
-  if (Array.isArray(value)) {
-    return value.flatMap((item, index) => numberProblems(item, `${path}[${index}]`));
-  }
-  if (value === null || typeof value !== 'object') { return []; }
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => numberProblems(child, path === '' ? key : `${path}.${key}`));
-}
-
 function nameProblems(object: KubernetesObject): string[] {
   const { group, kind, name } = identityOf(object);
   const rule = NAME_RULES[`${group}/${kind}`] ?? { check: dns1123SubdomainProblem, example: 'my-app' };
   const problems: string[] = [];
   const problem = rule.check(name);
   if (problem) {
-    problems.push(`metadata.name ${JSON.stringify(name)} ${problem}, as a ${kind} name must be; expected a name such as '${rule.example}'`);
+    problems.push(`metadata.name ${describeValue(name)} ${problem}, as a ${kind} name must be; expected a name such as '${rule.example}'`);
   }
   if (group === 'batch' && kind === 'CronJob' && name.length > CRON_JOB_NAME_MAX_LENGTH) {
-    problems.push(`metadata.name ${JSON.stringify(name)} has ${name.length} characters; expected at most ${CRON_JOB_NAME_MAX_LENGTH} for a CronJob, `
+    problems.push(`metadata.name ${describeValue(name)} has ${name.length} characters; expected at most ${CRON_JOB_NAME_MAX_LENGTH} for a CronJob, `
       + 'whose Jobs add an 11-character suffix to it');
   }
   return problems;
@@ -161,7 +149,7 @@ function metadataProblems(value: unknown, path: string): string[] {
       if (metadata.namespace !== undefined) {
         const problem = dns1123LabelProblem(metadata.namespace);
         if (problem) {
-          problems.push(`${childPath}.namespace ${JSON.stringify(metadata.namespace)} ${problem}, as a namespace name must be; expected one such as 'my-app'`);
+          problems.push(`${childPath}.namespace ${describeValue(metadata.namespace)} ${problem}, as a namespace name must be; expected one such as 'my-app'`);
         }
       }
       problems.push(...labelMapProblems(metadata.labels, `${childPath}.labels`), ...annotationProblems(metadata.annotations, `${childPath}.annotations`));
@@ -177,14 +165,14 @@ function metadataProblems(value: unknown, path: string): string[] {
 function labelMapProblems(labels: unknown, path: string): string[] {
   if (labels === undefined) { return []; }
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
-    return [`${path} is ${JSON.stringify(labels)}; expected an object of label keys and values`];
+    return [`${path} is ${describeValue(labels)}; expected an object of label keys and values`];
   }
   return Object.entries(labels as Record<string, unknown>).flatMap(([key, value]) => {
     const keyProblem = labelKeyProblem(key);
     const valueProblem = labelValueProblem(value);
     return [
       ...(keyProblem ? [`${path} key '${key}' ${keyProblem}; expected a qualified name such as 'app' or 'example.com/app'`] : []),
-      ...(valueProblem ? [`${path} ${key} has the value ${JSON.stringify(value)}, which ${valueProblem}`] : []),
+      ...(valueProblem ? [`${path} ${key} has the value ${describeValue(value)}, which ${valueProblem}`] : []),
     ];
   });
 }
@@ -192,7 +180,7 @@ function labelMapProblems(labels: unknown, path: string): string[] {
 function annotationProblems(annotations: unknown, path: string): string[] {
   if (annotations === undefined) { return []; }
   if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) {
-    return [`${path} is ${JSON.stringify(annotations)}; expected an object of annotation keys and string values`];
+    return [`${path} is ${describeValue(annotations)}; expected an object of annotation keys and string values`];
   }
   const problems: string[] = [];
   let size = 0;
@@ -201,7 +189,7 @@ function annotationProblems(annotations: unknown, path: string): string[] {
     const keyProblem = labelKeyProblem(key.toLowerCase());
     if (keyProblem) { problems.push(`${path} key '${key}' ${keyProblem}; expected a qualified name such as 'example.com/note'`); }
     if (typeof value !== 'string') {
-      problems.push(`${path} ${key} has the value ${JSON.stringify(value)}, which is not a string`);
+      problems.push(`${path} ${key} has the value ${describeValue(value)}, which is not a string`);
     } else {
       size += Buffer.byteLength(key) + Buffer.byteLength(value);
     }

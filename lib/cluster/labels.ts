@@ -3,6 +3,7 @@
  * (k8s.io/apimachinery pkg/util/validation: IsQualifiedName, IsValidLabelValue;
  * k8s.io/kubernetes pkg/apis/core/validation: validateNodeTaints).
  */
+import { describeValue, textOf } from '../synth/describe-value';
 import type { NodeTaint } from './node-role';
 
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -39,14 +40,14 @@ export function labelValueProblem(value: unknown): string | undefined {
 export function labelsProblems(labels: unknown): string[] {
   if (labels === undefined) { return []; }
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
-    return [`labels is ${JSON.stringify(labels)}; expected an object of label keys and values, such as { disktype: 'ssd' }`];
+    return [`labels is ${describeValue(labels)}; expected an object of label keys and values, such as { disktype: 'ssd' }`];
   }
   return Object.entries(labels as Record<string, unknown>).flatMap(([key, value]) => {
     const keyProblem = labelKeyProblem(key);
     const valueProblem = labelValueProblem(value);
     return [
       ...(keyProblem ? [`label key '${key}' ${keyProblem}; expected a qualified name such as 'disktype' or 'example.com/disktype'`] : []),
-      ...(valueProblem ? [`label ${key} has the value ${JSON.stringify(value)}, which ${valueProblem}`] : []),
+      ...(valueProblem ? [`label ${key} has the value ${describeValue(value)}, which ${valueProblem}`] : []),
     ];
   });
 }
@@ -55,14 +56,14 @@ export function labelsProblems(labels: unknown): string[] {
 export function taintsProblems(taints: unknown): string[] {
   if (taints === undefined) { return []; }
   if (!Array.isArray(taints)) {
-    return [`taints is ${JSON.stringify(taints)}; expected a list such as [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]`];
+    return [`taints is ${describeValue(taints)}; expected a list such as [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]`];
   }
   const problems: string[] = [];
   const seen = new Set<string>();
   taints.forEach((taint: Partial<NodeTaint> | null, index) => {
     const where = `taints[${index}]`;
     if (taint === null || typeof taint !== 'object') {
-      problems.push(`${where} is ${JSON.stringify(taint)}; expected { key, value?, effect }`);
+      problems.push(`${where} is ${describeValue(taint)}; expected { key, value?, effect }`);
       return;
     }
     const unknown = Object.keys(taint).filter(key => !['key', 'value', 'effect'].includes(key));
@@ -71,18 +72,18 @@ export function taintsProblems(taints: unknown): string[] {
     }
     const keyProblem = labelKeyProblem(taint.key);
     if (keyProblem) {
-      problems.push(`${where}.key ${JSON.stringify(taint.key)} ${keyProblem}; expected a qualified name such as 'dedicated'`);
+      problems.push(`${where}.key ${describeValue(taint.key)} ${keyProblem}; expected a qualified name such as 'dedicated'`);
     }
     const valueProblem = taint.value === undefined ? undefined : labelValueProblem(taint.value);
     if (valueProblem) {
-      problems.push(`${where}.value ${JSON.stringify(taint.value)} ${valueProblem}`);
+      problems.push(`${where}.value ${describeValue(taint.value)} ${valueProblem}`);
     }
     if (!TAINT_EFFECTS.includes(taint.effect as string)) {
-      problems.push(`${where}.effect is ${JSON.stringify(taint.effect)}; expected one of ${TAINT_EFFECTS.join(', ')}`);
+      problems.push(`${where}.effect is ${describeValue(taint.effect)}; expected one of ${TAINT_EFFECTS.join(', ')}`);
     }
-    const identity = `${taint.key}:${taint.effect}`;
+    const identity = `${textOf(taint.key)}:${textOf(taint.effect)}`;
     if (seen.has(identity)) {
-      problems.push(`${where} repeats the key ${taint.key} with the effect ${taint.effect}; expected each key and effect once`);
+      problems.push(`${where} repeats the key ${textOf(taint.key)} with the effect ${textOf(taint.effect)}; expected each key and effect once`);
     }
     seen.add(identity);
   });

@@ -5,7 +5,7 @@ import schema from './cloud-config.schema.json';
 import { checkedScope } from '../synth/checked-scope';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
-import { renderYaml } from './yaml';
+import { renderYaml, yamlValueProblems } from './yaml';
 
 /** The first line coreos-cloudinit requires. */
 export const CLOUD_CONFIG_HEADER = '#cloud-config';
@@ -48,7 +48,12 @@ export class CloudConfig extends Construct implements IFileOwner {
     this.filePath = given.filePath;
     this._config = copy(given.config);
     this.mode = given.secret ? 0o600 : 0o644;
-    this.node.addValidation({ validate: () => schemaProblems(propsSchema, given, ProblemStyle.PROPERTY) });
+    this.node.addValidation({
+      validate: () => {
+        const problems = schemaProblems(propsSchema, given, ProblemStyle.PROPERTY);
+        return problems.length > 0 ? problems : yamlValueProblems(given.config, 'config');
+      },
+    });
   }
 
   /** A copy of the cloud-config, without the files added by {@link addWriteFiles}. */

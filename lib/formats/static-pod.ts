@@ -6,6 +6,7 @@ import { renderYaml } from './yaml';
 import { pinnedImageProblem } from '../cluster/image-reference';
 import { dns1123SubdomainProblem } from '../cluster/kubernetes-names';
 import { checkedScope } from '../synth/checked-scope';
+import { describeValue, textOf } from '../synth/describe-value';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
@@ -119,7 +120,7 @@ export class StaticPod extends Construct implements IFileOwner {
     super(checkedScope(scope, id, new.target.name), id);
     // Props of any shape are recorded and checked at synth time, with every other problem.
     this.props = props ?? ({} as StaticPodProps);
-    this.filePath = `${this.props.folder}/${id}.yaml`;
+    this.filePath = `${textOf(this.props.folder)}/${id}.yaml`;
     this.node.addValidation({ validate: () => staticPodProblems(id, this.props) });
   }
 
@@ -184,7 +185,7 @@ function staticPodProblems(id: string, props: StaticPodProps): string[] {
     if (container === null || typeof container !== 'object') { return; }
     const imageProblem = typeof container.image === 'string' ? pinnedImageProblem(container.image) : undefined;
     if (imageProblem) {
-      problems.push(`containers[${index}].image ${JSON.stringify(container.image)} ${imageProblem}; expected a pinned image reference such as 'registry.k8s.io/kube-apiserver:v1.35.1'`);
+      problems.push(`containers[${index}].image ${describeValue(container.image)} ${imageProblem}; expected a pinned image reference such as 'registry.k8s.io/kube-apiserver:v1.35.1'`);
     }
     (Array.isArray(container.env) ? container.env : []).forEach((env, envIndex) => {
       if (env === null || typeof env !== 'object') { return; }
@@ -193,7 +194,7 @@ function staticPodProblems(id: string, props: StaticPodProps): string[] {
         problems.push(`${where} (${String(env.name)}) has ${env.value === undefined ? 'neither value nor fieldPath' : 'both value and fieldPath'}; expected exactly one`);
       }
       if (typeof env.fieldPath === 'string' && !ENV_FIELD_PATHS.includes(env.fieldPath) && !ENV_FIELD_PATH_SUBSCRIPT.test(env.fieldPath)) {
-        problems.push(`${where}.fieldPath ${JSON.stringify(env.fieldPath)} is not a field an environment variable may read; expected one of `
+        problems.push(`${where}.fieldPath ${describeValue(env.fieldPath)} is not a field an environment variable may read; expected one of `
           + `${ENV_FIELD_PATHS.join(', ')}, metadata.labels['<key>'] or metadata.annotations['<key>']`);
       }
     });
@@ -205,12 +206,12 @@ function staticPodProblems(id: string, props: StaticPodProps): string[] {
   mounts.forEach((mount, index) => {
     // The API server refuses a host path with a '..' segment (validateHostPathVolumeSource, validatePathNoBacksteps).
     if (typeof mount?.path === 'string' && mount.path.split('/').includes('..')) {
-      problems.push(`hostMounts[${index}].path ${JSON.stringify(mount.path)} has a '..' segment; expected a path without one`);
+      problems.push(`hostMounts[${index}].path ${describeValue(mount.path)} has a '..' segment; expected a path without one`);
     }
   });
   (Array.isArray(props.hostAliases) ? props.hostAliases : []).forEach((alias, index) => {
     if (typeof alias?.ip === 'string' && isIP(alias.ip) === 0) {
-      problems.push(`hostAliases[${index}].ip ${JSON.stringify(alias.ip)} is not an IP address; expected one such as '127.0.0.1'`);
+      problems.push(`hostAliases[${index}].ip ${describeValue(alias.ip)} is not an IP address; expected one such as '127.0.0.1'`);
     }
   });
   return problems;

@@ -3,6 +3,7 @@
  * below, never by pasting strings together.
  * @see https://www.freedesktop.org/software/systemd/man/systemd.syntax.html
  */
+import { describeValue } from '../synth/describe-value';
 
 /** A command line for `ExecStart=` and friends: an absolute program and its arguments. */
 export class ExecCommand {
@@ -93,14 +94,14 @@ export class SystemdUnit {
       }
       for (const [key, value] of section.directives) {
         if (!/^[A-Z][A-Za-z0-9]*$/.test(key)) {
-          problems.push(`[${section.name}] key ${JSON.stringify(key)} is malformed; expected a systemd directive name such as ExecStart`);
+          problems.push(`[${section.name}] key ${describeValue(key)} is malformed; expected a systemd directive name such as ExecStart`);
         }
         const parts = typeof value === 'string' ? [value] : [value.program, ...value.args];
         if (parts.some(part => /[\r\n]/.test(part))) {
-          problems.push(`[${section.name}] ${key} has a line break in ${JSON.stringify(parts.join(' '))}; expected one line`);
+          problems.push(`[${section.name}] ${key} has a line break in ${describeValue(parts.join(' '))}; expected one line`);
         }
         if (typeof value !== 'string' && (!/^[-@:+!]*\/\S+$/.test(value.program) || value.args.some(arg => arg.length === 0))) {
-          problems.push(`[${section.name}] ${key} runs ${JSON.stringify(value.program)} with ${value.args.length} argument(s); `
+          problems.push(`[${section.name}] ${key} runs ${describeValue(value.program)} with ${value.args.length} argument(s); `
             + 'expected an absolute program path and non-empty arguments');
         }
       }
@@ -123,7 +124,7 @@ export class SystemdUnit {
  */
 export function escapeDirectiveValue(value: string): string {
   if (/[\r\n]/.test(value)) {
-    throw new Error(`systemd directive values are single lines; got ${JSON.stringify(value)}`);
+    throw new Error(`systemd directive values are single lines; got ${describeValue(value)}`);
   }
   return value.replace(/%/g, '%%');
 }
@@ -138,7 +139,7 @@ export function escapeDirectiveValue(value: string): string {
  */
 export function escapeExecArg(arg: string): string {
   if (/[\r\n]/.test(arg) || arg.length === 0) {
-    throw new Error(`systemd command arguments are non-empty single lines; got ${JSON.stringify(arg)}`);
+    throw new Error(`systemd command arguments are non-empty single lines; got ${describeValue(arg)}`);
   }
   const escaped = arg
     .replace(/%/g, '%%')

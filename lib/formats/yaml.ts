@@ -1,4 +1,5 @@
 import { Document, Scalar, stringify, visit } from 'yaml';
+import { describeValue } from '../synth/describe-value';
 import { sortKeys } from './stable-json';
 import { writeBlockYaml } from './yaml-block-writer';
 import { requiresDoubleQuotes } from './yaml-quoting';
@@ -43,6 +44,29 @@ export function renderWithPackage(value: unknown, options: { readonly sortKeys?:
     },
   });
   return document.toString({ lineWidth: 0 });
+}
+
+/**
+ * Every value of `value` the writer cannot hold, each naming its place under `path` ('' for
+ * the top): a symbol or a bigint, which neither JSON nor YAML has, and a number that is not a
+ * safe integer. YAML 1.1 readers disagree on floats (`1e3` is a string to one, a number to
+ * another), so the writer holds integers only. For input to check before it is rendered.
+ */
+export function yamlValueProblems(value: unknown, path: string): string[] {
+  const where = path === '' ? 'the object' : path;
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) ? [] : [`${where} is the number ${value}, which is not a whole number the `
+      + 'YAML 1.1 readers agree on; expected an integer, or the value as a string (as Kubernetes writes quantities, e.g. \'0.5\')'];
+  }
+  if (typeof value === 'symbol' || typeof value === 'bigint') {
+    return [`${where} is the ${typeof value} ${describeValue(value)}, which JSON and YAML cannot hold; `
+      + 'expected a string, an integer, a boolean, null, a list or an object'];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) => yamlValueProblems(item, `${path}[${index}]`));
+  }
+  if (value === null || typeof value !== 'object') { return []; }
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => yamlValueProblems(child, path === '' ? key : `${path}.${key}`));
 }
 
 /**

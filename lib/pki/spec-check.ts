@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { describeValue } from '../synth/describe-value';
 import { PkiProblem } from './pki-error';
 import { CertificateUsage, PkiSpec } from './pki-spec';
 
@@ -20,7 +21,7 @@ export function checkSpec(spec: PkiSpec): PkiProblem[] {
   const seen = new Map<string, string>();
   const claimName = (location: string, name: unknown) => {
     if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
-      add(location, `name ${JSON.stringify(name)} is not a file name stem; expected letters, digits, '.', '_' or '-', starting with a letter or digit`);
+      add(location, `name ${describeValue(name)} is not a file name stem; expected letters, digits, '.', '_' or '-', starting with a letter or digit`);
       return;
     }
     const earlier = seen.get(name.toLowerCase());
@@ -32,7 +33,7 @@ export function checkSpec(spec: PkiSpec): PkiProblem[] {
   };
   const checkNameAttribute = (location: string, what: string, value: unknown) => {
     if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_NAME_ATTRIBUTE) {
-      add(location, `${what} ${JSON.stringify(value)} is not usable; expected a non-blank string of at most ${MAX_NAME_ATTRIBUTE} characters`);
+      add(location, `${what} ${describeValue(value)} is not usable; expected a non-blank string of at most ${MAX_NAME_ATTRIBUTE} characters`);
     }
   };
 
@@ -51,32 +52,32 @@ export function checkSpec(spec: PkiSpec): PkiProblem[] {
     checkNameAttribute(location, 'commonName', cert?.commonName);
     if (!caNames.has(cert?.ca)) {
       const known = cas.map(ca => ca?.name).filter(n => typeof n === 'string');
-      add(location, `ca ${JSON.stringify(cert?.ca)} is not in spec.cas; expected one of: ${known.length > 0 ? known.join(', ') : '(no CAs declared)'}`);
+      add(location, `ca ${describeValue(cert?.ca)} is not in spec.cas; expected one of: ${known.length > 0 ? known.join(', ') : '(no CAs declared)'}`);
     }
     for (const organization of cert?.organizations ?? []) {
       checkNameAttribute(location, 'organization', organization);
     }
     for (const dnsName of cert?.dnsNames ?? []) {
       if (typeof dnsName !== 'string' || !DNS_PATTERN.test(dnsName) || dnsName.length > 253) {
-        add(location, `dnsName ${JSON.stringify(dnsName)} is not a DNS name; expected dot-separated labels of letters, digits and '-', e.g. kubernetes.default.svc`);
+        add(location, `dnsName ${describeValue(dnsName)} is not a DNS name; expected dot-separated labels of letters, digits and '-', e.g. kubernetes.default.svc`);
       }
     }
     for (const ip of cert?.ipAddresses ?? []) {
       if (typeof ip !== 'string' || isIP(ip) === 0) {
-        add(location, `ipAddress ${JSON.stringify(ip)} is not an IP address; expected an IPv4 (10.0.0.1) or IPv6 (fd00::1) address`);
+        add(location, `ipAddress ${describeValue(ip)} is not an IP address; expected an IPv4 (10.0.0.1) or IPv6 (fd00::1) address`);
       }
     }
     const usages: unknown[] = Array.isArray(cert?.usages) ? cert.usages : [];
     if (usages.length === 0) {
-      add(location, `usages ${JSON.stringify(cert?.usages)} is empty; expected 'server', 'client' or both`);
+      add(location, `usages ${describeValue(cert?.usages)} is empty; expected 'server', 'client' or both`);
     }
     for (const usage of usages) {
       if (!USAGES.includes(usage as CertificateUsage)) {
-        add(location, `usage ${JSON.stringify(usage)} is unknown; expected 'server' or 'client'`);
+        add(location, `usage ${describeValue(usage)} is unknown; expected 'server' or 'client'`);
       }
     }
     if (new Set(usages).size !== usages.length) {
-      add(location, `usages ${JSON.stringify(usages)} repeat an entry; expected each usage once`);
+      add(location, `usages ${describeValue(usages)} repeat an entry; expected each usage once`);
     }
   });
 
@@ -88,7 +89,7 @@ export function checkSpec(spec: PkiSpec): PkiProblem[] {
     const location = `spec.sshKeys[${i}]${typeof key?.name === 'string' ? ` (${key.name})` : ''}`;
     claimName(location, key?.name);
     if (typeof key?.comment !== 'string' || !/^[\x20-\x7e]*$/.test(key.comment)) {
-      add(location, `comment ${JSON.stringify(key?.comment)} is not usable; expected printable ASCII on one line`);
+      add(location, `comment ${describeValue(key?.comment)} is not usable; expected printable ASCII on one line`);
     }
   });
 
@@ -96,11 +97,11 @@ export function checkSpec(spec: PkiSpec): PkiProblem[] {
     const location = `spec.secretKeySets[${i}]${typeof set?.name === 'string' ? ` (${set.name})` : ''}`;
     claimName(location, set?.name);
     if (!Number.isInteger(set?.bytes) || set.bytes < MIN_SECRET_BYTES || set.bytes > MAX_SECRET_BYTES) {
-      add(location, `bytes ${JSON.stringify(set?.bytes)} is not a key length; expected a whole number from ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES}`);
+      add(location, `bytes ${describeValue(set?.bytes)} is not a key length; expected a whole number from ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES}`);
     }
     for (const line of set?.header ?? []) {
       if (typeof line !== 'string' || line.includes('\n')) {
-        add(location, `header line ${JSON.stringify(line)} is not one line of text; expected strings without newlines`);
+        add(location, `header line ${describeValue(line)} is not one line of text; expected strings without newlines`);
       }
     }
   });

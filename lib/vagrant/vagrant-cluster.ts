@@ -18,6 +18,7 @@ import { MachineTier } from '../cluster/machine-tier';
 import type { TargetFacts } from '../cluster/target-facts';
 import { ClusterProfile } from '../profiles';
 import type { TargetRunbook } from '../runbook/runbook-contribution';
+import { textOf } from '../synth/describe-value';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 
 /** Props of a {@link VagrantCluster}. */
@@ -150,7 +151,8 @@ export class VagrantCluster extends Cluster {
   private natNetworkProblems(): string[] {
     const nat = parseCidr(VIRTUALBOX_NAT_NETWORK)!;
     const ranges: Array<[string, string | undefined]> = [
-      [`prefix ${this.prefix} (host network ${this.hostNetwork})`, this.hostNetwork], [`ipRange ${this.ipRange}`, this.ipRange], [`serviceIpRange ${this.serviceIpRange}`, this.serviceIpRange],
+      [`prefix ${textOf(this.prefix)} (host network ${this.hostNetwork})`, this.hostNetwork],
+      [`ipRange ${textOf(this.ipRange)}`, this.ipRange], [`serviceIpRange ${textOf(this.serviceIpRange)}`, this.serviceIpRange],
     ];
     return ranges.flatMap(([label, text]) => {
       const range = typeof text === 'string' ? parseCidr(text) : undefined;

@@ -81,6 +81,10 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'prefix has an octet over 255', build: o => seed(o, { prefix: '10.10.256' }), problems: [['cluster', 'prefix', '"10.10.256"', 'three dotted octets']] },
   { name: 'prefix is a number', build: o => seed(o, { prefix: 10 as any }), problems: [['cluster', 'prefix', '10', 'three dotted octets']] },
   { name: 'prefix carries a Ruby interpolation', build: o => seed(o, { prefix: '10.10.#{`id`}' }), problems: [['cluster', 'prefix', '#{`id`}', 'three dotted octets']] },
+  // values that throw when printed (an object without toString, a symbol): each is a problem, never a TypeError
+  { name: 'prefix is an object without toString', build: o => seed(o, { prefix: { toString: undefined } as any }), problems: [['cluster', 'prefix', '{}', 'three dotted octets']] },
+  { name: 'ipRange is a symbol', build: o => seed(o, { ipRange: Symbol('range') as any }), problems: [['cluster', 'ipRange', 'Symbol(range)']] },
+  { name: 'serviceIpRange is an object with a prototype of null', build: o => seed(o, { serviceIpRange: Object.create(null) }), problems: [['cluster', 'serviceIpRange', '{}']] },
   { name: 'ipRange is not a CIDR', build: o => seed(o, { ipRange: 'banana' }), problems: [['cluster', 'ipRange', '"banana"', 'IPv4 CIDR']] },
   { name: 'ipRange has host bits set', build: o => seed(o, { ipRange: '10.11.0.1/16' }), problems: [['cluster', 'ipRange 10.11.0.1/16', 'host bits', 'network address']] },
   { name: 'ipRange has a /33 mask', build: o => seed(o, { ipRange: '10.11.0.0/33' }), problems: [['cluster', 'ipRange', '10.11.0.0/33', 'IPv4 CIDR']] },
@@ -200,6 +204,10 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'a FleetUnit is given no props', build: o => seedWith(o, t => new FleetUnit(t, 'u', undefined as any)), problems: [['cluster/node/u', "is missing 'unit'"]] },
   { name: 'a CloudConfig is given null props', build: o => seedWith(o, t => new CloudConfig(new Construct(t, 'extra'), 'user-data', null as any)), problems: [['cluster/node/extra/user-data', "is missing 'filePath'"]] },
   { name: 'a CloudConfig is given no props', build: o => seedWith(o, t => new CloudConfig(new Construct(t, 'extra'), 'user-data', undefined as any)), problems: [['cluster/node/extra/user-data', "is missing 'filePath'"]] },
+  { name: 'a CloudConfig\'s config holds a number that is not whole', build: o => seedWith(o, t => new CloudConfig(new Construct(t, 'extra'), 'user-data', { filePath: 'extra/user-data.yaml', config: { hostname: 'extra', write_files: [{ path: '/etc/x', permissions: 420.5 as any, content: 'on' }] } })), problems: [['cluster/node/extra/user-data', 'config.write_files[0].permissions is the number 420.5', 'an integer']] },
+  { name: 'a StaticPod\'s folder is a symbol', build: o => seedWith(o, t => new StaticPod(t, 'extra', { folder: Symbol('pods') as any, containers: [staticContainer] })), problems: [['cluster/node/extra', 'folder is Symbol(pods)']] },
+  { name: 'a HyperkubePod\'s folder is an object without toString', build: o => seedWith(o, t => new HyperkubePod(t, 'p11', { ...pod, folder: { toString: undefined } as any, containers: [container] })), problems: [['cluster/node/p11', 'folder is {}']] },
+  { name: 'a FleetUnit\'s folder is a symbol', build: o => seedWith(o, t => new FleetUnit(t, 'u', { unit: unit(), xFleet: { machineMetadata: ['kube=master'] }, machines: fleetOf(t), folder: Symbol('kube') as any })), problems: [['cluster/node/u', 'folder is Symbol(kube)']] },
   // two constructs with the same id in one scope: refused when the second is made, with the path and the id
   {
     name: 'two KubeNodeTiers have the same id',
@@ -265,6 +273,9 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'an add-on ConfigMap holds more than 1 MiB of data', build: o => seedWithAddons(o, { app: [configMap('big', { a: 'x'.repeat(1024 * 1024), b: 'y' })] }), problems: [['cluster/app', 'ConfigMap data holds 1048577 bytes', 'at most 1048576 (1 MiB)']] },
   { name: 'an add-on object is over 1 MiB', build: o => seedWithAddons(o, { app: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { blob: 'z'.repeat(1024 * 1024) } }] }), problems: [['cluster/app', 'object 1 (Widget w): the object is 1048666 bytes as JSON', 'etcd', '--max-request-bytes']] },
   { name: 'an add-on object holds a number that is not whole', build: o => seedWithAddons(o, { app: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { ratio: 0.5 } }] }), problems: [['cluster/app', 'object 1 (Widget w): spec.ratio is the number 0.5', 'as a string']] },
+  { name: 'an add-on object holds a bigint', build: o => seedWithAddons(o, { app: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 10n } }] }), problems: [['cluster/app', 'object 1 (Widget w): spec.size is the bigint 10n', 'JSON and YAML cannot hold']] },
+  { name: 'an add-on object holds a symbol', build: o => seedWithAddons(o, { app: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { mode: Symbol('fast') } }] }), problems: [['cluster/app', 'object 1 (Widget w): spec.mode is the symbol Symbol(fast)', 'JSON and YAML cannot hold']] },
+  { name: 'an add-on\'s label value is a bigint', build: o => seedWith(o, t => { new Addon(t.node.scope as Construct, 'app', chart => { new ApiObject(chart, 'c', configMap('web') as ApiObjectProps); }, { labels: { size: 10n as any } }); }), problems: [['cluster/app', 'label size has the value 10n']] },
   { name: 'an add-on\'s define adds an object without apiVersion (cdk8s throws)', build: o => seedWith(o, t => { new Addon(t.node.scope as Construct, 'app', chart => { new ApiObject(chart, 'c', { kind: 'ConfigMap' } as ApiObjectProps); }); }), problems: [['cluster/app', 'define threw while adding objects to chart app: TypeError', 'complete objects']] },
   { name: 'an add-on\'s define is not a function', build: o => seedWith(o, t => { new Addon(t.node.scope as Construct, 'app', { kind: 'ConfigMap' } as any); }), problems: [['cluster/app', 'define is {"kind":"ConfigMap"}', 'expected a function']] },
   { name: 'Addon.fromChart is given a plain object for a chart', build: o => seedWith(o, t => { Addon.fromChart(t.node.scope as Construct, 'app', { node: {} } as any); }), problems: [['cluster/app', 'chart is {"node":{}}', 'expected a cdk8s Chart']] },
@@ -360,6 +371,8 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'a taint has an unknown key', build: o => flatcarPools(o, taints({ key: 'dedicated', operator: 'Equal', effect: 'NoSchedule' })), problems: [['cluster/worker', "taints[0] has unknown key 'operator'", 'key, value, effect']] },
   { name: 'a taint key is malformed', build: o => flatcarPools(o, taints({ key: 'dedicated pool', effect: 'NoSchedule' })), problems: [['cluster/worker', 'taints[0].key "dedicated pool"', 'qualified name']] },
   { name: 'a taint value is malformed', build: o => flatcarPools(o, taints({ key: 'dedicated', value: 'd b', effect: 'NoSchedule' })), problems: [['cluster/worker', 'taints[0].value "d b"', 'empty or 1 to 63']] },
+  { name: 'a taint key is a symbol', build: o => flatcarPools(o, taints({ key: Symbol('dedicated'), effect: 'NoSchedule' })), problems: [['cluster/worker', 'taints[0].key Symbol(dedicated)', 'qualified name']] },
+  { name: 'a taint effect is an object without toString', build: o => flatcarPools(o, taints({ key: 'dedicated', effect: { toString: undefined } })), problems: [['cluster/worker', 'taints[0].effect is {}', 'NoSchedule']] },
   {
     name: 'a taint repeats a key with the same effect',
     build: o => flatcarPools(o, taints({ key: 'dedicated', value: 'db', effect: 'NoSchedule' }, { key: 'dedicated', value: 'web', effect: 'NoSchedule' })),

@@ -3,7 +3,7 @@ import propsSchema from './fleet-unit-props.schema.json';
 import { SystemdUnit } from '../../formats/systemd-unit';
 import { XFleetOptions, checkXFleet, metadataMatches, metadataRequirement, xFleetSection } from './x-fleet';
 import { checkedScope } from '../../synth/checked-scope';
-import { describeValue } from '../../synth/describe-value';
+import { describeValue, textOf } from '../../synth/describe-value';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
 import type { FleetMachine } from './fleet-metadata';
@@ -47,7 +47,7 @@ export class FleetUnit extends Construct implements IFileOwner {
     const given = props ?? ({} as FleetUnitProps);
     this.unit = given.unit;
     this.xFleet = { ...given.xFleet };
-    this.filePath = `${given.folder ?? 'kube'}/${id}.service`;
+    this.filePath = `${textOf(given.folder ?? 'kube')}/${id}.service`;
     this.node.addValidation({
       validate: () => {
         const problems = schemaProblems(propsSchema, given, ProblemStyle.PROPERTY);

@@ -4,6 +4,7 @@ import propsSchema from './hyperkube-pod-props.schema.json';
 import { imageProblems } from '../../cluster/image-reference';
 import { POD_API_VERSION_KIND } from '../../formats/static-pod';
 import { checkedScope } from '../../synth/checked-scope';
+import { textOf } from '../../synth/describe-value';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { renderYaml } from '../../formats/yaml';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
@@ -64,7 +65,7 @@ export class HyperkubePod extends Construct implements IFileOwner {
     // Props of any shape are recorded and checked at synth time, with every other problem.
     const given = props ?? ({} as HyperkubePodProps);
     this.podName = id;
-    this.filePath = `${given.folder}/${id}.yaml`;
+    this.filePath = `${textOf(given.folder)}/${id}.yaml`;
     this.props = {
       ...given,
       containers: Array.isArray(given.containers) ? given.containers.map(c => ({ ...c, flags: Array.isArray(c?.flags) ? [...c.flags] : [] })) : [],

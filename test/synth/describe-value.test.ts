@@ -1,0 +1,33 @@
+import { expect } from 'chai';
+import { describeValue, textOf } from '../../lib/synth/describe-value';
+
+describe('describeValue', () => {
+  it('shows JSON for what JSON holds, cut to 80 characters', () => {
+    expect(describeValue('10.10')).to.equal('"10.10"');
+    expect(describeValue({ a: [1, null] })).to.equal('{"a":[1,null]}');
+    expect(describeValue('x'.repeat(100))).to.equal(`"${'x'.repeat(76)}...`);
+  });
+
+  it('names what JSON does not hold', () => {
+    expect(describeValue(undefined)).to.equal('undefined');
+    expect(describeValue(() => 1)).to.equal('a function');
+    expect(describeValue(Symbol('junk'))).to.equal('Symbol(junk)');
+    expect(describeValue(10n)).to.equal('10n');
+    expect(describeValue({ size: 10n })).to.equal('{"size":"10n"}');
+  });
+
+  it('never throws for a value that throws when printed or serialized', () => {
+    const selfReferring: Record<string, unknown> = {};
+    selfReferring.self = selfReferring;
+    expect(describeValue({ toString: undefined })).to.equal('{}');
+    expect(describeValue(Object.create(null))).to.equal('{}');
+    expect(describeValue(selfReferring)).to.equal('[object Object]');
+    expect(() => `${{ toString: undefined } as unknown as string}`, 'the case it guards against').to.throw(TypeError);
+  });
+
+  it('textOf keeps a string as it is and describes anything else', () => {
+    expect(textOf('pods/master')).to.equal('pods/master');
+    expect(textOf(Symbol('pods'))).to.equal('Symbol(pods)');
+    expect(textOf({ toString: undefined })).to.equal('{}');
+  });
+});
