@@ -20,11 +20,14 @@ export const FLATCAR_PREFIX = '192.168.56';
 
 /**
  * One complete PKI folder per example and prefix, made at most once per test
- * run and removed when the run ends. Suites never use these directly: they get copies.
+ * run and removed when the run ends. Suites never use these directly: they get copies,
+ * which are removed when the run ends too (a suite may remove its own before), so that
+ * no test key outlives the run in the temp folder.
  */
 const templates = new Map<string, string>();
+const copies: string[] = [];
 process.on('exit', () => {
-  for (const folder of templates.values()) { fs.rmSync(folder, { recursive: true, force: true }); }
+  for (const folder of [...templates.values(), ...copies]) { fs.rmSync(folder, { recursive: true, force: true }); }
 });
 
 /** A fresh temp folder (remove it with `fs.rmSync(..., { recursive: true })`). */
@@ -88,7 +91,7 @@ export function flatcarHaPkiSpec(prefix: string) {
 
 /**
  * A new folder holding a complete PKI for `flatcarCluster(outdir, <it>, prefix)`,
- * owned by the caller (who removes it), so a suite may change it freely.
+ * owned by the caller, so a suite may change it freely; removed when the run ends, if the suite has not removed it.
  *
  * Each suite gets a copy of one PKI folder made once per test run, so that suites
  * compare against the same keys and never share a folder they change; the PKI
@@ -127,6 +130,7 @@ function pkiCopy(name: string, spec: () => PkiSpec): string {
     templates.set(name, template);
   }
   const copy = tempFolder(`pki-${name}`);
+  copies.push(copy);
   fs.cpSync(template, copy, { recursive: true });
   return copy;
 }
