@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { CLASSIC, Cdk8sBaseline, FLATCAR, Scenario, synthesizedFiles, writePlainly } from './scenarios';
+import { CLASSIC, Cdk8sBaseline, FLATCAR, Scenario, flushTree, synthesizedFiles, writePlainly } from './scenarios';
 import { Measurement, spread } from './stats';
 import { Testing } from '../lib';
 
@@ -21,6 +21,8 @@ export type CaseName =
   | 'firstSynth'
   /** cdk8s `App.synth()` of the same number of documents into a fresh folder. */
   | 'cdk8s'
+  /** The same, then every file and folder it wrote flushed to disk as our writer flushes its own (like for like). */
+  | 'cdk8sFlushed'
   /** `fs.writeFileSync` of the same bytes into a fresh folder. */
   | 'plainWrite';
 
@@ -84,6 +86,7 @@ function casesOf(scenario: Scenario, scratch: string): { cases: Case[]; files: n
     { name: 'synth', prepare: outdir => { const cluster = scenario.build(outdir, pkiDir); return () => { cluster.synth(); }; } },
     { name: 'render', prepare: outdir => { const cluster = scenario.build(outdir, pkiDir); return () => { Testing.render(cluster); }; } },
     { name: 'cdk8s', prepare: outdir => { const app = baseline.build(outdir); return () => { app.synth(); }; } },
+    { name: 'cdk8sFlushed', prepare: outdir => { const app = baseline.build(outdir); return () => { app.synth(); flushTree(outdir); }; } },
     { name: 'plainWrite', prepare: outdir => () => { writePlainly(outdir, files); } },
   ];
   if (scenario.profile === 'flatcar' && scenario.vms === FIRST_SYNTH_VMS) {

@@ -105,3 +105,22 @@ export function writePlainly(outdir: string, files: Record<string, string>): voi
     fs.writeFileSync(target, content);
   }
 }
+
+/**
+ * What the crash-safe writer adds to a write, done to a folder another tool wrote: each
+ * file's data flushed to disk (`fdatasync`), then each folder's entries (`fsync`). For the
+ * like-for-like baseline: cdk8s's App.synth() with the durability our synth() gives.
+ */
+export function flushTree(folder: string): void {
+  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+    const child = path.join(folder, entry.name);
+    if (entry.isDirectory()) {
+      flushTree(child);
+    } else {
+      const fd = fs.openSync(child, 'r');
+      try { fs.fdatasyncSync(fd); } finally { fs.closeSync(fd); }
+    }
+  }
+  const fd = fs.openSync(folder, 'r');
+  try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+}
