@@ -53,6 +53,26 @@ export function renderWithPackage(value: unknown, options: { readonly sortKeys?:
  * another), so the writer holds integers only. For input to check before it is rendered.
  */
 export function yamlValueProblems(value: unknown, path: string): string[] {
+  // The usual case, with no path built for each value: a synth checks every cloud-config.
+  return holdsOnlyYamlValues(value) ? [] : valueProblemsAt(value, path);
+}
+
+function holdsOnlyYamlValues(value: unknown): boolean {
+  switch (typeof value) {
+    case 'number': return Number.isSafeInteger(value);
+    case 'symbol': case 'bigint': return false;
+    case 'object':
+      if (value === null) { return true; }
+      if (Array.isArray(value)) { return value.every(holdsOnlyYamlValues); }
+      for (const key in value) {
+        if (Object.prototype.hasOwnProperty.call(value, key) && !holdsOnlyYamlValues((value as Record<string, unknown>)[key])) { return false; }
+      }
+      return true;
+    default: return true;
+  }
+}
+
+function valueProblemsAt(value: unknown, path: string): string[] {
   const where = path === '' ? 'the object' : path;
   if (typeof value === 'number') {
     return Number.isSafeInteger(value) ? [] : [`${where} is the number ${value}, which is not a whole number the `
@@ -63,10 +83,10 @@ export function yamlValueProblems(value: unknown, path: string): string[] {
       + 'expected a string, an integer, a boolean, null, a list or an object'];
   }
   if (Array.isArray(value)) {
-    return value.flatMap((item, index) => yamlValueProblems(item, `${path}[${index}]`));
+    return value.flatMap((item, index) => valueProblemsAt(item, `${path}[${index}]`));
   }
   if (value === null || typeof value !== 'object') { return []; }
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => yamlValueProblems(child, path === '' ? key : `${path}.${key}`));
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => valueProblemsAt(child, path === '' ? key : `${path}.${key}`));
 }
 
 /**
