@@ -10,8 +10,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { assertLoopback, portBusy, urlsIn, waitFor } from './support/etcd';
-import { ProcessGroup, tail } from './support/processes';
+import { assertLoopback, portBusy, urlsIn, waitFor, waitForHealthyMembers } from './support/etcd';
+import { ProcessGroup } from './support/processes';
 import { SynthesizedCluster, cloudConfigs, synthesizeInto } from './support/synthesized';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, run, skipOrFail } from './support/tools';
 import { flatcarCluster } from '../../examples/flatcar';
@@ -143,14 +143,7 @@ describe('integration: etcd runs the Flatcar etcd members from their env files, 
       // No flags: etcd refuses a setting given both as a flag and as ETCD_*, and the unit passes none.
       processes.start(vm, 'etcd', [], path.join(work, `${vm}.log`), cleanEnv(started[vm]));
     }
-    await waitFor(`3 healthy members at ${apiServer.endpoints}`, 20000, async () => {
-      for (const vm of members) {
-        const exit = await Promise.race([processes.get(vm)!.exited, Promise.resolve(undefined)]);
-        if (exit !== undefined) { throw new Error(`${vm} exited (${exit}):\n${tail(processes.get(vm)!.logFile)}`); }
-      }
-      const health = await etcdctl(apiServer, ['endpoint', 'health']);
-      return health.code === 0 ? true : undefined;
-    });
+    await waitForHealthyMembers(apiServer.endpoints, members.map(vm => processes.get(vm)!), () => etcdctl(apiServer, ['endpoint', 'health']));
     process.stdout.write(`      3 TLS members healthy in ${((Date.now() - starting) / 1000).toFixed(1)}s\n`);
   });
 

@@ -7,9 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { waitFor, urlsIn } from './support/etcd';
+import { urlsIn, waitFor, waitForHealthyMembers } from './support/etcd';
 import { NetworkNamespace } from './support/netns';
-import { ProcessGroup, tail } from './support/processes';
+import { ProcessGroup } from './support/processes';
 import { RunResult, makeTempDir, output, removeTempDir, requireTools, skipOrFail } from './support/tools';
 import { metalCluster } from '../../examples/metal';
 import { Testing } from '../../lib';
@@ -91,13 +91,7 @@ describe('integration: etcd runs the metal example\'s members from their Ignitio
     for (const vm of members) {
       namespace.start(processes, vm, 'etcd', [], path.join(work, `${vm}.log`), cleanEnv(intoRoot(generated[vm], rootOf(vm))));
     }
-    await waitFor(`3 healthy members at ${apiServer.endpoints}`, 20000, async () => {
-      for (const vm of members) {
-        const exit = await Promise.race([processes.get(vm)!.exited, Promise.resolve(undefined)]);
-        if (exit !== undefined) { throw new Error(`${vm} exited (${exit}):\n${tail(processes.get(vm)!.logFile)}`); }
-      }
-      return (await etcdctl(apiServer, ['endpoint', 'health'])).code === 0 ? true : undefined;
-    });
+    await waitForHealthyMembers(apiServer.endpoints, members.map(vm => processes.get(vm)!), () => etcdctl(apiServer, ['endpoint', 'health']));
   });
 
   after(async () => {

@@ -1,6 +1,8 @@
 // Helpers for running the etcd2 sections of our cloud-configs with a real etcd.
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { Started, tail } from './processes';
+import type { RunResult } from './tools';
 
 /**
  * `coreos.etcd2` → etcd flags, mechanically: coreos-cloudinit turns each key into
@@ -67,6 +69,30 @@ export async function waitFor<T>(what: string, timeoutMs: number, check: () => P
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError}` : ''}`);
     }
     await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Waits until `health()` (`etcdctl endpoint health` over every member) exits 0. Fails at once
+ * when a member exits, with its log. The limit leaves room for a loaded 2-core machine: the members
+ * are usually healthy within 2 s. On a timeout the error holds etcdctl's last answer and the end of
+ * every member's log, since the suite removes the logs with its work folder.
+ */
+export async function waitForHealthyMembers(endpoints: string, members: readonly Started[], health: () => Promise<RunResult>, timeoutMs = 60000): Promise<void> {
+  let last: RunResult | undefined;
+  try {
+    await waitFor(`${members.length} healthy members at ${endpoints}`, timeoutMs, async () => {
+      for (const member of members) {
+        const exit = await Promise.race([member.exited, Promise.resolve(undefined)]);
+        if (exit !== undefined) { throw new Error(`${member.label} exited (${exit}):\n${tail(member.logFile)}`); }
+      }
+      last = await health();
+      return last.code === 0 ? true : undefined;
+    });
+  } catch (error) {
+    const answer = last ? `etcdctl endpoint health last exited ${last.code}:\n${(last.stdout + last.stderr).trimEnd()}` : 'etcdctl never answered';
+    const logs = members.map(member => `--- ${member.label} (${member.logFile}):\n${tail(member.logFile, 25)}`).join('\n');
+    throw new Error(`${(error as Error).message}\n${answer}\n${logs}`);
   }
 }
 
