@@ -8,7 +8,8 @@
 // written first and removed last, so no key is ever unignored:
 //
 //   0. settle what an interrupted synth left (leftovers.ts);
-//   1. write every file into `staging/`, manifest.json last, each flushed to disk;
+//   1. write every file into `staging/`, manifest.json last, each flushed to disk; a file the
+//      previous output holds with the same bytes and mode is hard-linked instead (unchanged-file.ts);
 //   2. move the outdir's entries that its manifest.json does not list (`.vagrant/`) into `staging/`;
 //      then flush the staging folders' entries;
 //   3. beforeSwap(): commit what lives outside the output (new key material);
@@ -27,6 +28,7 @@ import { settleLeftovers } from './leftovers';
 import { foreignEntries, readPreviousListing } from './output-listing';
 import { resolveInside } from './safe-path';
 import { SynthesizedFile } from './synthesized-file';
+import { linkIfUnchanged } from './unchanged-file';
 import { WriteArea } from './write-area';
 
 export { OutdirError } from './outdir-error';
@@ -78,7 +80,9 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
         // Every folder made on the way (pods/ holds only folders), so that each one's entry gets flushed.
         for (let made = folder; !folders.has(made); made = path.dirname(made)) { folders.add(made); }
       }
-      writeDurably(destination, file.content, file.mode, (file.mode & umask) !== 0);
+      if (!(previous?.has(file.path) && linkIfUnchanged(resolveInside(target, file.path), destination, file.content, file.mode))) {
+        writeDurably(destination, file.content, file.mode, (file.mode & umask) !== 0);
+      }
     }
     // The staged files' entries are on disk before anything of the user's is carried in: a staging folder
     // that a power cut leaves without its manifest then never holds a carried entry (leftovers.ts discards it).
@@ -89,7 +93,7 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
       fs.mkdirSync(path.dirname(destination), { recursive: true });
       fs.renameSync(resolveInside(target, relative), destination);
     }
-    // Every file's data is on disk (writeDurably); so are the folders' entries before the commit point,
+    // Every file's data is on disk (written by writeDurably, or linked from an output whose synth flushed it); so are the folders' entries before the commit point,
     // and each rename after it, so that a power cut, too, leaves one of the states the next synth settles.
     if (carried.length > 0) {
       new Set(carried.map(relative => path.dirname(resolveInside(area.staging, relative)))).forEach(flushFolder);

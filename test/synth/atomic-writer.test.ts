@@ -132,4 +132,64 @@ describe('atomic writer', () => {
     defaultCluster(b).synth();
     expect(snapshot(a)).to.deep.equal(snapshot(b));
   });
+
+  describe('a file the previous output holds unchanged', () => {
+    /** Inode and mtime of every file of the output, by path. */
+    const identities = (folder: string) => Object.fromEntries(Object.keys(Testing.readFolder(folder)).map(file => {
+      const stat = fs.statSync(path.join(folder, file));
+      return [file, `${stat.ino}@${stat.mtimeMs}`];
+    }));
+    const ino = (file: string) => fs.statSync(path.join(outdir, file)).ino;
+
+    it('is linked, not written again: a second synth of the same tree keeps every file\'s inode and mtime, manifest.json included', () => {
+      cluster(outdir).synth();
+      const before = identities(outdir);
+      const bytes = snapshot(outdir);
+      cluster(outdir).synth();
+      const after = identities(outdir);
+      expect(snapshot(outdir)).to.deep.equal(bytes);
+      expect(Object.keys(after).filter(file => after[file] !== before[file])).to.deep.equal([]);
+      for (const file of Object.keys(after)) { expect(fs.statSync(path.join(outdir, file)).nlink, file).to.equal(1); }
+      expect(leftovers(parent)).to.deep.equal([]);
+    });
+
+    it('is written anew when its bytes change, while the others stay linked', () => {
+      cluster(outdir, 4).synth();
+      const before = identities(outdir);
+      cluster(outdir, 5).synth(); // a fifth node: the Vagrantfile, runbook, drawings and manifest change, the first four user-data do not
+      const after = identities(outdir);
+      expect(after['Vagrantfile']).not.to.equal(before['Vagrantfile']);
+      expect(after['user-data/node-01.yaml']).to.equal(before['user-data/node-01.yaml']);
+      expect(after['user-data/etcd-01.yaml']).to.equal(before['user-data/etcd-01.yaml']);
+    });
+
+    it('is written anew, with the synth\'s bytes, when it was edited in the output since', () => {
+      cluster(outdir).synth();
+      const file = path.join(outdir, 'user-data/node-01.yaml');
+      const original = fs.readFileSync(file, 'utf-8');
+      const edited = original.replace('#cloud-config', '#cloud-confiG'); // same size, other bytes
+      fs.writeFileSync(file, edited);
+      const before = ino('user-data/node-01.yaml');
+      cluster(outdir).synth();
+      expect(fs.readFileSync(file, 'utf-8')).to.equal(original);
+      expect(ino('user-data/node-01.yaml')).not.to.equal(before);
+    });
+
+    it('is written anew, with the synth\'s mode, when its mode was changed since', () => {
+      cluster(outdir).synth();
+      const file = path.join(outdir, 'Vagrantfile');
+      fs.chmodSync(file, 0o600);
+      cluster(outdir).synth();
+      expect(fs.statSync(file).mode & 0o777).to.equal(0o644);
+    });
+
+    it('is written anew when another hard link points to it, so the output never shares an inode with a file outside it', () => {
+      cluster(outdir).synth();
+      const outside = path.join(parent, 'outside-link');
+      fs.linkSync(path.join(outdir, 'Vagrantfile'), outside);
+      cluster(outdir).synth();
+      expect(ino('Vagrantfile')).not.to.equal(fs.statSync(outside).ino);
+      expect(fs.statSync(outside).nlink).to.equal(1);
+    });
+  });
 });
