@@ -23,6 +23,10 @@ export type CaseName =
   | 'cdk8s'
   /** The same, then every file and folder it wrote flushed to disk as our writer flushes its own (like for like). */
   | 'cdk8sFlushed'
+  /** `cluster.synth()` of the same tree again, into the folder its previous synth wrote (the edit-and-synth loop). */
+  | 'resynth'
+  /** cdk8s `App.synth()` of the same app again, into the folder its previous synth wrote. */
+  | 'cdk8sResynth'
   /** `fs.writeFileSync` of the same bytes into a fresh folder. */
   | 'plainWrite';
 
@@ -87,6 +91,8 @@ function casesOf(scenario: Scenario, scratch: string): { cases: Case[]; files: n
     { name: 'render', prepare: outdir => { const cluster = scenario.build(outdir, pkiDir); return () => { Testing.render(cluster); }; } },
     { name: 'cdk8s', prepare: outdir => { const app = baseline.build(outdir); return () => { app.synth(); }; } },
     { name: 'cdk8sFlushed', prepare: outdir => { const app = baseline.build(outdir); return () => { app.synth(); flushTree(outdir); }; } },
+    { name: 'resynth', prepare: outdir => { scenario.build(outdir, pkiDir).synth(); const cluster = scenario.build(outdir, pkiDir); return () => { cluster.synth(); }; } },
+    { name: 'cdk8sResynth', prepare: outdir => { baseline.build(outdir).synth(); const app = baseline.build(outdir); return () => { app.synth(); }; } },
     { name: 'plainWrite', prepare: outdir => () => { writePlainly(outdir, files); } },
   ];
   if (scenario.profile === 'flatcar' && scenario.vms === FIRST_SYNTH_VMS) {
