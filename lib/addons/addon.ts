@@ -11,7 +11,7 @@ import { checkedScope } from '../synth/checked-scope';
 import type { IWarningSource } from '../synth/synthesizer';
 import { SynthesizedFile } from '../synth/synthesized-file';
 import { renderYaml } from '../formats/yaml';
-import { describeValue } from '../synth/describe-value';
+import { describeValue, textOf } from '../synth/describe-value';
 
 /** The folder of the output that holds one multi-document YAML file per add-on. */
 export const ADDON_FOLDER = 'addons';
@@ -97,7 +97,7 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
       try {
         define(this.chart);
       } catch (error) {
-        this.defineError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        this.defineError = error instanceof Error ? `${textOf(error.name)}: ${textOf(error.message)}` : describeValue(error);
       }
     }
   }

@@ -48,7 +48,7 @@ export function renderWithPackage(value: unknown, options: { readonly sortKeys?:
 
 /**
  * Every value of `value` the writer cannot hold, each naming its place under `path` ('' for
- * the top): a symbol or a bigint, which neither JSON nor YAML has, and a number that is not a
+ * the top): a symbol, a bigint or a function, which neither JSON nor YAML has, and a number that is not a
  * safe integer. YAML 1.1 readers disagree on floats (`1e3` is a string to one, a number to
  * another), so the writer holds integers only. For input to check before it is rendered.
  */
@@ -60,7 +60,7 @@ export function yamlValueProblems(value: unknown, path: string): string[] {
 function holdsOnlyYamlValues(value: unknown): boolean {
   switch (typeof value) {
     case 'number': return Number.isSafeInteger(value);
-    case 'symbol': case 'bigint': return false;
+    case 'symbol': case 'bigint': case 'function': return false;
     case 'object':
       if (value === null) { return true; }
       if (Array.isArray(value)) { return value.every(holdsOnlyYamlValues); }
@@ -78,8 +78,8 @@ function valueProblemsAt(value: unknown, path: string): string[] {
     return Number.isSafeInteger(value) ? [] : [`${where} is the number ${value}, which is not a whole number the `
       + 'YAML 1.1 readers agree on; expected an integer, or the value as a string (as Kubernetes writes quantities, e.g. \'0.5\')'];
   }
-  if (typeof value === 'symbol' || typeof value === 'bigint') {
-    return [`${where} is the ${typeof value} ${describeValue(value)}, which JSON and YAML cannot hold; `
+  if (typeof value === 'symbol' || typeof value === 'bigint' || typeof value === 'function') {
+    return [`${where} is ${typeof value === 'function' ? 'a function' : `the ${typeof value} ${describeValue(value)}`}, which JSON and YAML cannot hold; `
       + 'expected a string, an integer, a boolean, null, a list or an object'];
   }
   if (Array.isArray(value)) {

@@ -1,8 +1,8 @@
 /**
  * A value as a problem shows it: JSON, at most 80 characters. Total: any value at all,
  * from a prop nobody checked yet, gets a text (a symbol, a bigint, an object without
- * `toString` or with a prototype of null, one that refers to itself), so a problem about
- * junk is never a TypeError instead.
+ * `toString` or with a prototype of null, one whose `toJSON` returns nothing or throws, one
+ * that refers to itself, a revoked proxy), so a problem about junk is never a TypeError instead.
  */
 export function describeValue(value: unknown): string {
   if (value === undefined) { return 'undefined'; }
@@ -11,14 +11,27 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'bigint') { return `${value}n`; }
   let text: string;
   try {
-    text = JSON.stringify(value, (_key, item: unknown) => typeof item === 'bigint' ? `${item}n` : item) // a bigint inside, as a string ?? 'undefined';
+    // A bigint inside, as a string; a value JSON leaves out entirely (a toJSON that returns nothing) by its tag.
+    text = JSON.stringify(value, (_key, item: unknown) => typeof item === 'bigint' ? `${item}n` : item) ?? tagOf(value);
   } catch {
-    text = Object.prototype.toString.call(value); // e.g. a construct, which refers to itself
+    text = tagOf(value); // e.g. a construct, which refers to itself
   }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  if (text.length <= 80) { return text; }
+  // Not between the two halves of a surrogate pair.
+  const cut = /[\uD800-\uDBFF]/.test(text[76]) ? 76 : 77;
+  return `${text.slice(0, cut)}...`;
 }
 
 /** A prop that should be text, for a file path or a label made before validation: itself if it is a string, else as a problem shows it. */
 export function textOf(value: unknown): string {
   return typeof value === 'string' ? value : describeValue(value);
+}
+
+/** `[object Object]`, `[object Array]`...; 'an object' when even that throws (a revoked proxy). */
+function tagOf(value: unknown): string {
+  try {
+    return Object.prototype.toString.call(value);
+  } catch {
+    return 'an object';
+  }
 }

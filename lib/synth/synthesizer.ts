@@ -114,6 +114,7 @@ export function renderConstructs(input: RenderInput): RenderedOutput {
   const rendered = owners.map(owner => ({ owner, file: owner.renderFile(), constructPath: owner.node.path }));
 
   const byPath = new Map<string, IFileOwner>();
+  const byFoldedPath = new Map<string, { path: string; owner: IFileOwner }>();
   for (const { owner, file } of rendered) {
     const reason = unsafePathReason(file.path);
     if (reason) {
@@ -127,6 +128,16 @@ export function renderConstructs(input: RenderInput): RenderedOutput {
       problems.push({ constructPath: owner.node.path, message: `writes ${file.path}, which ${earlier.node.path} writes too; expected one owner per file` });
     }
     byPath.set(file.path, owner);
+    // macOS's and Windows' file systems take paths that differ in case or Unicode normalization only for one file.
+    const folded = byFoldedPath.get(foldPath(file.path));
+    if (folded && folded.path !== file.path) {
+      problems.push({
+        constructPath: owner.node.path,
+        message: `writes ${file.path}, which differs only in case or Unicode normalization from ${folded.path} of ${folded.owner.node.path}; `
+          + 'a case-insensitive file system (macOS, Windows) would hold one file for both; expected names that differ otherwise',
+      });
+    }
+    if (!folded) { byFoldedPath.set(foldPath(file.path), { path: file.path, owner }); }
     for (const message of owner.checkFile?.(file) ?? []) {
       problems.push({ constructPath: owner.node.path, message });
     }
@@ -200,4 +211,9 @@ export function synthesizeTree(root: IRenderable, outdir: string, options: Synth
 /** Phases 1-4 of a tree, in memory. */
 export function renderTree(root: IRenderable): RenderedOutput {
   return root.render();
+}
+
+/** A path as a case-insensitive file system compares it: Unicode NFC, lower case. */
+function foldPath(relative: string): string {
+  return relative.normalize('NFC').toLowerCase();
 }

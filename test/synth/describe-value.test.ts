@@ -6,6 +6,7 @@ describe('describeValue', () => {
     expect(describeValue('10.10')).to.equal('"10.10"');
     expect(describeValue({ a: [1, null] })).to.equal('{"a":[1,null]}');
     expect(describeValue('x'.repeat(100))).to.equal(`"${'x'.repeat(76)}...`);
+    expect(describeValue(`${'x'.repeat(75)}😀${'x'.repeat(20)}`), 'never half a surrogate pair').to.equal(`"${'x'.repeat(75)}...`);
   });
 
   it('names what JSON does not hold', () => {
@@ -22,6 +23,12 @@ describe('describeValue', () => {
     expect(describeValue({ toString: undefined })).to.equal('{}');
     expect(describeValue(Object.create(null))).to.equal('{}');
     expect(describeValue(selfReferring)).to.equal('[object Object]');
+    expect(describeValue({ toJSON: () => undefined })).to.equal('[object Object]');
+    expect(describeValue({ toJSON: () => { throw new Error('no'); } })).to.equal('[object Object]');
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(describeValue(proxy)).to.equal('an object');
+    expect(describeValue(new Proxy({}, { get: () => { throw new Error('no'); }, ownKeys: () => { throw new Error('no'); } }))).to.be.a('string');
     expect(() => `${{ toString: undefined } as unknown as string}`, 'the case it guards against').to.throw(TypeError);
   });
 

@@ -95,10 +95,11 @@ function replacedAt(value: unknown, path: ReadonlyArray<string | number>, junk: 
 /**
  * Values that break code which prints or reads a value before checking its type: `${value}`
  * throws for a symbol and for an object without a usable toString (one whose toString is
- * undefined, or one with a prototype of null), JSON.stringify throws for a bigint.
+ * undefined, or one with a prototype of null), JSON.stringify throws for a bigint and gives
+ * undefined for an object whose toJSON returns nothing.
  */
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(Symbol('junk'), 10n, { toString: undefined }, { valueOf: 1, toString: 'x' }),
+  fc.constantFrom(Symbol('junk'), 10n, { toString: undefined }, { valueOf: 1, toString: 'x' }, { toJSON: () => undefined }),
   fc.constant(null).map(() => Object.create(null) as object),
   fc.anything({ maxDepth: 1, withNullPrototype: true, withBigInt: true, key: fc.constantFrom('toString', 'valueOf', '__proto__', 'constructor', 'name') }),
 );
