@@ -130,9 +130,13 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
   area.close();
 }
 
-/** Writes a file and flushes its data to disk before returning; `chmod` when the umask may have stripped bits of `mode`. */
+/**
+ * Writes a new file and flushes its data to disk before returning; `chmod` when the umask may have stripped
+ * bits of `mode`. Never opens a file that is there: in staging, that would be a file linked from the
+ * previous output (two paths that one case-insensitive file system takes for one), which must stay as it is.
+ */
 function writeDurably(file: string, content: string, mode: number, chmod: boolean): void {
-  const fd = fs.openSync(file, 'w', mode);
+  const fd = fs.openSync(file, 'wx', mode);
   try {
     fs.writeSync(fd, content);
     if (chmod) { fs.fchmodSync(fd, mode); }

@@ -183,6 +183,28 @@ describe('atomic writer', () => {
       expect(fs.statSync(file).mode & 0o777).to.equal(0o644);
     });
 
+    it('is written anew when it belongs to another user, so every file of the output is the synthesizing user\'s', function () {
+      if (typeof process.getuid !== 'function' || process.getuid() !== 0) { this.skip(); }
+      cluster(outdir).synth();
+      const file = path.join(outdir, 'Vagrantfile');
+      fs.chownSync(file, 65534, 65534);
+      cluster(outdir).synth();
+      expect(fs.statSync(file).uid).to.equal(0);
+    });
+
+    it('fails when two files of one write have one path, and leaves the linked file of the previous output as it was', () => {
+      const manifest = { path: 'manifest.json', content: `${JSON.stringify({ generator: 'cdk-vagrant-kubernetes', version: 1, files: [{ path: 'README.md' }] })}\n`, mode: 0o644 };
+      writeAtomically(outdir, [{ path: 'README.md', content: 'old readme\n', mode: 0o644 }, manifest]);
+      expect(() => writeAtomically(outdir, [
+        { path: 'README.md', content: 'old readme\n', mode: 0o644 },
+        { path: 'README.md', content: 'SECRET KEY\n', mode: 0o600 },
+        manifest,
+      ])).to.throw(/EEXIST/);
+      expect(fs.readFileSync(path.join(outdir, 'README.md'), 'utf-8')).to.equal('old readme\n');
+      expect(fs.statSync(path.join(outdir, 'README.md')).mode & 0o777).to.equal(0o644);
+      expect(leftovers(parent)).to.deep.equal([]);
+    });
+
     it('is written anew when another hard link points to it, so the output never shares an inode with a file outside it', () => {
       cluster(outdir).synth();
       const outside = path.join(parent, 'outside-link');
