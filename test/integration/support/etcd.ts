@@ -80,20 +80,23 @@ export async function waitFor<T>(what: string, timeoutMs: number, check: () => P
  */
 export async function waitForHealthyMembers(endpoints: string, members: readonly Started[], health: () => Promise<RunResult>, timeoutMs = 60000): Promise<void> {
   let last: RunResult | undefined;
+  let outcome: { readonly exited?: string };
   try {
-    await waitFor(`${members.length} healthy members at ${endpoints}`, timeoutMs, async () => {
+    outcome = await waitFor(`${members.length} healthy members at ${endpoints}`, timeoutMs, async () => {
       for (const member of members) {
         const exit = await Promise.race([member.exited, Promise.resolve(undefined)]);
-        if (exit !== undefined) { throw new Error(`${member.label} exited (${exit}):\n${tail(member.logFile)}`); }
+        // Returned, not thrown: waitFor would take a throw for "not yet" and keep polling.
+        if (exit !== undefined) { return { exited: `${member.label} exited (${exit}):\n${tail(member.logFile)}` }; }
       }
       last = await health();
-      return last.code === 0 ? true : undefined;
+      return last.code === 0 ? {} : undefined;
     });
   } catch (error) {
     const answer = last ? `etcdctl endpoint health last exited ${last.code}:\n${(last.stdout + last.stderr).trimEnd()}` : 'etcdctl never answered';
     const logs = members.map(member => `--- ${member.label} (${member.logFile}):\n${tail(member.logFile, 25)}`).join('\n');
     throw new Error(`${(error as Error).message}\n${answer}\n${logs}`);
   }
+  if (outcome.exited) { throw new Error(outcome.exited); }
 }
 
 /** Why `host:port` can't be listened on, or undefined when it is free. */
