@@ -53,40 +53,43 @@ export function renderWithPackage(value: unknown, options: { readonly sortKeys?:
  * another), so the writer holds integers only. For input to check before it is rendered.
  */
 export function yamlValueProblems(value: unknown, path: string): string[] {
-  // The usual case, with no path built for each value: a synth checks every cloud-config.
-  return holdsOnlyYamlValues(value) ? [] : valueProblemsAt(value, path);
+  const problems: string[] = [];
+  collectValueProblems(value, path, [], problems);
+  return problems;
 }
 
-function holdsOnlyYamlValues(value: unknown): boolean {
-  switch (typeof value) {
-    case 'number': return Number.isSafeInteger(value);
-    case 'symbol': case 'bigint': case 'function': return false;
-    case 'object':
-      if (value === null) { return true; }
-      if (Array.isArray(value)) { return value.every(holdsOnlyYamlValues); }
-      for (const key in value) {
-        if (Object.prototype.hasOwnProperty.call(value, key) && !holdsOnlyYamlValues((value as Record<string, unknown>)[key])) { return false; }
-      }
-      return true;
-    default: return true;
+/**
+ * One walk over the value, keeping the place as a stack of keys: a path is written only for a
+ * value with a problem (a synth checks every cloud-config, which has none).
+ */
+function collectValueProblems(value: unknown, path: string, keys: Array<string | number>, problems: string[]): void {
+  const problem = valueProblem(value);
+  if (problem) {
+    const place = keys.reduce<string>((at, key) => typeof key === 'number' ? `${at}[${key}]` : at === '' ? key : `${at}.${key}`, path);
+    problems.push(`${place === '' ? 'the object' : place} ${problem}`);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => { keys.push(index); collectValueProblems(item, path, keys, problems); keys.pop(); });
+  } else if (value !== null && typeof value === 'object') {
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) { continue; }
+      keys.push(key);
+      collectValueProblems((value as Record<string, unknown>)[key], path, keys, problems);
+      keys.pop();
+    }
   }
 }
 
-function valueProblemsAt(value: unknown, path: string): string[] {
-  const where = path === '' ? 'the object' : path;
+/** What is wrong with one value for the writer, or undefined. */
+function valueProblem(value: unknown): string | undefined {
   if (typeof value === 'number') {
-    return Number.isSafeInteger(value) ? [] : [`${where} is the number ${value}, which is not a whole number the `
-      + 'YAML 1.1 readers agree on; expected an integer, or the value as a string (as Kubernetes writes quantities, e.g. \'0.5\')'];
+    return Number.isSafeInteger(value) ? undefined : `is the number ${value}, which is not a whole number the `
+      + 'YAML 1.1 readers agree on; expected an integer, or the value as a string (as Kubernetes writes quantities, e.g. \'0.5\')';
   }
   if (typeof value === 'symbol' || typeof value === 'bigint' || typeof value === 'function') {
-    return [`${where} is ${typeof value === 'function' ? 'a function' : `the ${typeof value} ${describeValue(value)}`}, which JSON and YAML cannot hold; `
-      + 'expected a string, an integer, a boolean, null, a list or an object'];
+    return `is ${typeof value === 'function' ? 'a function' : `the ${typeof value} ${describeValue(value)}`}, which JSON and YAML cannot hold; `
+      + 'expected a string, an integer, a boolean, null, a list or an object';
   }
-  if (Array.isArray(value)) {
-    return value.flatMap((item, index) => valueProblemsAt(item, `${path}[${index}]`));
-  }
-  if (value === null || typeof value !== 'object') { return []; }
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => valueProblemsAt(child, path === '' ? key : `${path}.${key}`));
+  return undefined;
 }
 
 /**
