@@ -113,8 +113,7 @@ export function renderConstructs(input: RenderInput): RenderedOutput {
   const owners = input.constructs.filter(isFileOwner);
   const rendered = owners.map(owner => ({ owner, file: owner.renderFile(), constructPath: owner.node.path }));
 
-  const byPath = new Map<string, IFileOwner>();
-  const byFoldedPath = new Map<string, { path: string; owner: IFileOwner }>();
+  const byPath = new Map<string, { path: string; owner: IFileOwner }>();
   for (const { owner, file } of rendered) {
     const reason = unsafePathReason(file.path);
     if (reason) {
@@ -123,21 +122,20 @@ export function renderConstructs(input: RenderInput): RenderedOutput {
     if (file.path === MANIFEST_FILE) {
       problems.push({ constructPath: owner.node.path, message: `writes ${MANIFEST_FILE}, which synth writes itself; expected another path` });
     }
-    const earlier = byPath.get(file.path);
-    if (earlier) {
-      problems.push({ constructPath: owner.node.path, message: `writes ${file.path}, which ${earlier.node.path} writes too; expected one owner per file` });
-    }
-    byPath.set(file.path, owner);
-    // macOS's and Windows' file systems take paths that differ in case or Unicode normalization only for one file.
-    const folded = byFoldedPath.get(foldPath(file.path));
-    if (folded && folded.path !== file.path) {
+    // Keyed as macOS's and Windows' file systems compare paths, which take two that differ in case or Unicode normalization only for one file.
+    const key = foldPath(file.path);
+    const earlier = byPath.get(key);
+    if (earlier?.path === file.path) {
+      problems.push({ constructPath: owner.node.path, message: `writes ${file.path}, which ${earlier.owner.node.path} writes too; expected one owner per file` });
+    } else if (earlier) {
       problems.push({
         constructPath: owner.node.path,
-        message: `writes ${file.path}, which differs only in case or Unicode normalization from ${folded.path} of ${folded.owner.node.path}; `
+        message: `writes ${file.path}, which differs only in case or Unicode normalization from ${earlier.path} of ${earlier.owner.node.path}; `
           + 'a case-insensitive file system (macOS, Windows) would hold one file for both; expected names that differ otherwise',
       });
+    } else {
+      byPath.set(key, { path: file.path, owner });
     }
-    if (!folded) { byFoldedPath.set(foldPath(file.path), { path: file.path, owner }); }
     for (const message of owner.checkFile?.(file) ?? []) {
       problems.push({ constructPath: owner.node.path, message });
     }
