@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { defaultCluster } from '../examples/default';
 import { flatcarCluster } from '../examples/flatcar';
 import { ClusterProfile, EtcdPeerTier, KubeNodeTier, Testing, VagrantCluster } from '../lib';
+import { flushFolder } from '../lib/synth/flush';
 
 /** One cluster: a profile at one size. Every cluster fits one /24. */
 export interface Scenario {
@@ -121,6 +122,5 @@ export function flushTree(folder: string): void {
       try { fs.fdatasyncSync(fd); } finally { fs.closeSync(fd); }
     }
   }
-  const fd = fs.openSync(folder, 'r');
-  try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+  flushFolder(folder);
 }
