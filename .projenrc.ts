@@ -41,7 +41,10 @@ const project = new typescript.TypeScriptProject({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
   },
 
-  deps: ['yaml@^2.8.0', 'ajv@^8.17.0'],
+  // ajv exactly: the package ships its schemas' validators compiled by this ajv (scripts/compile-schemas.ts), and
+  // their code requires its runtime modules, so another version would compile them again in every process.
+  // 8.20.0 is ajv's latest release on the npm registry (`npm view ajv version`).
+  deps: ['yaml@^2.8.0', 'ajv@8.20.0'],
   // A construct library's framework is its user's: one copy of constructs and cdk8s in an app, so that a user's
   // Chart is the Chart Addon.fromChart takes. The project itself builds and tests against the same ranges.
   peerDeps: ['constructs@^10.4.2', 'cdk8s@^2.70.0'],
@@ -102,7 +105,9 @@ project.tsconfig?.file.addOverride('ts-node', { ...tsNodeOptions, require: ['./s
 // Publish compiled JS, declarations and the JSON schemas, not the TypeScript sources.
 project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/dist.*/', '/.ci/', '/bench/', '/scripts/', '/BENCHMARKS.md', '/.mocharc.json', '/.madgerc');
 project.npmignore?.include('/lib/**/*.d.ts', '/lib/**/*.json');
-project.addTask('prepack', { exec: 'tsc --build' });
+// The package ships its schemas' validators compiled, so that it never loads ajv's compiler or writes into its own folder.
+const prepack = project.addTask('prepack', { exec: 'tsc --build' });
+prepack.exec('ts-node scripts/compile-schemas.ts');
 // What an npm user gets: the compiled library, its declarations and JSON schemas, the command line, the docs.
 // `exports` keeps deep imports out of the public API: the library, the cluster file's JSON Schema (for editors
 // and validators), and package.json.

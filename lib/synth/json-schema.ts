@@ -5,23 +5,49 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describeValue } from './describe-value';
 
 /**
- * Validators compiled to JavaScript (ajv's standalone code) are kept here, by the hash of
- * their schema, so that a process loads a validator instead of loading ajv's compiler and
- * compiling the schema again. Inside the package folder, so that it goes with the package.
+ * Validators compiled to JavaScript (ajv's standalone code), by the hash of their schema, so
+ * that a process loads a validator instead of loading ajv's compiler and compiling the schema
+ * again. A published package carries one for each of its schemas, compiled when it was packed
+ * (`scripts/compile-schemas.ts`, run by `npm pack`), and never writes into its own folder.
  */
+const SHIPPED_VALIDATORS = path.join(__dirname, '..', 'schema-validators');
+/** A checkout (no validators shipped) keeps what it compiles here instead, so that the next process finds it. */
 const SCHEMA_CACHE = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'cdk-vagrant-kubernetes', 'schemas');
-/** Part of every cache key: bump when the compiler options change. */
+/** Part of every key: bump when the compiler options change. */
 const COMPILER = 'ajv8 allErrors strict verbose expected standalone 1';
 const compiled = new WeakMap<object, ValidateFunction>();
 
-/** The validator of a schema: from the cache, else compiled (and cached when the folder is writable). */
+/** The name of a schema's compiled validator. The standalone code requires ajv's runtime modules: another ajv version gets validators of its own. */
+function validatorKey(schema: object): string {
+  return createHash('sha256').update(COMPILER).update(ajvVersion()).update(JSON.stringify(schema)).digest('hex');
+}
+
+/** The validator of a schema: shipped with the package, else from the cache, else compiled (and cached in a checkout). */
 function validatorFor(schema: object): ValidateFunction {
-  // The standalone code requires ajv's runtime modules: another ajv version gets validators of its own.
-  const key = createHash('sha256').update(COMPILER).update(ajvVersion()).update(JSON.stringify(schema)).digest('hex');
-  const file = path.join(SCHEMA_CACHE, `${key}.js`);
-  if (fs.existsSync(file)) {
-    return require(file) as ValidateFunction;
+  const key = validatorKey(schema);
+  for (const folder of [SHIPPED_VALIDATORS, SCHEMA_CACHE]) {
+    const file = path.join(folder, `${key}.js`);
+    if (fs.existsSync(file)) {
+      return require(file) as ValidateFunction;
+    }
   }
+  const { validate, code } = compile(schema);
+  if (!fs.existsSync(SHIPPED_VALIDATORS)) {
+    const file = path.join(SCHEMA_CACHE, `${key}.js`);
+    try {
+      fs.mkdirSync(SCHEMA_CACHE, { recursive: true });
+      const temp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(temp, code());
+      fs.renameSync(temp, file);
+    } catch {
+      // A read-only checkout still validates, compiling in every process.
+    }
+  }
+  return validate;
+}
+
+/** Compiles a schema with ajv: the validator, and its standalone code on demand. */
+function compile(schema: object): { validate: ValidateFunction; code: () => string } {
   // `expected` is our annotation: what a valid value looks like, in words, for error messages.
   // validateSchema off: the schemas are static files, checked against the meta-schema by test/formats/schema-files.test.ts.
   const { default: Ajv } = require('ajv') as typeof import('ajv');
@@ -29,15 +55,15 @@ function validatorFor(schema: object): ValidateFunction {
   const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, validateSchema: false, code: { source: true } });
   ajv.addVocabulary(['expected']);
   const validate = ajv.compile(schema);
-  try {
-    fs.mkdirSync(SCHEMA_CACHE, { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, standaloneCode(ajv, validate));
-    fs.renameSync(temp, file);
-  } catch {
-    // A read-only package folder still validates, compiling in every process.
-  }
-  return validate;
+  return { validate, code: () => standaloneCode(ajv, validate) };
+}
+
+/**
+ * A schema's validator as standalone JavaScript, and the file name under which
+ * the library looks for it among the validators a package ships.
+ */
+export function standaloneValidator(schema: object): { file: string; code: string } {
+  return { file: `${validatorKey(schema)}.js`, code: compile(schema).code() };
 }
 
 let installedAjv: string | undefined;

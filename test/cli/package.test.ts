@@ -42,6 +42,9 @@ describe('the npm package', function () {
     expect(shipped).to.include.members(['bin/cdk-vagrant-kubernetes', 'lib/index.js', 'lib/index.d.ts', 'lib/cli/main.js', 'lib/cluster-file/cluster-file.schema.json', 'package.json']);
     expect(shipped.filter(file => file.endsWith('.ts') && !file.endsWith('.d.ts')), 'no TypeScript sources').to.deep.equal([]);
     expect(shipped.filter(file => /^(test|examples|scripts|bench|dist\.)/.test(file)), 'no repository-only folders').to.deep.equal([]);
+    // One validator compiled at pack time per JSON schema of the library.
+    const schemas = fs.readdirSync(path.join(REPO, 'lib'), { recursive: true, encoding: 'utf-8' }).filter(file => file.endsWith('.schema.json'));
+    expect(shipped.filter(file => /^lib\/schema-validators\/[0-9a-f]{64}\.js$/.test(file))).to.have.lengthOf(schemas.length);
   });
 
   after(() => { fs.rmSync(work, { recursive: true, force: true }); });
@@ -66,6 +69,22 @@ describe('the npm package', function () {
       sh('npx', ['tsc', '-p', '.'], project);
     });
   }
+
+  it('validates with the validators it ships: loads no ajv compiler and writes nothing into its own folder', () => {
+    const tools = path.join(work, 'tools-flatcar');
+    const installed = path.join(tools, 'node_modules', 'cdk-vagrant-kubernetes');
+    const program = [
+      "const { EtcdPeerTier, KubeNodeTier, Testing, VagrantCluster } = require('cdk-vagrant-kubernetes');",
+      "const cluster = new VagrantCluster({ outdir: 'unused' });",
+      "new KubeNodeTier(cluster, 'node', { count: 2, etcd: new EtcdPeerTier(cluster, 'etcd', { count: 3 }) });",
+      'Testing.render(cluster);',
+      'console.log(JSON.stringify(Object.keys(require.cache).filter(file => /ajv[\\\\/]dist[\\\\/](core|compile|ajv)[\\\\/.]/.test(file))));',
+    ].join('\n');
+    const loaded = JSON.parse(sh(process.execPath, ['-e', program], tools).trim().split('\n').pop()!) as string[];
+    expect(loaded, 'modules of ajv\'s compiler').to.deep.equal([]);
+    // The synths of the tests above ran the installed package too.
+    expect(fs.existsSync(path.join(installed, 'node_modules', '.cache')), 'a cache inside the installed package').to.equal(false);
+  });
 
   it('in an empty folder, the README\'s install commands, tsconfig and quick start type-check and synthesize a cluster', () => {
     const blocks = codeBlocks(fs.readFileSync(path.join(REPO, 'README.md'), 'utf-8'));
