@@ -8,6 +8,7 @@ import { dns1123LabelProblem } from '../cluster/kubernetes-names';
 import { labelsProblems } from '../cluster/labels';
 import type { IClusterProfile } from '../profiles/cluster-profile';
 import { checkedScope } from '../synth/checked-scope';
+import { plainProps } from '../synth/plain-props';
 import type { IWarningSource } from '../synth/synthesizer';
 import { SynthesizedFile } from '../synth/synthesized-file';
 import { renderYaml } from '../formats/yaml';
@@ -84,13 +85,15 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
    */
   constructor(scope: Construct, id: string, define?: (chart: Chart) => void, props: AddonProps = {}) {
     super(checkedScope(scope, id, new.target.name), id);
-    props = props ?? {};
+    // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
+    const { props: copied, problems: unreadable } = plainProps(props);
+    props = copied ?? {};
     markClusterAddon(this);
     this.addonName = id;
     this.filePath = `${ADDON_FOLDER}/${id}.yaml`;
     const newChartProps: ChartProps = { namespace: props.namespace, labels: props.labels };
     this.chart = props.chart ?? newChart(id, newChartProps);
-    this.node.addValidation({ validate: () => this.validateAddon(props, define) });
+    this.node.addValidation({ validate: () => unreadable.length > 0 ? unreadable : this.validateAddon(props, define) });
     // Anything else than a function is reported at synth, with every other problem; so is what define throws
     // (cdk8s refuses an object without apiVersion or kind when it is made, not when it renders).
     if (!props.chart && typeof define === 'function') {

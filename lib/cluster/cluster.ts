@@ -19,6 +19,7 @@ import { addRunbookFiles } from '../runbook/runbook-files';
 import type { WriterHooks } from '../synth/atomic-writer';
 import type { LockHooks } from '../synth/folder-lock';
 import { describeValue } from '../synth/describe-value';
+import { plainProps } from '../synth/plain-props';
 import type { SynthManifest } from '../synth/manifest';
 import { reportSynth } from '../synth/synth-report';
 import {
@@ -94,12 +95,17 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
   public readonly profile: IClusterProfile;
   /** The props as given. */
   protected readonly clusterProps: ClusterProps;
+  /** What of the props could not be read (see plainProps): the only problems reported of the props when there are any. */
+  protected readonly unreadableProps: string[];
   private readonly profileProblem?: string;
   private readonly placed = new WeakMap<MachineTier, Machine[]>();
 
   protected constructor(id: string, props: ClusterProps | undefined, defaultProfile: () => IClusterProfile) {
     super(undefined as unknown as Construct, id);
-    this.clusterProps = props ?? {};
+    // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
+    const { props: copied, problems: unreadable } = plainProps(props);
+    this.clusterProps = copied ?? {};
+    this.unreadableProps = unreadable;
     this.outdir = typeof this.clusterProps.outdir === 'string' && this.clusterProps.outdir !== '' ? this.clusterProps.outdir : 'dist.out';
     const profile = this.clusterProps.profile;
     if (profile !== undefined && !isClusterProfile(profile)) {
@@ -345,6 +351,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
 
   /** Rules across props and tiers that no single construct can check. */
   private validateCluster(): string[] {
+    if (this.unreadableProps.length > 0) { return this.unreadableProps; }
     const problems: string[] = this.profileProblem ? [this.profileProblem] : [];
     if (typeof this.kubernetesVersion === 'string') {
       problems.push(...this.profile.validateSettings(this.settings));

@@ -47,10 +47,11 @@ export class KubeNodeTier extends MachineTier {
   constructor(cluster: IClusterScope, id: string, props: KubeNodeTierProps) {
     super(cluster, id, props, { count: 4, cpus: 2, memoryMb: 2048, firstIp: 100 },
       { cpus: 1, memoryMb: 1024, reason: 'the container runtime, the pod network and the kubelet need it before any pod runs' }, propsSchema);
-    this.etcd = props?.etcd;
-    this.role = props?.role;
-    const labels = props?.labels;
-    const taints = props?.taints;
+    const given = this.givenProps as Partial<KubeNodeTierProps>;
+    this.etcd = given.etcd!;
+    this.role = given.role;
+    const labels = given.labels;
+    const taints = given.taints;
     this._labels = labels !== null && typeof labels === 'object' && !Array.isArray(labels) ? { ...labels } : {};
     this._taints = Array.isArray(taints) ? taints.map(taint => ({ ...taint })) : [];
   }

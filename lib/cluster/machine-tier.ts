@@ -4,6 +4,7 @@ import type { Machine } from './machine';
 import { MachineKind } from './machine';
 import { checkedScope } from '../synth/checked-scope';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
+import { plainProps } from '../synth/plain-props';
 import type { IWarningSource } from '../synth/synthesizer';
 
 /** Props shared by every tier of identical VMs. */
@@ -79,7 +80,9 @@ export abstract class MachineTier extends Construct implements IWarningSource {
   ) {
     super(checkedScope(cluster as unknown as Construct, id, new.target.name), id);
     Object.defineProperty(this, TIER, { value: true });
-    const given = props ?? {};
+    // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
+    const { props: copied, problems: unreadable } = plainProps(props);
+    const given: MachineTierProps = copied ?? {};
     this.givenProps = given;
     this.sizing = {
       count: given.count ?? defaults.count,
@@ -87,7 +90,8 @@ export abstract class MachineTier extends Construct implements IWarningSource {
       memoryMb: given.memoryMb ?? defaults.memoryMb,
       firstIp: given.firstIp ?? defaults.firstIp,
     };
-    this.node.addValidation({ validate: () => [...this.propsProblems(), ...this.validateTier()] });
+    // Props that could not be read are the problem; the checks after would read what is left of them.
+    this.node.addValidation({ validate: () => unreadable.length > 0 ? unreadable : [...this.propsProblems(), ...this.validateTier()] });
   }
 
   /** The cluster this tier belongs to; undefined when its scope is not a cluster (a validation error). */

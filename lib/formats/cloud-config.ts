@@ -3,6 +3,7 @@ import { CloudConfigData, WriteFile } from './cloud-config-data';
 import propsSchema from './cloud-config-props.schema.json';
 import schema from './cloud-config.schema.json';
 import { checkedScope } from '../synth/checked-scope';
+import { plainProps } from '../synth/plain-props';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 import { renderYaml, yamlValueProblems } from './yaml';
@@ -43,13 +44,15 @@ export class CloudConfig extends Construct implements IFileOwner {
 
   constructor(scope: Construct, id: string, props: CloudConfigProps) {
     super(checkedScope(scope, id, new.target.name), id);
-    // Props of any shape are recorded and checked at synth time, with every other problem.
-    const given = props ?? ({} as CloudConfigProps);
+    // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
+    const { props: copied, problems: unreadable } = plainProps(props);
+    const given = copied ?? ({} as CloudConfigProps);
     this.filePath = given.filePath;
     this._config = copy(given.config);
     this.mode = given.secret ? 0o600 : 0o644;
     this.node.addValidation({
       validate: () => {
+        if (unreadable.length > 0) { return unreadable; }
         const problems = schemaProblems(propsSchema, given, ProblemStyle.PROPERTY);
         return problems.length > 0 ? problems : yamlValueProblems(given.config, 'config');
       },

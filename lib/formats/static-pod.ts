@@ -6,6 +6,7 @@ import { renderYaml } from './yaml';
 import { pinnedImageProblem } from '../cluster/image-reference';
 import { dns1123SubdomainProblem } from '../cluster/kubernetes-names';
 import { checkedScope } from '../synth/checked-scope';
+import { plainProps } from '../synth/plain-props';
 import { describeValue, textOf } from '../synth/describe-value';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
@@ -118,10 +119,11 @@ export class StaticPod extends Construct implements IFileOwner {
 
   constructor(scope: Construct, id: string, props: StaticPodProps) {
     super(checkedScope(scope, id, new.target.name), id);
-    // Props of any shape are recorded and checked at synth time, with every other problem.
-    this.props = props ?? ({} as StaticPodProps);
+    // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
+    const { props: given, problems: unreadable } = plainProps(props);
+    this.props = given ?? ({} as StaticPodProps);
     this.filePath = `${textOf(this.props.folder)}/${id}.yaml`;
-    this.node.addValidation({ validate: () => staticPodProblems(id, this.props) });
+    this.node.addValidation({ validate: () => unreadable.length > 0 ? unreadable : staticPodProblems(id, this.props) });
   }
 
   /** The pod as a Kubernetes object. */

@@ -67,8 +67,8 @@ export class MetalCluster extends Cluster {
 
   constructor(props: MetalClusterProps) {
     super('cluster', props, () => ClusterProfile.FLATCAR);
-    this.props = props ?? ({} as MetalClusterProps);
-    this.node.addValidation({ validate: () => [...this.propsProblems(), ...this.metalProblems()] });
+    this.props = this.clusterProps as MetalClusterProps;
+    this.node.addValidation({ validate: () => this.unreadableProps.length > 0 ? [] : [...this.propsProblems(), ...this.metalProblems()] }); // the cluster reports those
   }
 
   /** The LAN, e.g. `10.0.40.0/24`. */

@@ -20,6 +20,7 @@ import { ClusterProfile } from '../profiles';
 import type { TargetRunbook } from '../runbook/runbook-contribution';
 import { textOf } from '../synth/describe-value';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
+import { plainProps } from '../synth/plain-props';
 
 /** Props of a {@link VagrantCluster}. */
 export interface VagrantClusterProps extends ClusterProps {
@@ -87,11 +88,14 @@ export class VagrantCluster extends Cluster {
   public static fromMembers(members: MembersHead, props: VagrantClusterProps = {}): VagrantCluster {
     const cluster = new VagrantCluster(props);
     // A malformed head is reported at synth time with every other problem; the tiers get what is usable.
-    cluster.node.addValidation({ validate: () => schemaProblems(membersHeadSchema, members, ProblemStyle.PROPERTY).map(p => `members: ${p}`) });
+    const { props: head, problems: unreadable } = plainProps(members);
+    cluster.node.addValidation({
+      validate: () => (unreadable.length > 0 ? unreadable : schemaProblems(membersHeadSchema, head, ProblemStyle.PROPERTY)).map(p => `members: ${p}`),
+    });
     const row = (value: unknown): Array<number | undefined> => (Array.isArray(value) ? value : []);
-    const [etcdCount, etcdCpus, etcdMemoryMb, etcdFirstIp] = row(members?.etcd);
+    const [etcdCount, etcdCpus, etcdMemoryMb, etcdFirstIp] = row(head?.etcd);
     const etcd = new EtcdPeerTier(cluster, 'etcd', { count: etcdCount, cpus: etcdCpus, memoryMb: etcdMemoryMb, firstIp: etcdFirstIp });
-    const [count, cpus, memoryMb, firstIp] = row(members?.node);
+    const [count, cpus, memoryMb, firstIp] = row(head?.node);
     new KubeNodeTier(cluster, 'node', { count, cpus, memoryMb, firstIp, etcd });
     return cluster;
   }
@@ -100,9 +104,9 @@ export class VagrantCluster extends Cluster {
 
   constructor(props: VagrantClusterProps = {}) {
     super('cluster', props, () => ClusterProfile.CLASSIC);
-    this.props = props ?? {};
+    this.props = this.clusterProps as VagrantClusterProps;
     this.node.addValidation({
-      validate: () => [
+      validate: () => this.unreadableProps.length > 0 ? [] : [ // the cluster reports those
         ...schemaProblems(propsSchema, this.props, ProblemStyle.PROPERTY),
         ...COMPONENT_IMAGE_PROPS.flatMap(prop => imageProblems(prop, this.props[prop])),
         ...this.natNetworkProblems(),

@@ -206,6 +206,30 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'a CloudConfig is given no props', build: o => seedWith(o, t => new CloudConfig(new Construct(t, 'extra'), 'user-data', undefined as any)), problems: [['cluster/node/extra/user-data', "is missing 'filePath'"]] },
   { name: 'a CloudConfig\'s config holds a number that is not whole', build: o => seedWith(o, t => new CloudConfig(new Construct(t, 'extra'), 'user-data', { filePath: 'extra/user-data.yaml', config: { hostname: 'extra', write_files: [{ path: '/etc/x', permissions: 420.5 as any, content: 'on' }] } })), problems: [['cluster/node/extra/user-data', 'config.write_files[0].permissions is the number 420.5', 'an integer']] },
   { name: 'a CloudConfig\'s config holds a function', build: o => seedWith(o, t => new CloudConfig(new Construct(t, 'extra'), 'user-data', { filePath: 'extra/user-data.yaml', config: { hostname: (() => 'extra') as any } })), problems: [['cluster/node/extra/user-data', 'config.hostname is a function', 'JSON and YAML cannot hold']] },
+  {
+    name: 'a VagrantCluster prop has a getter that throws',
+    build: o => {
+      const cluster = new VagrantCluster(Object.defineProperty({ outdir: o }, 'prefix', { enumerable: true, get: () => { throw new Error('not now'); } }) as VagrantClusterProps);
+      new KubeNodeTier(cluster, 'node', { etcd: new EtcdPeerTier(cluster, 'etcd') });
+      return cluster;
+    },
+    problems: [['cluster', "prefix can't be read (not now)", 'plain data']],
+  },
+  {
+    name: 'a CloudConfig\'s config refers to itself',
+    build: o => seedWith(o, t => { const config: any = { hostname: 'extra' }; config.write_files = [{ path: '/etc/x', content: config }]; new CloudConfig(new Construct(t, 'extra'), 'user-data', { filePath: 'extra/user-data.yaml', config }); }),
+    problems: [['cluster/node/extra/user-data', 'config.write_files[0].content refers back to config', 'without cycles']],
+  },
+  {
+    name: 'a KubeNodeTier\'s label has a getter that throws',
+    build: o => seed(o, {}, { node: { labels: Object.defineProperty({}, 'team', { enumerable: true, get: () => { throw new Error('not now'); } }) } }),
+    problems: [['cluster/node', "labels.team can't be read (not now)", 'plain data']],
+  },
+  {
+    name: 'a StaticPod\'s container is a revoked proxy',
+    build: o => seedWith(o, t => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); new StaticPod(t, 'extra', { folder: 'pods/extra', containers: [proxy as any] }); }),
+    problems: [['cluster/node/extra', "containers[0] can't be read", 'revoked']],
+  },
   { name: 'a CloudConfig\'s path differs from another file\'s only in case', build: o => seedWith(o, t => new CloudConfig(new Construct(t, 'extra'), 'user-data', { filePath: 'user-data/Node-01.yaml', config: { hostname: 'extra' } })), problems: [['cluster/node/extra/user-data', 'writes user-data/Node-01.yaml, which differs only in case or Unicode normalization from user-data/node-01.yaml', 'case-insensitive file system']] },
   { name: 'a StaticPod\'s folder is a symbol', build: o => seedWith(o, t => new StaticPod(t, 'extra', { folder: Symbol('pods') as any, containers: [staticContainer] })), problems: [['cluster/node/extra', 'folder is Symbol(pods)']] },
   { name: 'a HyperkubePod\'s folder is an object without toString', build: o => seedWith(o, t => new HyperkubePod(t, 'p11', { ...pod, folder: { toString: undefined } as any, containers: [container] })), problems: [['cluster/node/p11', 'folder is {}']] },

@@ -5,10 +5,12 @@ import { ApiObject, ApiObjectProps, App, Chart } from 'cdk8s';
 import { expect } from 'chai';
 import { Construct } from 'constructs';
 import fc from 'fast-check';
+import '../support/property-seed'; // the fixed draw, in a run of this file alone too
 import { parse } from 'yaml';
 import { defaultCluster } from '../../examples/default';
+import { metalProps } from '../../examples/metal';
 import {
-  Addon, CloudConfig, ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, HyperkubePod, KubeNodeTier, StaticPod, SystemdUnit, Testing, ValidationError, VagrantCluster,
+  Addon, CloudConfig, ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, HyperkubePod, KubeNodeTier, MetalCluster, NodeRole, StaticPod, SystemdUnit, Testing, ValidationError, VagrantCluster,
 } from '../../lib';
 import { CLASSIC_RELEASES } from '../../lib/profiles/classic/releases';
 import schema from '../../lib/formats/cloud-config.schema.json';
@@ -104,12 +106,31 @@ const hostile: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({ maxDepth: 1, withNullPrototype: true, withBigInt: true, key: fc.constantFrom('toString', 'valueOf', '__proto__', 'constructor', 'name') }),
 );
 
-/** Junk in place of a valid value: anything at all (hostile values among it), or the valid value with one place replaced by anything or deleted. */
+/**
+ * Values that break code which walks or copies a value: one that refers to itself, a property
+ * whose getter throws, a revoked proxy, a proxy whose every trap throws. Drawn as a function that makes a new
+ * one, because fast-check looks into each value it draws, which a revoked proxy does not allow.
+ */
+const unreadable: fc.Arbitrary<() => unknown> = fc.constantFrom<Array<() => unknown>>(
+  () => { const cyclic: Record<string, unknown> = { name: 'x' }; cyclic.self = cyclic; return cyclic; },
+  () => { const cyclic: unknown[] = ['x']; cyclic.push(cyclic); return cyclic; },
+  () => Object.defineProperty({ name: 'x' }, 'getter', { enumerable: true, get: () => { throw new Error('a getter that throws'); } }),
+  () => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy; },
+  () => new Proxy({}, Object.fromEntries(['get', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf'].map(trap => [trap, () => { throw new Error(`a ${trap} trap that throws`); }]))),
+);
+
+/**
+ * Junk in place of a valid value: anything at all (hostile values among it), or the valid value with one place replaced
+ * by anything (unreadable values among it) or deleted. Unreadable values go below the top, where a public constructor
+ * takes them; at the top, the tests' own spreading of the props would throw first.
+ */
 function junkFor(valid: unknown): fc.Arbitrary<unknown> {
   const anything = fc.oneof(fc.anything({ maxDepth: 2, withBoxedValues: false }), hostile);
+  const places = placesOf(valid).filter(place => place.length > 0);
   return fc.oneof(
     anything,
     fc.tuple(fc.constantFrom(...placesOf(valid)), fc.oneof(anything, fc.constant('delete'))).map(([path, junk]) => replacedAt(valid, path, junk)),
+    ...(places.length > 0 ? [fc.tuple(fc.constantFrom(...places), unreadable).map(([path, make]) => replacedAt(valid, path, make()))] : []),
   );
 }
 
@@ -198,11 +219,35 @@ const CONSTRUCTORS: Record<string, { readonly valid: unknown; readonly build: (j
     valid: { unit, machines: { fleetMachines: [] }, xFleet: { machineMetadata: ['kube=master'] }, folder: 'kube' },
     build: junk => { const c = seedCluster(); const nodes = c.node.findChild('node') as KubeNodeTier; new FleetUnit(nodes, 'extra', junk); return c; },
   },
+  'MetalCluster props': {
+    valid: (({ outdir: _outdir, profile: _profile, ...props }) => props)(metalProps(NEVER_WRITTEN, `${NEVER_WRITTEN}.pki`)),
+    build: junk => {
+      const cluster = new MetalCluster(junk !== null && typeof junk === 'object' && !Array.isArray(junk)
+        ? { ...junk, outdir: NEVER_WRITTEN, profile: ClusterProfile.flatcar({ pkiDir: `${NEVER_WRITTEN}.pki` }) } : junk);
+      const etcd = new EtcdPeerTier(cluster, 'etcd');
+      new KubeNodeTier(cluster, 'cp', { role: NodeRole.CONTROL_PLANE, count: 3, etcd });
+      new KubeNodeTier(cluster, 'worker', { role: NodeRole.WORKER, count: 3, etcd });
+      return cluster as unknown as VagrantCluster;
+    },
+  },
   'CloudConfig props': {
     valid: { filePath: 'extra/user-data.yaml', config: { hostname: 'extra', write_files: [{ path: '/etc/x', permissions: '0644', content: 'on' }] }, secret: true },
     build: junk => { const c = seedCluster(); new CloudConfig(new Construct(c, 'extra'), 'user-data', junk); return c; },
   },
 };
+
+/**
+ * Fails with the junk printed by describeValue: fast-check's own report prints each value it
+ * shows, and a revoked proxy among them would throw a TypeError instead of the failure.
+ */
+function reportJunk(name: string): (details: fc.RunDetails<[unknown]>) => void {
+  return details => {
+    if (details.failed) {
+      throw new Error(`${name}: failed after ${details.numRuns} runs (seed ${details.seed}, path '${details.counterexamplePath}') on `
+        + `${describeValue(details.counterexample?.[0])}: ${(details.errorInstance as Error | undefined)?.message ?? 'no error (too many skipped runs, or interrupted)'}`);
+    }
+  };
+}
 
 describe('properties', function () {
   this.timeout(300_000);
@@ -262,7 +307,7 @@ describe('properties', function () {
             }
             expect(error.problems.length).to.be.at.least(1);
           }
-        }), { numRuns: 100 });
+        }), { numRuns: 100, reporter: reportJunk(name) });
         expect(fs.existsSync(NEVER_WRITTEN), 'render writes nothing').to.equal(false);
       });
     }

@@ -3,6 +3,7 @@ import propsSchema from './fleet-unit-props.schema.json';
 import { SystemdUnit } from '../../formats/systemd-unit';
 import { XFleetOptions, checkXFleet, metadataMatches, metadataRequirement, xFleetSection } from './x-fleet';
 import { checkedScope } from '../../synth/checked-scope';
+import { plainProps } from '../../synth/plain-props';
 import { describeValue, textOf } from '../../synth/describe-value';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { IFileOwner, SynthesizedFile } from '../../synth/synthesized-file';
@@ -43,13 +44,15 @@ export class FleetUnit extends Construct implements IFileOwner {
 
   constructor(scope: Construct, id: string, props: FleetUnitProps) {
     super(checkedScope(scope, id, new.target.name), id);
-    // Props of any shape are recorded and checked at synth time, with every other problem.
-    const given = props ?? ({} as FleetUnitProps);
+    // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
+    const { props: copied, problems: unreadable } = plainProps(props);
+    const given = copied ?? ({} as FleetUnitProps);
     this.unit = given.unit;
     this.xFleet = { ...given.xFleet };
     this.filePath = `${textOf(given.folder ?? 'kube')}/${id}.service`;
     this.node.addValidation({
       validate: () => {
+        if (unreadable.length > 0) { return unreadable; }
         const problems = schemaProblems(propsSchema, given, ProblemStyle.PROPERTY);
         if (!/^[A-Za-z0-9:_.@-]+$/.test(id) || id.startsWith('.')) {
           problems.push(`id '${id}' is not a systemd unit name; expected letters, digits and :_.@- (e.g. kubelet-master)`);

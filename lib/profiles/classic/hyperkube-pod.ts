@@ -4,6 +4,7 @@ import propsSchema from './hyperkube-pod-props.schema.json';
 import { imageProblems } from '../../cluster/image-reference';
 import { POD_API_VERSION_KIND } from '../../formats/static-pod';
 import { checkedScope } from '../../synth/checked-scope';
+import { plainProps } from '../../synth/plain-props';
 import { textOf } from '../../synth/describe-value';
 import { ProblemStyle, schemaProblems } from '../../synth/json-schema';
 import { renderYaml } from '../../formats/yaml';
@@ -62,8 +63,9 @@ export class HyperkubePod extends Construct implements IFileOwner {
 
   constructor(scope: Construct, id: string, props: HyperkubePodProps) {
     super(checkedScope(scope, id, new.target.name), id);
-    // Props of any shape are recorded and checked at synth time, with every other problem.
-    const given = props ?? ({} as HyperkubePodProps);
+    // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
+    const { props: copied, problems: unreadable } = plainProps(props);
+    const given = copied ?? ({} as HyperkubePodProps);
     this.podName = id;
     this.filePath = `${textOf(given.folder)}/${id}.yaml`;
     this.props = {
@@ -72,6 +74,7 @@ export class HyperkubePod extends Construct implements IFileOwner {
     };
     this.node.addValidation({
       validate: () => {
+        if (unreadable.length > 0) { return unreadable; }
         const problems = schemaProblems(propsSchema, given, ProblemStyle.PROPERTY);
         // The image references by the grammar the runtime parses them with, pinned by a tag or a digest.
         if (given !== null && typeof given === 'object') {

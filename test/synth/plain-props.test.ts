@@ -1,0 +1,63 @@
+import { expect } from 'chai';
+import { Construct } from 'constructs';
+import { plainProps } from '../../lib/synth/plain-props';
+
+describe('plainProps', () => {
+  it('copies plain objects and arrays at any depth, so that a later change to the props changes nothing', () => {
+    const props = { count: 2, labels: { team: 'a' }, taints: [{ key: 'k', effect: 'NoSchedule' }], none: undefined };
+    const { props: copied, problems } = plainProps(props);
+    props.labels.team = 'b';
+    props.taints[0].key = 'changed';
+    expect(copied).to.deep.equal({ count: 2, labels: { team: 'a' }, taints: [{ key: 'k', effect: 'NoSchedule' }], none: undefined });
+    expect(problems).to.deep.equal([]);
+  });
+
+  it('keeps instances of classes as the same objects, and values that are not objects as they are', () => {
+    const scope = new Construct(undefined as any, 'root');
+    const when = new Date(0);
+    const define = (): void => undefined;
+    const { props: copied } = plainProps({ scope, when, define, text: 'x', n: 1, yes: true, nothing: null });
+    expect(copied.scope).to.equal(scope);
+    expect(copied.when).to.equal(when);
+    expect(copied.define).to.equal(define);
+    expect(plainProps(5).props).to.equal(5);
+    expect(plainProps(undefined).props).to.equal(undefined);
+  });
+
+  it('keeps a prototype of null, and a key named __proto__ as a key', () => {
+    const bare = Object.create(null) as Record<string, unknown>;
+    bare.a = 1;
+    const { props: copied } = plainProps({ bare, tricky: JSON.parse('{"__proto__": {"polluted": true}}') as object });
+    expect(Object.getPrototypeOf(copied.bare)).to.equal(null);
+    expect(Object.keys(copied.tricky)).to.deep.equal(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+  });
+
+  it('copies a value that two places share twice, and reports one that refers back to itself with both places', () => {
+    const shared = { a: 1 };
+    expect(plainProps({ x: shared, y: [shared] })).to.deep.equal({ props: { x: { a: 1 }, y: [{ a: 1 }] }, problems: [] });
+    const cyclic: Record<string, unknown> = { name: 'x', list: [] as unknown[] };
+    (cyclic.list as unknown[]).push(cyclic);
+    const { props: copied, problems } = plainProps({ config: cyclic });
+    expect(problems).to.deep.equal(['config.list[0] refers back to config, so it has no end; expected plain data without cycles']);
+    expect(copied).to.deep.equal({ config: { name: 'x', list: [undefined] } });
+    const self: unknown[] = [];
+    self.push(self);
+    expect(plainProps(self).problems).to.deep.equal(['[0] refers back to the props themselves, so it has no end; expected plain data without cycles']);
+  });
+
+  it('reports what cannot be read, by its place, and copies the rest', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const getter = Object.defineProperty({ ok: 1 }, 'bad', { enumerable: true, get: () => { throw new Error('not now'); } });
+    const traps = new Proxy({}, { ownKeys: () => { throw new Error('no keys'); } });
+    const { props: copied, problems } = plainProps({ getter, list: ['a', proxy, 'c'], traps });
+    expect(copied).to.deep.equal({ getter: { ok: 1 }, list: ['a', undefined, 'c'] });
+    expect(problems).to.have.lengthOf(3);
+    expect(problems[0]).to.equal("getter.bad can't be read (not now); expected plain data: objects, arrays, strings, numbers, booleans");
+    expect(problems[1]).to.match(/^list\[1\] can't be read \(.*revoked.*\)/);
+    expect(problems[2]).to.match(/^traps can't be read \(no keys\)/);
+    expect(plainProps(proxy)).to.deep.include({ props: undefined });
+    expect(plainProps(proxy).problems[0]).to.match(/^the props can't be read/);
+  });
+});
