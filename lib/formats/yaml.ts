@@ -89,7 +89,21 @@ function valueProblem(value: unknown): string | undefined {
     return `is ${typeof value === 'function' ? 'a function' : `the ${typeof value} ${describeValue(value)}`}, which JSON and YAML cannot hold; `
       + 'expected a string, an integer, a boolean, null, a list or an object';
   }
+  const instance = instanceOf(value);
+  if (instance) {
+    // A Date, a Map, a Buffer or a boxed number would be written as the plain object of its own keys, not as what it means.
+    return `is ${instance}, which the YAML writer would not write as what it means; expected a string, an integer, a boolean, null, a list or a plain object`;
+  }
   return undefined;
+}
+
+/** `a Date`, `a Map`...: an object made by a class, not an array or a plain object; undefined for the rest. */
+function instanceOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) { return undefined; }
+  const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+  if (prototype === null || prototype === Object.prototype) { return undefined; }
+  const name = typeof prototype.constructor?.name === 'string' && prototype.constructor.name !== '' ? prototype.constructor.name : 'an object of a class';
+  return name === 'an object of a class' ? name : `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} ${describeValue(value)}`;
 }
 
 /**
