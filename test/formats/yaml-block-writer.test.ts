@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import '../support/property-seed'; // the fixed draw, in a run of this file alone too
 import { parseAllDocuments } from 'yaml';
 import { defaultCluster } from '../../examples/default';
 import { flatcarCluster } from '../../examples/flatcar';

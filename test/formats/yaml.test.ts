@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import '../support/property-seed'; // the fixed draw, in a run of this file alone too
 import { parse } from 'yaml';
 import { renderYaml } from '../../lib/formats/yaml';
 import { psychLoad } from '../integration/support/ruby';

@@ -2,6 +2,7 @@
 // input: quotes, newlines, interpolation, %, backslashes and any Unicode.
 import { expect } from 'chai';
 import * as fc from 'fast-check';
+import '../support/property-seed'; // the fixed draw, in a run of this file alone too
 import { evaluateRubyLiterals } from './support/ruby';
 import { makeTempDir, removeTempDir, requireTools } from './support/tools';
 import { RubySymbol, RubyValue, rubyLiteral, rubyString } from '../../lib/formats/ruby';

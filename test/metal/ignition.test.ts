@@ -3,6 +3,7 @@
 // reports what it cannot say instead of dropping it.
 import { expect } from 'chai';
 import * as fc from 'fast-check';
+import '../support/property-seed'; // the fixed draw, in a run of this file alone too
 import { CloudConfigData } from '../../lib';
 import { IGNITION_SPEC_VERSION, IgnitionConfig, dataUrl, dataUrlText, hasInstallSection, ignitionProblems } from '../../lib/formats/ignition';
 import { cloudConfigToIgnition } from '../../lib/metal/cloud-config-ignition';
