@@ -18,85 +18,103 @@ export interface PlainProps<T> {
 
 /** Copies the plain data of `props`; see {@link PlainProps}. */
 export function plainProps<T>(props: T): PlainProps<T> {
-  const problems: string[] = [];
-  const copied = copyPlain(props, [], [], problems);
-  return { props: (copied === UNREADABLE ? undefined : copied) as T, problems };
+  const walk = new PlainCopy();
+  const copied = walk.copy(props);
+  return { props: (copied === UNREADABLE ? undefined : copied) as T, problems: walk.problems };
 }
 
 /** Marks a value left out of the copy. */
 const UNREADABLE = Symbol('unreadable');
 
 /**
- * A copy of `value` at `place`, or UNREADABLE after a problem. `ancestors` holds the plain
- * objects and arrays being copied above it, and their places, to find a value that refers back.
+ * One copy of a value. It keeps its place as a stack of keys, and the objects and arrays being
+ * copied above it as a stack too (to find a value that refers back): a place is written only for a
+ * problem, since props of a whole cluster are copied on every tree built.
  */
-function copyPlain(value: unknown, place: Array<string | number>, ancestors: Array<{ value: object; place: Array<string | number> }>, problems: string[]): unknown {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) { return value; }
-  if (typeof value === 'function') { return value; }
-  const unreadable = (error: unknown, at = place): typeof UNREADABLE => {
-    problems.push(`${where(at)} can't be read (${reasonOf(error)}); expected plain data: objects, arrays, strings, numbers, booleans`);
-    return UNREADABLE;
-  };
-  let isArray: boolean;
-  let prototype: object | null;
-  try {
-    isArray = Array.isArray(value);
-    prototype = Object.getPrototypeOf(value) as object | null;
-  } catch (error) {
-    return unreadable(error);
-  }
-  if (!isArray && prototype !== Object.prototype && prototype !== null) { return value; } // an instance of a class: kept as it is
-  const ancestor = ancestors.find(entry => entry.value === value);
-  if (ancestor) {
-    problems.push(`${where(place)} refers back to ${ancestor.place.length === 0 ? 'the props themselves' : where(ancestor.place)}, `
-      + 'so it has no end; expected plain data without cycles');
-    return UNREADABLE;
-  }
-  ancestors.push({ value, place });
-  try {
-    if (isArray) {
-      let length: number;
-      try {
-        length = (value as unknown[]).length;
-      } catch (error) {
-        return unreadable(error);
-      }
-      const items: unknown[] = [];
-      for (let index = 0; index < length; index++) {
-        let copy: unknown;
-        try {
-          copy = copyPlain((value as unknown[])[index], [...place, index], ancestors, problems);
-        } catch (error) {
-          copy = unreadable(error, [...place, index]);
-        }
-        items.push(copy === UNREADABLE ? undefined : copy); // the items after it keep their places
-      }
-      return items;
+class PlainCopy {
+  public readonly problems: string[] = [];
+  private readonly keys: Array<string | number> = [];
+  private readonly ancestors: object[] = [];
+
+  /** A copy of `value` at the current place, or UNREADABLE after a problem. */
+  public copy(value: unknown): unknown {
+    if (value === null || typeof value !== 'object') { return value; } // functions too: kept as they are
+    let isArray: boolean;
+    let prototype: object | null;
+    try {
+      isArray = Array.isArray(value);
+      prototype = Object.getPrototypeOf(value) as object | null;
+    } catch (error) {
+      return this.unreadable(error);
     }
+    if (!isArray && prototype !== Object.prototype && prototype !== null) { return value; } // an instance of a class: kept as it is
+    const depth = this.ancestors.indexOf(value);
+    if (depth >= 0) {
+      this.problems.push(`${where(this.keys)} refers back to ${depth === 0 ? 'the props themselves' : where(this.keys.slice(0, depth))}, `
+        + 'so it has no end; expected plain data without cycles');
+      return UNREADABLE;
+    }
+    this.ancestors.push(value);
+    try {
+      return isArray ? this.copyArray(value as unknown[]) : this.copyObject(value, prototype);
+    } finally {
+      this.ancestors.pop();
+    }
+  }
+
+  private copyArray(array: unknown[]): unknown {
+    let length: number;
+    try {
+      length = array.length;
+    } catch (error) {
+      return this.unreadable(error);
+    }
+    const items: unknown[] = new Array<unknown>(length);
+    for (let index = 0; index < length; index++) {
+      this.keys.push(index);
+      let copy: unknown;
+      try {
+        copy = this.copy(array[index]);
+      } catch (error) {
+        copy = this.unreadable(error);
+      }
+      items[index] = copy === UNREADABLE ? undefined : copy; // the items after it keep their places
+      this.keys.pop();
+    }
+    return items;
+  }
+
+  private copyObject(object: object, prototype: object | null): unknown {
     let keys: string[];
     try {
-      keys = Object.keys(value);
+      keys = Object.keys(object);
     } catch (error) {
-      return unreadable(error);
+      return this.unreadable(error);
     }
-    const copied: Record<string, unknown> = Object.create(prototype) as Record<string, unknown>;
+    const copied: Record<string, unknown> = prototype === null ? Object.create(null) as Record<string, unknown> : {};
     for (const key of keys) {
-      let item: unknown;
+      this.keys.push(key);
+      let copy: unknown;
       try {
-        item = (value as Record<string, unknown>)[key];
+        copy = this.copy((object as Record<string, unknown>)[key]);
       } catch (error) {
-        unreadable(error, [...place, key]);
-        continue;
+        copy = this.unreadable(error);
       }
-      const copy = copyPlain(item, [...place, key], ancestors, problems);
-      if (copy !== UNREADABLE) {
+      this.keys.pop();
+      if (copy === UNREADABLE) { continue; }
+      if (key === '__proto__') {
         // defineProperty, not assignment: a key named __proto__ stays a key, as it was in the props.
         Object.defineProperty(copied, key, { value: copy, enumerable: true, writable: true, configurable: true });
+      } else {
+        copied[key] = copy;
       }
     }
     return copied;
-  } finally {
-    ancestors.pop();
+  }
+
+  private unreadable(error: unknown): typeof UNREADABLE {
+    this.problems.push(`${where(this.keys)} can't be read (${reasonOf(error)}); expected plain data: objects, arrays, strings, numbers, booleans`);
+    return UNREADABLE;
   }
 }
 
