@@ -1,5 +1,5 @@
 import { Document, Scalar, stringify, visit } from 'yaml';
-import { describeValue } from '../synth/describe-value';
+import { describeValue, placeOf } from '../synth/describe-value';
 import { sortKeys } from './stable-json';
 import { writeBlockYaml } from './yaml-block-writer';
 import { requiresDoubleQuotes } from './yaml-quoting';
@@ -65,7 +65,7 @@ export function yamlValueProblems(value: unknown, path: string): string[] {
 function collectValueProblems(value: unknown, path: string, keys: Array<string | number>, problems: string[]): void {
   const problem = valueProblem(value);
   if (problem) {
-    const place = keys.reduce<string>((at, key) => typeof key === 'number' ? `${at}[${key}]` : at === '' ? key : `${at}.${key}`, path);
+    const place = placeOf(keys, path);
     problems.push(`${place === '' ? 'the object' : place} ${problem}`);
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => { keys.push(index); collectValueProblems(item, path, keys, problems); keys.pop(); });

@@ -35,3 +35,8 @@ function tagOf(value: unknown): string {
     return 'an object';
   }
 }
+
+/** A place in a value as a problem names it, from the keys that lead there: `labels.team`, `taints[0].key`, after `start` when given. */
+export function placeOf(keys: ReadonlyArray<string | number>, start = ''): string {
+  return keys.reduce<string>((at, key) => typeof key === 'number' ? `${at}[${key}]` : at === '' ? key : `${at}.${key}`, start);
+}

@@ -1,3 +1,5 @@
+import { placeOf } from './describe-value';
+
 /**
  * Props as a public constructor keeps them: a copy of their plain data, taken once, so that
  * validation and rendering read values that hold still and can always be read.
@@ -121,7 +123,7 @@ class PlainCopy {
 /** `labels.team`, `taints[0].key`; `the props` at the top. */
 function where(place: ReadonlyArray<string | number>): string {
   if (place.length === 0) { return 'the props'; }
-  return place.reduce<string>((at, key) => typeof key === 'number' ? `${at}[${key}]` : at === '' ? key : `${at}.${key}`, '');
+  return placeOf(place);
 }
 
 /** The first line of what a read threw, never itself a throw. */

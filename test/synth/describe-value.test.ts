@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeValue, textOf } from '../../lib/synth/describe-value';
+import { describeValue, placeOf, textOf } from '../../lib/synth/describe-value';
 
 describe('describeValue', () => {
   it('shows JSON for what JSON holds, cut to 80 characters', () => {
@@ -36,5 +36,12 @@ describe('describeValue', () => {
     expect(textOf('pods/master')).to.equal('pods/master');
     expect(textOf(Symbol('pods'))).to.equal('Symbol(pods)');
     expect(textOf({ toString: undefined })).to.equal('{}');
+  });
+
+  it('names a place by its keys: properties with dots, items with brackets', () => {
+    expect(placeOf(['taints', 0, 'key'])).to.equal('taints[0].key');
+    expect(placeOf([0, 'name'])).to.equal('[0].name');
+    expect(placeOf(['write_files', 2], 'config')).to.equal('config.write_files[2]');
+    expect(placeOf([])).to.equal('');
   });
 });
