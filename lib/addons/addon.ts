@@ -86,14 +86,14 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
   constructor(scope: Construct, id: string, define?: (chart: Chart) => void, props: AddonProps = {}) {
     super(checkedScope(scope, id, new.target.name), id);
     // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
-    const { props: copied, problems: unreadable } = plainProps(props);
-    props = copied ?? {};
+    const copy = plainProps(props);
+    props = copy.props ?? {};
     markClusterAddon(this);
     this.addonName = id;
     this.filePath = `${ADDON_FOLDER}/${id}.yaml`;
     const newChartProps: ChartProps = { namespace: props.namespace, labels: props.labels };
     this.chart = props.chart ?? newChart(id, newChartProps);
-    this.node.addValidation({ validate: () => unreadable.length > 0 ? unreadable : this.validateAddon(props, define) });
+    this.node.addValidation({ validate: () => copy.report(this.validateAddon(props, define)) });
     // Anything else than a function is reported at synth, with every other problem; so is what define throws
     // (cdk8s refuses an object without apiVersion or kind when it is made, not when it renders).
     if (!props.chart && typeof define === 'function') {

@@ -19,7 +19,7 @@ import { addRunbookFiles } from '../runbook/runbook-files';
 import type { WriterHooks } from '../synth/atomic-writer';
 import type { LockHooks } from '../synth/folder-lock';
 import { describeValue } from '../synth/describe-value';
-import { plainProps } from '../synth/plain-props';
+import { PlainProps, plainProps } from '../synth/plain-props';
 import type { SynthManifest } from '../synth/manifest';
 import { reportSynth } from '../synth/synth-report';
 import {
@@ -95,17 +95,17 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
   public readonly profile: IClusterProfile;
   /** The props as given. */
   protected readonly clusterProps: ClusterProps;
-  /** What of the props could not be read (see plainProps): the only problems reported of the props when there are any. */
-  protected readonly unreadableProps: string[];
+  /** The copy of the props (see plainProps): what of them could not be read, reported with the cluster's other problems. */
+  protected readonly copiedProps: PlainProps<ClusterProps | undefined>;
   private readonly profileProblem?: string;
   private readonly placed = new WeakMap<MachineTier, Machine[]>();
 
   protected constructor(id: string, props: ClusterProps | undefined, defaultProfile: () => IClusterProfile) {
     super(undefined as unknown as Construct, id);
     // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
-    const { props: copied, problems: unreadable } = plainProps(props);
-    this.clusterProps = copied ?? {};
-    this.unreadableProps = unreadable;
+    // The profile is kept as it is: an object of its own, used through its methods.
+    this.copiedProps = plainProps(props, { live: ['profile'] });
+    this.clusterProps = this.copiedProps.props ?? {};
     this.outdir = typeof this.clusterProps.outdir === 'string' && this.clusterProps.outdir !== '' ? this.clusterProps.outdir : 'dist.out';
     const profile = this.clusterProps.profile;
     if (profile !== undefined && !isClusterProfile(profile)) {
@@ -351,7 +351,6 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
 
   /** Rules across props and tiers that no single construct can check. */
   private validateCluster(): string[] {
-    if (this.unreadableProps.length > 0) { return this.unreadableProps; }
     const problems: string[] = this.profileProblem ? [this.profileProblem] : [];
     if (typeof this.kubernetesVersion === 'string') {
       problems.push(...this.profile.validateSettings(this.settings));
@@ -364,7 +363,7 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
       }
     }
     problems.push(...this.rangeProblems(), ...this.tierCountProblems(), ...this.machineProblems(), ...this.endpointProblems());
-    return problems;
+    return this.copiedProps.report(problems);
   }
 
   /** Malformed values were reported by the props schema; only well-formed ones are compared here. */
@@ -483,7 +482,11 @@ const RUNBOOK_OUTPUT_IDS: Readonly<Record<string, string>> = {
 /** Whether a value looks like a profile (a user may pass anything). */
 function isClusterProfile(x: unknown): x is IClusterProfile {
   const profile = x as Partial<IClusterProfile> | null;
-  return profile !== null && typeof profile === 'object' && typeof profile.name === 'string' && typeof profile.bind === 'function'
-    && typeof profile.validate === 'function' && typeof profile.validateSettings === 'function' && typeof profile.defaults === 'object';
+  try {
+    return profile !== null && typeof profile === 'object' && typeof profile.name === 'string' && typeof profile.bind === 'function'
+      && typeof profile.validate === 'function' && typeof profile.validateSettings === 'function' && typeof profile.defaults === 'object';
+  } catch {
+    return false; // a profile that throws when read (a revoked proxy) is not one: the problem says what it is
+  }
 }
 

@@ -81,8 +81,8 @@ export abstract class MachineTier extends Construct implements IWarningSource {
     super(checkedScope(cluster as unknown as Construct, id, new.target.name), id);
     Object.defineProperty(this, TIER, { value: true });
     // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
-    const { props: copied, problems: unreadable } = plainProps(props);
-    const given: MachineTierProps = copied ?? {};
+    const copy = plainProps(props);
+    const given: MachineTierProps = copy.props ?? {};
     this.givenProps = given;
     this.sizing = {
       count: given.count ?? defaults.count,
@@ -90,8 +90,7 @@ export abstract class MachineTier extends Construct implements IWarningSource {
       memoryMb: given.memoryMb ?? defaults.memoryMb,
       firstIp: given.firstIp ?? defaults.firstIp,
     };
-    // Props that could not be read are the problem; the checks after would read what is left of them.
-    this.node.addValidation({ validate: () => unreadable.length > 0 ? unreadable : [...this.propsProblems(), ...this.validateTier()] });
+    this.node.addValidation({ validate: () => copy.report([...this.propsProblems(), ...this.validateTier()]) });
   }
 
   /** The cluster this tier belongs to; undefined when its scope is not a cluster (a validation error). */

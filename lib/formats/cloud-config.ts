@@ -45,16 +45,15 @@ export class CloudConfig extends Construct implements IFileOwner {
   constructor(scope: Construct, id: string, props: CloudConfigProps) {
     super(checkedScope(scope, id, new.target.name), id);
     // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
-    const { props: copied, problems: unreadable } = plainProps(props);
-    const given = copied ?? ({} as CloudConfigProps);
+    const copied = plainProps(props);
+    const given = copied.props ?? ({} as CloudConfigProps);
     this.filePath = given.filePath;
     this._config = copy(given.config);
     this.mode = given.secret ? 0o600 : 0o644;
     this.node.addValidation({
       validate: () => {
-        if (unreadable.length > 0) { return unreadable; }
         const problems = schemaProblems(propsSchema, given, ProblemStyle.PROPERTY);
-        return problems.length > 0 ? problems : yamlValueProblems(given.config, 'config');
+        return copied.report(problems.length > 0 ? problems : yamlValueProblems(given.config, 'config'));
       },
     });
   }

@@ -120,10 +120,10 @@ export class StaticPod extends Construct implements IFileOwner {
   constructor(scope: Construct, id: string, props: StaticPodProps) {
     super(checkedScope(scope, id, new.target.name), id);
     // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
-    const { props: given, problems: unreadable } = plainProps(props);
-    this.props = given ?? ({} as StaticPodProps);
+    const copy = plainProps(props);
+    this.props = copy.props ?? ({} as StaticPodProps);
     this.filePath = `${textOf(this.props.folder)}/${id}.yaml`;
-    this.node.addValidation({ validate: () => unreadable.length > 0 ? unreadable : staticPodProblems(id, this.props) });
+    this.node.addValidation({ validate: () => copy.report(staticPodProblems(id, this.props)) });
   }
 
   /** The pod as a Kubernetes object. */

@@ -68,7 +68,7 @@ export class MetalCluster extends Cluster {
   constructor(props: MetalClusterProps) {
     super('cluster', props, () => ClusterProfile.FLATCAR);
     this.props = this.clusterProps as MetalClusterProps;
-    this.node.addValidation({ validate: () => this.unreadableProps.length > 0 ? [] : [...this.propsProblems(), ...this.metalProblems()] }); // the cluster reports those
+    this.node.addValidation({ validate: () => this.copiedProps.withoutEchoes([...this.propsProblems(), ...this.metalProblems()]) });
   }
 
   /** The LAN, e.g. `10.0.40.0/24`. */

@@ -88,9 +88,10 @@ export class VagrantCluster extends Cluster {
   public static fromMembers(members: MembersHead, props: VagrantClusterProps = {}): VagrantCluster {
     const cluster = new VagrantCluster(props);
     // A malformed head is reported at synth time with every other problem; the tiers get what is usable.
-    const { props: head, problems: unreadable } = plainProps(members);
+    const copy = plainProps(members);
+    const head = copy.props;
     cluster.node.addValidation({
-      validate: () => (unreadable.length > 0 ? unreadable : schemaProblems(membersHeadSchema, head, ProblemStyle.PROPERTY)).map(p => `members: ${p}`),
+      validate: () => copy.report(schemaProblems(membersHeadSchema, head, ProblemStyle.PROPERTY)).map(p => `members: ${p}`),
     });
     const row = (value: unknown): Array<number | undefined> => (Array.isArray(value) ? value : []);
     const [etcdCount, etcdCpus, etcdMemoryMb, etcdFirstIp] = row(head?.etcd);
@@ -106,11 +107,11 @@ export class VagrantCluster extends Cluster {
     super('cluster', props, () => ClusterProfile.CLASSIC);
     this.props = this.clusterProps as VagrantClusterProps;
     this.node.addValidation({
-      validate: () => this.unreadableProps.length > 0 ? [] : [ // the cluster reports those
+      validate: () => this.copiedProps.withoutEchoes([
         ...schemaProblems(propsSchema, this.props, ProblemStyle.PROPERTY),
         ...COMPONENT_IMAGE_PROPS.flatMap(prop => imageProblems(prop, this.props[prop])),
         ...this.natNetworkProblems(),
-      ],
+      ]),
     });
   }
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Construct } from 'constructs';
-import { plainProps } from '../../lib/synth/plain-props';
+import * as vm from 'node:vm';
+import { MAX_DEPTH, plainProps } from '../../lib/synth/plain-props';
 
 describe('plainProps', () => {
   it('copies plain objects and arrays at any depth, so that a later change to the props changes nothing', () => {
@@ -35,7 +36,9 @@ describe('plainProps', () => {
 
   it('copies a value that two places share twice, and reports one that refers back to itself with both places', () => {
     const shared = { a: 1 };
-    expect(plainProps({ x: shared, y: [shared] })).to.deep.equal({ props: { x: { a: 1 }, y: [{ a: 1 }] }, problems: [] });
+    const twice = plainProps({ x: shared, y: [shared] });
+    expect(twice.props).to.deep.equal({ x: { a: 1 }, y: [{ a: 1 }] });
+    expect(twice.problems).to.deep.equal([]);
     const cyclic: Record<string, unknown> = { name: 'x', list: [] as unknown[] };
     (cyclic.list as unknown[]).push(cyclic);
     const { props: copied, problems } = plainProps({ config: cyclic });
@@ -59,5 +62,51 @@ describe('plainProps', () => {
     expect(problems[2]).to.match(/^traps can't be read \(no keys\)/);
     expect(plainProps(proxy)).to.deep.include({ props: undefined });
     expect(plainProps(proxy).problems[0]).to.match(/^the props can't be read/);
+  });
+
+  it('copies plain objects of another realm as plain data', () => {
+    const foreign = vm.runInNewContext('({ coreos: { units: [{ name: "a" }] } })') as Record<string, unknown>;
+    const { props: copied } = plainProps({ config: foreign });
+    expect(copied.config).to.not.equal(foreign);
+    expect(copied.config).to.deep.equal({ coreos: { units: [{ name: 'a' }] } });
+  });
+
+  it(`reports data nested deeper than ${MAX_DEPTH} levels, by the first and last keys of its place`, () => {
+    let deep: Record<string, unknown> = { end: true };
+    for (let i = 0; i < 5000; i++) { deep = { a: deep }; }
+    const { props: copied, problems } = plainProps({ labels: deep });
+    expect(problems).to.deep.equal([`labels.a.a.a.a.a...a.a.a is nested ${MAX_DEPTH} levels deep; expected plain data at most ${MAX_DEPTH} levels deep`]);
+    let depth = 0;
+    for (let at: any = copied.labels; at !== undefined; at = at.a) { depth++; }
+    expect(depth).to.equal(MAX_DEPTH - 1);
+  });
+
+  it('keeps the live props as the same objects, and names the value in its places when given a name', () => {
+    const source = { get fleetMachines(): unknown[] { return []; } };
+    expect(plainProps({ machines: source, folder: 'kube' }, { live: ['machines'] }).props.machines).to.equal(source);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(plainProps(cyclic, { name: 'machines' }).problems).to.deep.equal(['machines.self refers back to machines, so it has no end; expected plain data without cycles']);
+  });
+
+  it('reports, besides its own problems, the other problems less those about a place it left out', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const copy = plainProps({ containers: [proxy], etcd: proxy, image: 'x' });
+    expect(copy.report([
+      'containers[0] is undefined; expected a value of type object',
+      "is missing 'etcd'",
+      "is missing 'folder'",
+      'image x is not pinned',
+      'containers[1].name is missing',
+    ])).to.deep.equal([
+      ...copy.problems,
+      "is missing 'folder'",
+      'image x is not pinned',
+      'containers[1].name is missing',
+    ]);
+    expect(copy.problems).to.have.lengthOf(2);
+    const whole = plainProps(proxy);
+    expect(whole.report(["is missing 'filePath'", "id 'x' is not a valid pod name"])).to.deep.equal([...whole.problems, "id 'x' is not a valid pod name"]);
   });
 });

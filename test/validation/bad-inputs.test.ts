@@ -217,6 +217,16 @@ const BAD_INPUTS: BadInput[] = [
     problems: [['cluster', "prefix can't be read (not now)", 'plain data']],
   },
   {
+    name: 'a VagrantCluster prop throws when read, and another prop is bad: both are reported',
+    build: o => {
+      const props = Object.defineProperty({ outdir: o, ipRange: 'banana' }, 'prefix', { enumerable: true, get: () => { throw new Error('not now'); } });
+      const cluster = new VagrantCluster(props as VagrantClusterProps);
+      new KubeNodeTier(cluster, 'node', { etcd: new EtcdPeerTier(cluster, 'etcd') });
+      return cluster;
+    },
+    problems: [['cluster', "prefix can't be read (not now)"], ['cluster', 'ipRange', '"banana"', 'IPv4 CIDR']],
+  },
+  {
     name: 'a CloudConfig\'s config refers to itself',
     build: o => seedWith(o, t => { const config: any = { hostname: 'extra' }; config.write_files = [{ path: '/etc/x', content: config }]; new CloudConfig(new Construct(t, 'extra'), 'user-data', { filePath: 'extra/user-data.yaml', config }); }),
     problems: [['cluster/node/extra/user-data', 'config.write_files[0].content refers back to config', 'without cycles']],

@@ -45,14 +45,17 @@ export class FleetUnit extends Construct implements IFileOwner {
   constructor(scope: Construct, id: string, props: FleetUnitProps) {
     super(checkedScope(scope, id, new.target.name), id);
     // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
-    const { props: copied, problems: unreadable } = plainProps(props);
-    const given = copied ?? ({} as FleetUnitProps);
-    this.unit = given.unit;
-    this.xFleet = { ...given.xFleet };
-    this.filePath = `${textOf(given.folder ?? 'kube')}/${id}.service`;
+    // The machines are kept as they are: a source may fill them in after this unit is made.
+    const copy = plainProps(props, { live: ['machines'] });
+    const kept = copy.props ?? ({} as FleetUnitProps);
+    this.unit = kept.unit;
+    this.xFleet = { ...kept.xFleet };
+    this.filePath = `${textOf(kept.folder ?? 'kube')}/${id}.service`;
     this.node.addValidation({
       validate: () => {
-        if (unreadable.length > 0) { return unreadable; }
+        // ...and read now, at synth, as plain data (a tier stays the tier).
+        const source = plainProps(kept !== null && typeof kept === 'object' ? kept.machines : undefined, { name: 'machines' });
+        const given = kept !== null && typeof kept === 'object' ? { ...kept, machines: source.props } : kept;
         const problems = schemaProblems(propsSchema, given, ProblemStyle.PROPERTY);
         if (!/^[A-Za-z0-9:_.@-]+$/.test(id) || id.startsWith('.')) {
           problems.push(`id '${id}' is not a systemd unit name; expected letters, digits and :_.@- (e.g. kubelet-master)`);
@@ -66,8 +69,9 @@ export class FleetUnit extends Construct implements IFileOwner {
             problems.push(`machines.fleetMachines is ${describeValue(machines.fleetMachines)}; expected the machines fleet schedules on, such as the node tier`);
           }
         }
-        if (problems.length > 0) { return problems; } // the rest needs well-formed props
-        return [...this.unit.problems(), ...checkXFleet(xFleetSection(this.xFleet).directives as Array<[string, string]>), ...this.validatePlacement(given.machines.fleetMachines)];
+        const report = (found: string[]): string[] => copy.report(source.report(found));
+        if (problems.length > 0) { return report(problems); } // the rest needs well-formed props
+        return report([...this.unit.problems(), ...checkXFleet(xFleetSection(this.xFleet).directives as Array<[string, string]>), ...this.validatePlacement((given.machines as IMachineSource).fleetMachines)]);
       },
     });
   }

@@ -64,8 +64,8 @@ export class HyperkubePod extends Construct implements IFileOwner {
   constructor(scope: Construct, id: string, props: HyperkubePodProps) {
     super(checkedScope(scope, id, new.target.name), id);
     // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
-    const { props: copied, problems: unreadable } = plainProps(props);
-    const given = copied ?? ({} as HyperkubePodProps);
+    const copy = plainProps(props);
+    const given = copy.props ?? ({} as HyperkubePodProps);
     this.podName = id;
     this.filePath = `${textOf(given.folder)}/${id}.yaml`;
     this.props = {
@@ -74,7 +74,6 @@ export class HyperkubePod extends Construct implements IFileOwner {
     };
     this.node.addValidation({
       validate: () => {
-        if (unreadable.length > 0) { return unreadable; }
         const problems = schemaProblems(propsSchema, given, ProblemStyle.PROPERTY);
         // The image references by the grammar the runtime parses them with, pinned by a tag or a digest.
         if (given !== null && typeof given === 'object') {
@@ -89,7 +88,7 @@ export class HyperkubePod extends Construct implements IFileOwner {
         const names = this.props.containers.map(c => c.name);
         const duplicate = names.find((name, i) => names.indexOf(name) !== i);
         if (duplicate !== undefined) { problems.push(`container name ${duplicate} is used twice; expected unique names`); }
-        return problems;
+        return copy.report(problems);
       },
     });
   }
