@@ -1,5 +1,6 @@
 import { Document, Scalar, stringify, visit } from 'yaml';
 import { describeValue, placeOf } from '../synth/describe-value';
+import { isPlainPrototype } from '../synth/plain-props';
 import { sortKeys } from './stable-json';
 import { writeBlockYaml } from './yaml-block-writer';
 import { requiresDoubleQuotes } from './yaml-quoting';
@@ -101,7 +102,7 @@ function valueProblem(value: unknown): string | undefined {
 function instanceOf(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) { return undefined; }
   const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
-  if (prototype === null || prototype === Object.prototype) { return undefined; }
+  if (prototype === null || isPlainPrototype(prototype)) { return undefined; }
   const name = typeof prototype.constructor?.name === 'string' && prototype.constructor.name !== '' ? prototype.constructor.name : 'an object of a class';
   return name === 'an object of a class' ? name : `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} ${describeValue(value)}`;
 }
