@@ -18,7 +18,17 @@ function schemaFiles(folder: string): string[] {
     .sort();
 }
 
+/** The shipped code requires ajv's runtime modules: it must be compiled by the ajv the package pins. */
+function checkAjvVersion(): void {
+  const pinned = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf-8')) as { dependencies: Record<string, string> }).dependencies.ajv;
+  const installed = (require('ajv/package.json') as { version: string }).version;
+  if (installed !== pinned) {
+    throw new Error(`ajv ${installed} is installed, but package.json pins ajv ${pinned}; run npm ci`);
+  }
+}
+
 function main(): void {
+  checkAjvVersion();
   const out = path.resolve(process.argv[2] ?? path.join(LIB, 'schema-validators'));
   fs.rmSync(out, { recursive: true, force: true }); // none left from schemas since changed
   fs.mkdirSync(out, { recursive: true });

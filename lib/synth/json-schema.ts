@@ -11,8 +11,10 @@ import { describeValue } from './describe-value';
  * (`scripts/compile-schemas.ts`, run by `npm pack`), and never writes into its own folder.
  */
 const SHIPPED_VALIDATORS = path.join(__dirname, '..', 'schema-validators');
-/** A checkout (no validators shipped) keeps what it compiles here instead, so that the next process finds it. */
+/** A checkout keeps what it compiles here, so that the next process finds it. */
 const SCHEMA_CACHE = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'cdk-vagrant-kubernetes', 'schemas');
+/** An installed package (inside a node_modules folder) writes nothing into its own folder. */
+const INSTALLED = __dirname.split(path.sep).includes('node_modules');
 /** Part of every key: bump when the compiler options change. */
 const COMPILER = 'ajv8 allErrors strict verbose expected standalone 1';
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -28,11 +30,15 @@ function validatorFor(schema: object): ValidateFunction {
   for (const folder of [SHIPPED_VALIDATORS, SCHEMA_CACHE]) {
     const file = path.join(folder, `${key}.js`);
     if (fs.existsSync(file)) {
-      return require(file) as ValidateFunction;
+      try {
+        return require(file) as ValidateFunction;
+      } catch {
+        // A cache file that does not load (cut short by a full disk): compiled again below, and replaced.
+      }
     }
   }
   const { validate, code } = compile(schema);
-  if (!fs.existsSync(SHIPPED_VALIDATORS)) {
+  if (!INSTALLED) {
     const file = path.join(SCHEMA_CACHE, `${key}.js`);
     try {
       fs.mkdirSync(SCHEMA_CACHE, { recursive: true });

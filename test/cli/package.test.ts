@@ -74,16 +74,19 @@ describe('the npm package', function () {
     const tools = path.join(work, 'tools-flatcar');
     const installed = path.join(tools, 'node_modules', 'cdk-vagrant-kubernetes');
     const program = [
-      "const { EtcdPeerTier, KubeNodeTier, Testing, VagrantCluster } = require('cdk-vagrant-kubernetes');",
-      "const cluster = new VagrantCluster({ outdir: 'unused' });",
-      "new KubeNodeTier(cluster, 'node', { count: 2, etcd: new EtcdPeerTier(cluster, 'etcd', { count: 3 }) });",
-      'Testing.render(cluster);',
+      "const { ClusterProfile, EtcdPeerTier, KubeNodeTier, Testing, VagrantCluster } = require('cdk-vagrant-kubernetes');",
+      "for (const profile of [ClusterProfile.CLASSIC, ClusterProfile.flatcar({ pkiDir: 'unused.pki' })]) {",
+      "  const cluster = new VagrantCluster({ outdir: 'unused', prefix: '192.168.56', profile });",
+      "  new KubeNodeTier(cluster, 'node', { count: 2, etcd: new EtcdPeerTier(cluster, 'etcd', { count: 3 }) });",
+      '  Testing.render(cluster);',
+      '}',
       'console.log(JSON.stringify(Object.keys(require.cache).filter(file => /ajv[\\\\/]dist[\\\\/](core|compile|ajv)[\\\\/.]/.test(file))));',
     ].join('\n');
     const loaded = JSON.parse(sh(process.execPath, ['-e', program], tools).trim().split('\n').pop()!) as string[];
     expect(loaded, 'modules of ajv\'s compiler').to.deep.equal([]);
     // The synths of the tests above ran the installed package too.
     expect(fs.existsSync(path.join(installed, 'node_modules', '.cache')), 'a cache inside the installed package').to.equal(false);
+    expect(fs.existsSync(path.join(tools, 'unused.pki')), 'a PKI written by a render').to.equal(false);
   });
 
   it('in an empty folder, the README\'s install commands, tsconfig and quick start type-check and synthesize a cluster', () => {
