@@ -54,16 +54,15 @@ export function plainProps<T>(props: T, options: PlainPropsOptions = {}): PlainP
 }
 
 /**
- * Whether a problem is about a place that was left out, or inside one: it starts with the place
- * (`containers[0] is undefined`), or says a key there is missing (`is missing 'etcd'`, `labels is
- * missing 'team'`). A place of '' is the whole value.
+ * Whether a problem only says that a place left out is not there: `<place> is ...` (`containers[0]
+ * is undefined; ...`), or `is missing '<key>'` with the place's key (`is missing 'etcd'`, `labels is
+ * missing 'team'`). A place of '' is the whole value, whose top-level keys are all missing. Anything
+ * else, even about a place inside one left out, is a problem of its own.
  */
 function isEcho(problem: string, leftOut: readonly string[]): boolean {
   const missing = /^(?:(.+) )?is missing '([^']*)'$/.exec(problem);
   const place = missing ? (missing[1] ? `${missing[1]}.${missing[2]}` : missing[2]) : undefined;
-  return leftOut.some(out => out === ''
-    ? missing !== null && missing[1] === undefined
-    : place === out || place?.startsWith(`${out}.`) || [' ', '.', '['].some(next => problem.startsWith(`${out}${next}`)));
+  return leftOut.some(out => (out === '' ? missing !== null && missing[1] === undefined : place === out || problem.startsWith(`${out} is `)));
 }
 
 /**
@@ -116,7 +115,7 @@ class PlainCopy {
       return this.leaveOut();
     }
     if (this.keys.length >= MAX_DEPTH) {
-      this.problems.push(`${this.where(this.keys)} is nested ${this.keys.length} levels deep; expected plain data at most ${MAX_DEPTH} levels deep`);
+      this.problems.push(`${this.where(this.keys)} is nested more than ${MAX_DEPTH} levels deep; expected plain data at most ${MAX_DEPTH} levels deep`);
       return this.leaveOut();
     }
     this.ancestors.push(value);

@@ -75,7 +75,7 @@ describe('plainProps', () => {
     let deep: Record<string, unknown> = { end: true };
     for (let i = 0; i < 5000; i++) { deep = { a: deep }; }
     const { props: copied, problems } = plainProps({ labels: deep });
-    expect(problems).to.deep.equal([`labels.a.a.a.a.a...a.a.a is nested ${MAX_DEPTH} levels deep; expected plain data at most ${MAX_DEPTH} levels deep`]);
+    expect(problems).to.deep.equal([`labels.a.a.a.a.a...a.a.a is nested more than ${MAX_DEPTH} levels deep; expected plain data at most ${MAX_DEPTH} levels deep`]);
     let depth = 0;
     for (let at: any = copied.labels; at !== undefined; at = at.a) { depth++; }
     expect(depth).to.equal(MAX_DEPTH - 1);
@@ -106,6 +106,12 @@ describe('plainProps', () => {
       'containers[1].name is missing',
     ]);
     expect(copy.problems).to.have.lengthOf(2);
+    // A problem that names a left-out place but says something else is kept: a key with a dot, a message that starts with the name.
+    const getter = { get: () => { throw new Error('not now'); }, enumerable: true };
+    const named = plainProps(Object.defineProperty({ 'a.b': 1 }, 'a', getter), { name: 'config' });
+    expect(named.report(['config.a is undefined', 'config.a.b is the bigint 1n', 'config.a overlaps config.c'])).to.deep.equal([
+      ...named.problems, 'config.a.b is the bigint 1n', 'config.a overlaps config.c',
+    ]);
     const whole = plainProps(proxy);
     expect(whole.report(["is missing 'filePath'", "id 'x' is not a valid pod name"])).to.deep.equal([...whole.problems, "id 'x' is not a valid pod name"]);
   });
