@@ -173,6 +173,15 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'the members head has an extra row', build: o => VagrantCluster.fromMembers({ etcd: [3, 1, 256, 11], node: [4, 2, 2048, 100], master: [1, 1, 1, 1] } as any, { outdir: o }), problems: [['cluster', "members: has unknown key 'master'", 'etcd, node']] },
   { name: 'a members cell is a string', build: o => VagrantCluster.fromMembers({ etcd: [3, 1, 256, 11], node: ['4', 2, 2048, 100] } as any, { outdir: o }), problems: [['cluster', 'members: node[0] is "4"', 'count, a number'], ['cluster/node', 'count is "4"']] },
   // fleet units and pods that users add
+  { name: 'a fleet unit\'s machine is null', build: o => seedWith(o, t => new FleetUnit(t, 'db', { unit: unit(), xFleet: { machineMetadata: ['kube=master'] }, machines: { fleetMachines: [null as any] } })), problems: [['cluster/node/db', 'machines.fleetMachines[0] is null', 'a fleet machine']] },
+  {
+    name: 'a fleet unit\'s machine throws when read at synth',
+    build: o => seedWith(o, t => {
+      const machine = Object.defineProperty({ hostname: 'node-01' }, 'metadata', { enumerable: true, get: () => { throw new Error('not now'); } });
+      new FleetUnit(t, 'db', { unit: unit(), xFleet: { machineMetadata: ['kube=master'] }, machines: { fleetMachines: [machine as any] } });
+    }),
+    problems: [['cluster/node/db', "machines.fleetMachines[0].metadata can't be read (not now)"]],
+  },
   { name: 'a fleet unit matches no machine', build: o => seedWith(o, t => new FleetUnit(t, 'db', { unit: unit(), xFleet: { machineMetadata: ['kube=db'] }, machines: fleetOf(t) })), problems: [['cluster/node/db', 'kube=db matches no machine', 'db.service']] },
   { name: 'a non-global fleet unit matches four machines', build: o => seedWith(o, t => new FleetUnit(t, 'any', { unit: unit(), xFleet: { machineMetadata: ['core=node'] }, machines: fleetOf(t) })), problems: [['cluster/node/any', 'matches 4 machines', 'node-01, node-02, node-03, node-04', 'exactly one']] },
   { name: 'a global fleet unit also names MachineOf', build: o => seedWith(o, t => new FleetUnit(t, 'g', { unit: unit(), xFleet: { global: true, machineMetadata: ['kube=minion'], machineOf: 'x.service' }, machines: fleetOf(t) })), problems: [['cluster/node/g', 'Global=true goes only with MachineMetadata and Conflicts', 'MachineOf']] },

@@ -67,10 +67,18 @@ export class FleetUnit extends Construct implements IFileOwner {
           const machines = given.machines as Partial<IMachineSource> | undefined;
           if (machines !== null && typeof machines === 'object' && !Array.isArray(machines.fleetMachines)) {
             problems.push(`machines.fleetMachines is ${describeValue(machines.fleetMachines)}; expected the machines fleet schedules on, such as the node tier`);
+          } else if (machines !== null && typeof machines === 'object' && source.problems.length === 0) { // else some were not read
+            (machines.fleetMachines as unknown[]).forEach((machine, index) => {
+              const metadata = (machine as Partial<FleetMachine> | null)?.metadata;
+              if (machine === null || typeof machine !== 'object' || metadata === null || typeof metadata !== 'object') {
+                problems.push(`machines.fleetMachines[${index}] is ${describeValue(machine)}; expected a fleet machine, { hostname, metadata: { key: value } }`);
+              }
+            });
           }
         }
         const report = (found: string[]): string[] => copy.report(source.report(found));
-        if (problems.length > 0) { return report(problems); } // the rest needs well-formed props
+        // The rest needs well-formed props, and every machine read.
+        if (problems.length > 0 || source.problems.length > 0) { return report(problems); }
         return report([...this.unit.problems(), ...checkXFleet(xFleetSection(this.xFleet).directives as Array<[string, string]>), ...this.validatePlacement((given.machines as IMachineSource).fleetMachines)]);
       },
     });
