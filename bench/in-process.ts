@@ -155,16 +155,39 @@ function measureIn(scratch: string, scenario: Scenario, warmups: number, runs: n
   };
 }
 
+/**
+ * Shows each of synth()'s warnings once, and how often it came, at the end: the classic clusters
+ * warn twice per synth, hundreds of times a run. The write itself still happens, as in any synth.
+ */
+function collapseWarnings(): () => void {
+  const seen = new Map<string, number>();
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf-8');
+    if (!text.startsWith('warning: ')) { return (write as (...args: unknown[]) => boolean)(chunk, ...rest); }
+    seen.set(text, (seen.get(text) ?? 0) + 1);
+    return true;
+  }) as typeof process.stderr.write;
+  return () => {
+    process.stderr.write = write;
+    for (const [text, count] of seen) {
+      write(`  (${count} times) ${text}`);
+    }
+  };
+}
+
 function main(): void {
   const runs = Number(process.argv[2] ?? 11);
   const warmups = Number(process.argv[3] ?? 5);
   if (!(runs >= 5) || !(warmups >= 1)) {
     throw new Error(`usage: in-process.js [runs >= 5] [warm-ups >= 1]; got runs ${runs}, warm-ups ${warmups}`);
   }
+  const restore = collapseWarnings();
   const results = [...CLASSIC, ...FLATCAR].map(scenario => {
     process.stderr.write(`  in-process: ${scenario.profile}, ${scenario.vms} VMs...\n`);
     return measureScenario(scenario, warmups, runs);
   });
+  restore();
   process.stdout.write(JSON.stringify({ gcExposed: exposedGc !== undefined, results }) + '\n');
 }
 
