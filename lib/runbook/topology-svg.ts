@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import {
   ITopologySource, PlacedMachine, TopologyLayer, TopologyMachine, TopologyModel, packRows, roleOrder, wrapText,
 } from './topology-layout';
-import { formatNumber, xmlElement, xmlText } from '../formats/xml';
+import { formatNumber, xmlElement, xmlElementPieces, xmlText } from '../formats/xml';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
 /** Props of a {@link TopologySvg}. */
@@ -165,23 +165,24 @@ export function renderTopologySvg(model: TopologyModel): string {
   });
   const canvasHeight = y - ROW_GAP + MARGIN;
 
-  const body = [
+  // The tier groups hold a piece per VM: the document is joined once, at the end (see xmlElementPieces).
+  const body: Array<string | string[]> = [
     xmlElement('title', {}, [xmlText(model.title)]),
     xmlElement('desc', {}, [xmlText(model.notes.join('. '))]),
     xmlElement('rect', { width: '100%', height: '100%', fill: '#ffffff' }),
     xmlElement('g', { id: 'header' }, header),
     xmlElement('g', { id: 'network' }, bars),
-    ...model.tiers.map((tier, i) => xmlElement('g', { 'id': `tier-${xmlId(tier.name)}`, 'class': 'tier', 'data-tier': tier.name }, [...tierFrames[i], ...tierMachines[i]])),
+    ...model.tiers.map((tier, i) => xmlElementPieces('g', { 'id': `tier-${xmlId(tier.name)}`, 'class': 'tier', 'data-tier': tier.name }, [...tierFrames[i], ...tierMachines[i]])),
   ];
-  const svg = xmlElement('svg', {
+  const svg = xmlElementPieces('svg', {
     'xmlns': 'http://www.w3.org/2000/svg',
     'width': width,
     'height': canvasHeight,
     'viewBox': `0 0 ${formatNumber(width)} ${formatNumber(canvasHeight)}`,
     'font-family': FONT_FAMILY,
     'role': 'img',
-  }, body.map(element => `\n${element}`).concat('\n'));
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
+  }, [...body.flatMap(element => ['\n', element]), '\n']);
+  return ['<?xml version="1.0" encoding="UTF-8"?>\n', ...svg, '\n'].join('');
 }
 
 /** How many characters of a font size fit in a width. */

@@ -67,7 +67,9 @@ export function renderTopologyText(model: TopologyModel, maxWidth = 120): string
     const label = index === 0 ? model.network : `${model.network} (continued)`;
     lines.push('', ...drawRow(row, boxWidth, gap, wrapText(label, width - 4)[0], model.interfaceName, contentWidths));
   });
-  return lines.join('\n') + '\n';
+  // One join with the final newline: a string over 128 KiB costs V8 fresh memory each time it is made (see xmlElementPieces).
+  lines.push('');
+  return lines.join('\n');
 }
 
 /** The text width of a tier's boxes: wide enough that no name is cut, at most what one row holds. */

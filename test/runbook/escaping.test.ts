@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import '../support/property-seed'; // the fixed draw, in a run of this file alone too
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { shellWord, shellWords } from '../../lib/formats/posix-shell';
-import { formatNumber, xmlAttribute, xmlElement, xmlText } from '../../lib/formats/xml';
+import { formatNumber, xmlAttribute, xmlElement, xmlElementPieces, xmlText } from '../../lib/formats/xml';
 
 describe('runbook escaping helpers', () => {
   describe('shellWord', () => {
@@ -39,6 +39,16 @@ describe('runbook escaping helpers', () => {
 
     it('refuses an element name that is not an XML name', () => {
       expect(() => xmlElement('1bad', {})).to.throw("'1bad' is not an XML element name");
+      expect(() => xmlElementPieces('1bad', {}, [])).to.throw("'1bad' is not an XML element name");
+    });
+
+    it('gives the same markup as pieces, with the pieces of nested elements spliced in unjoined', () => {
+      const inner = xmlElementPieces('g', { id: 'a' }, [xmlElement('rect', { width: 1 }), xmlText('x & y')]);
+      expect(inner).to.deep.equal(['<g id="a">', '<rect width="1"/>', 'x &amp; y', '</g>']);
+      const outer = xmlElementPieces('svg', { 'font-size': 11.5 }, ['\n', inner, '\n']);
+      expect(outer).to.have.length(8);
+      expect(outer.join('')).to.equal(xmlElement('svg', { 'font-size': 11.5 }, ['\n', inner.join(''), '\n']));
+      expect(xmlElementPieces('rect', { width: 10 }, [])).to.deep.equal(['<rect width="10"/>']);
     });
 
     it('writes numbers without exponents or float noise', () => {
