@@ -8,8 +8,9 @@
 // written first and removed last, so no key is ever unignored:
 //
 //   0. settle what an interrupted synth left (leftovers.ts);
-//   1. write every file into `staging/`, manifest.json last, each flushed to disk; a file the
-//      previous output holds with the same bytes and mode is hard-linked instead (unchanged-file.ts);
+//   1. write every file into `staging/`, manifest.json last, each flushed to disk (a batch at a time,
+//      durable-writes.ts); a file the previous output holds with the same bytes and mode is hard-linked
+//      instead (unchanged-file.ts);
 //   2. move the outdir's entries that its manifest.json does not list (`.vagrant/`) into `staging/`;
 //      then flush the staging folders' entries;
 //   3. beforeSwap(): commit what lives outside the output (new key material);
@@ -23,6 +24,7 @@
 // output is in place undoes everything at once, `ready/` included, and is rethrown.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DurableWrites } from './durable-writes';
 import { flushFolder } from './flush';
 import { settleLeftovers } from './leftovers';
 import { foreignEntries, readPreviousListing } from './output-listing';
@@ -63,6 +65,7 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
   const previous = readPreviousListing(target);
   const carried = previous ? foreignEntries(target, previous, new Set(files.map(f => f.path))) : [];
   let installed = false;
+  const writes = new DurableWrites();
   try {
     step('open');
     area.open();
@@ -81,9 +84,10 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
         for (let made = folder; !folders.has(made); made = path.dirname(made)) { folders.add(made); }
       }
       if (!(previous?.has(file.path) && linkIfUnchanged(resolveInside(target, file.path), destination, file.content, file.mode))) {
-        writeDurably(destination, file.content, file.mode, (file.mode & umask) !== 0);
+        writes.write(destination, file.content, file.mode, (file.mode & umask) !== 0);
       }
     }
+    writes.flush();
     // The staged files' entries are on disk before anything of the user's is carried in: a staging folder
     // that a power cut leaves without its manifest then never holds a carried entry (leftovers.ts discards it).
     folders.forEach(flushFolder);
@@ -93,7 +97,7 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
       fs.mkdirSync(path.dirname(destination), { recursive: true });
       fs.renameSync(resolveInside(target, relative), destination);
     }
-    // Every file's data is on disk (written by writeDurably, or linked from an output whose synth flushed it); so are the folders' entries before the commit point,
+    // Every file's data is on disk (written and flushed by DurableWrites, or linked from an output whose synth flushed it); so are the folders' entries before the commit point,
     // and each rename after it, so that a power cut, too, leaves one of the states the next synth settles.
     if (carried.length > 0) {
       new Set(carried.map(relative => path.dirname(resolveInside(area.staging, relative)))).forEach(flushFolder);
@@ -114,6 +118,7 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
     flushFolder(path.dirname(target));
     installed = true;
   } catch (error) {
+    writes.abandon(); // before staging is deleted: Windows deletes no open file
     if (!installed) {
       try {
         settleLeftovers(area, { rollForward: false });
@@ -129,20 +134,3 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
   }
   area.close();
 }
-
-/**
- * Writes a new file and flushes its data to disk before returning; `chmod` when the umask may have stripped
- * bits of `mode`. Never opens a file that is there: in staging, that would be a file linked from the
- * previous output (two paths that one case-insensitive file system takes for one), which must stay as it is.
- */
-function writeDurably(file: string, content: string, mode: number, chmod: boolean): void {
-  const fd = fs.openSync(file, 'wx', mode);
-  try {
-    fs.writeSync(fd, content);
-    if (chmod) { fs.fchmodSync(fd, mode); }
-    fs.fdatasyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
