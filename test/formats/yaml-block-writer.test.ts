@@ -60,6 +60,17 @@ describe('the YAML writer\'s fast path', () => {
     expect(writeBlockYaml(doc, { sortKeys: true })).to.equal(renderWithPackage(doc, { sortKeys: true }));
   });
 
+  it('sorts by UTF-16 code units, as Array.prototype.sort does, below and above its insertion-sort limit', () => {
+    // Keys beyond the BMP sort by their surrogates: '\u{1F600}' (U+D83D...) before '\uFFFD'.
+    const keys = fc.sample(fc.uniqueArray(fc.oneof(fc.string(), fc.constantFrom('\u{1F600}', '\uFFFD', 'é', 'Z', 'a', '_', '42', '007')), { minLength: 1, maxLength: 40 }), { numRuns: 200, seed: 11 });
+    keys.push(['\uFFFD', '\u{1F600}', 'b', 'a'], Array.from({ length: 17 }, (_, i) => `k${(i * 7) % 17}`));
+    for (const list of keys) {
+      const doc = Object.fromEntries(list.map((key, i) => [key, i]));
+      expect(writeBlockYaml(doc, { sortKeys: true }) ?? renderWithPackage(doc, { sortKeys: true })).to.equal(renderWithPackage(doc, { sortKeys: true }));
+    }
+    expect(writeBlockYaml({ '\uFFFD': 1, '\u{1F600}': 2 }, { sortKeys: true })).to.equal('\u{1F600}: 2\n\uFFFD: 1\n');
+  });
+
   it('leaves to the package what needs its escaping, folding or explicit keys', () => {
     for (const doc of [{ a: 'bell\u0007' }, { a: 'tab\tin\nlines' }, { a: ' lead\nx' }, { '<<': 1 }, { ['k'.repeat(1030)]: 1 }, { a: 0.5 }, { a: new Date(0) }, 'scalar']) {
       expect(writeBlockYaml(doc, { sortKeys: false }), JSON.stringify(doc)).to.equal(undefined);
