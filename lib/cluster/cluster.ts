@@ -170,7 +170,8 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     // Every machine of a tier has the same labels and taints: one frozen copy serves them all.
     const labels = Object.freeze(nodeTier?.labels ?? {});
     const taints = Object.freeze((nodeTier?.taints ?? []).map(taint => Object.freeze(taint)));
-    // Fields one by one: V8 built `{ ...planned, kind, ... }` here some 40 times slower (2.2 ms against 0.06 ms for 247 machines).
+    // Fields one by one: V8 builds `{ ...planned, kind, ... }` on a slow path (247 machines alone: 2.2 ms against 0.06 ms;
+    // placing the machines of a 250-VM render: 2.85 ms against 0.26 ms).
     return this.planTier(tier).map(({ hostname, ip, cpus, memoryMb }, index) => Object.freeze({
       hostname, ip, cpus, memoryMb, kind, role: nodeTier?.roleAt(index), pool, tierPath, labels, taints,
     }));

@@ -41,7 +41,7 @@ export function xmlElement(name: string, attributes: Record<string, XmlAttribute
  * `children` are markup or the pieces of other such elements, kept unjoined. For
  * elements as large as a whole drawing: V8 maps fresh memory for every string over
  * 128 KiB, so joining such an element at each level of the document costs page
- * faults each time (a 250-VM topology.svg: 5.6 ms joined once, 7.1 ms joined at
+ * faults each time (a 250-VM topology.svg: 5.6-5.8 ms joined once, 7.1 ms joined at
  * each level, and its hash then had to flatten the result again).
  */
 export function xmlElementPieces(

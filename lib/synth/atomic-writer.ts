@@ -118,7 +118,7 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
     flushFolder(path.dirname(target));
     installed = true;
   } catch (error) {
-    writes.abandon(); // before staging is deleted: Windows deletes no open file
+    writes.abandon(); // before staging is deleted: Windows removes no folder that holds an open file
     if (!installed) {
       try {
         settleLeftovers(area, { rollForward: false });

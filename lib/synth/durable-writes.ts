@@ -27,16 +27,29 @@ export class DurableWrites {
     if (this.unflushed.length >= DurableWrites.BATCH) { this.flush(); }
   }
 
-  /** Flushes the data of every file written since the last flush to disk, and closes them; throws the first error after closing every one. */
+  /**
+   * Flushes the data of every file written since the last flush to disk, and closes them. Throws the
+   * first error, of a flush or of a close (NFS and FUSE file systems may store the data only on close,
+   * and report its failure there), after closing every one.
+   */
   public flush(): void {
     let failure: { error: unknown } | undefined;
     for (const fd of this.unflushed.splice(0)) {
+      if (failure) {
+        closeQuietly(fd);
+        continue;
+      }
       try {
-        if (!failure) { fs.fdatasyncSync(fd); }
+        fs.fdatasyncSync(fd);
       } catch (error) {
         failure = { error };
-      } finally {
         closeQuietly(fd);
+        continue;
+      }
+      try {
+        fs.closeSync(fd);
+      } catch (error) {
+        failure = { error }; // the descriptor is released even so: never close it again
       }
     }
     if (failure) { throw failure.error; }
@@ -48,10 +61,11 @@ export class DurableWrites {
   }
 }
 
+/** Closes a file whose write has already failed, or is abandoned: the first error is the one reported. */
 function closeQuietly(fd: number): void {
   try {
     fs.closeSync(fd);
   } catch {
-    // Nothing is lost: the data was flushed or is abandoned, and the descriptor is released either way.
+    // The descriptor is released either way, and the output this file was for will not be installed.
   }
 }
