@@ -52,13 +52,13 @@ const collectGarbage: () => void = exposedGc ?? (() => undefined);
 // No forced GC before a timed run: right after a full collection V8 runs this
 // code several times slower (measured: checkFile() of 50 VMs 15 ms -> 67 ms), which
 // no real synth pays. Only the heap runs below start from a collected heap.
-function timeOnce(run: () => void): { wallMs: number; cpuMs: number } {
+function timeOnce(run: () => void): { wallMs: number; cpuMs: number; userMs: number; systemMs: number } {
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   run();
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const used = process.cpuUsage(cpu);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+  return { wallMs, cpuMs: (used.user + used.system) / 1000, userMs: used.user / 1000, systemMs: used.system / 1000 };
 }
 
 /**
@@ -117,6 +117,8 @@ function measureIn(scratch: string, scenario: Scenario, warmups: number, runs: n
   const { cases, files } = casesOf(scenario, scratch);
   const wall = new Map<string, number[]>(cases.map(c => [c.name, []]));
   const cpu = new Map<string, number[]>(cases.map(c => [c.name, []]));
+  const user = new Map<string, number[]>(cases.map(c => [c.name, []]));
+  const system = new Map<string, number[]>(cases.map(c => [c.name, []]));
   const peak = new Map<string, number[]>(cases.map(c => [c.name, []]));
   const allocated = new Map<string, number[]>(cases.map(c => [c.name, []]));
 
@@ -130,9 +132,11 @@ function measureIn(scratch: string, scenario: Scenario, warmups: number, runs: n
       if (round < warmups) {
         action();
       } else if (round < warmups + runs) {
-        const { wallMs, cpuMs } = timeOnce(action);
+        const { wallMs, cpuMs, userMs, systemMs } = timeOnce(action);
         wall.get(c.name)!.push(wallMs);
         cpu.get(c.name)!.push(cpuMs);
+        user.get(c.name)!.push(userMs);
+        system.get(c.name)!.push(systemMs);
       } else {
         const heap = heapOnce(action);
         peak.get(c.name)!.push(heap.peak);
@@ -143,6 +147,8 @@ function measureIn(scratch: string, scenario: Scenario, warmups: number, runs: n
   const measurement = (name: string): Measurement => ({
     wallMs: spread(wall.get(name)!),
     cpuMs: spread(cpu.get(name)!),
+    userMs: spread(user.get(name)!),
+    systemMs: spread(system.get(name)!),
     peakHeapBytes: spread(peak.get(name)!),
     allocatedBytes: spread(allocated.get(name)!),
   });

@@ -173,7 +173,7 @@ function main(): void {
       markdownTable(['target', 'ours', 'baseline', 'ratio', 'target', ''], targetRows(results, processes)),
       '',
       markdownTable(
-        ['case', 'VMs', 'files', 'median', 'min', 'max', 'CPU', 'peak heap', 'allocated', 'CPU / cdk8s'],
+        ['case', 'VMs', 'files', 'median', 'min', 'max', 'CPU', 'user + system', 'peak heap', 'allocated', 'CPU / cdk8s'],
         [...results.flatMap(inProcessRows), ...processRows(processes)]),
       '',
       ...notes(gcExposed),
@@ -250,6 +250,7 @@ function inProcessRows(r: InProcessResult): string[][] {
     const m = r.cases[name]!;
     const ratio = name === 'build' ? '' : (cpu(m) / cdk8sCpu).toFixed(2);
     return [CASE_LABELS[name](r), String(r.vms), String(r.files), ...times(m.wallMs), ms(cpu(m)),
+      m.userMs && m.systemMs ? `${ms(m.userMs.median)} + ${ms(m.systemMs.median)}` : '',
       m.peakHeapBytes ? mib(m.peakHeapBytes.median) : '', m.allocatedBytes ? mib(m.allocatedBytes.median) : '',
       name === 'synth' ? `**${ratio}**` : ratio];
   });
@@ -261,7 +262,7 @@ function times(wall: Spread): string[] {
 
 function processRows(p: ProcessFigures): string[][] {
   const row = (name: string, m: Measurement, vms = '7'): string[] =>
-    [name, vms, '', ...times(m.wallMs), m.cpuMs ? ms(m.cpuMs.median) : '', '', '', ''];
+    [name, vms, '', ...times(m.wallMs), m.cpuMs ? ms(m.cpuMs.median) : '', '', '', '', ''];
   return [
     row('**`npx ts-node examples/default.ts`** (main command)', p.mainCommand),
     row('`npx ts-node bench/empty.ts` (the same on an empty file)', p.emptyTsNode, ''),
@@ -275,7 +276,8 @@ function processRows(p: ProcessFigures): string[][] {
 function notes(gcExposed: boolean): string[] {
   return [
     'Targets are judged on CPU time (user + system, medians), except the main command, which is wall time. median, min, max: wall-clock',
-    'time. CPU: of the process (in-process rows; GC threads included) or of the child processes (command rows). peak heap: highest used',
+    'time. CPU: of the process (in-process rows; GC threads included) or of the child processes (command rows). user + system: the',
+    'medians of each apart (they need not add up to the CPU median); system time is the kernel\'s work for the file system. peak heap: highest used',
     'V8 heap during the run above a collected heap before it (the sizes just before each GC, from v8.GCProfiler, and at the end).',
     `allocated: bytes allocated on the V8 heap during the run.${gcExposed ? '' : ' WARNING: run without --expose-gc; heap baselines are not collected.'}`,
     'Every synth and every baseline writes into a fresh folder per run (the "again" cases: one made just before, untimed); trees are built before the clock starts, and the cases of one',

@@ -26,6 +26,10 @@ export interface Measurement {
   readonly wallMs: Spread;
   /** User + system CPU milliseconds of the process (in-process) or of the child processes. */
   readonly cpuMs?: Spread;
+  /** Of that, user time (V8's compiler and GC threads included), in-process only. */
+  readonly userMs?: Spread;
+  /** Of that, system time: the kernel's work for the process's system calls (file creation, flushes), in-process only. */
+  readonly systemMs?: Spread;
   /** Peak growth of the V8 used heap during the run, in bytes. */
   readonly peakHeapBytes?: Spread;
   /** Bytes allocated on the V8 heap during the run (freed by GCs that ran, plus growth at the end). */
