@@ -83,7 +83,7 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
         // Every folder made on the way (pods/ holds only folders), so that each one's entry gets flushed.
         for (let made = folder; !folders.has(made); made = path.dirname(made)) { folders.add(made); }
       }
-      if (!(previous?.has(file.path) && linkIfUnchanged(resolveInside(target, file.path), destination, file.content, file.mode))) {
+      if (!(previous?.has(file.path) && linkIfUnchanged(resolveInside(target, file.path), destination, file.content, file.mode, writes))) {
         writes.write(destination, file.content, file.mode, (file.mode & umask) !== 0);
       }
     }
