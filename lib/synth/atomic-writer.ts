@@ -83,7 +83,7 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
         // Every folder made on the way (pods/ holds only folders), so that each one's entry gets flushed.
         for (let made = folder; !folders.has(made); made = path.dirname(made)) { folders.add(made); }
       }
-      if (!(previous?.has(file.path) && linkIfUnchanged(resolveInside(target, file.path), destination, file.content, file.mode, writes))) {
+      if (!(previous?.has(file.path) && linkIfUnchanged(resolveInside(target, file.path), destination, file.content, file.mode))) {
         writes.write(destination, file.content, file.mode, (file.mode & umask) !== 0);
       }
     }
@@ -97,7 +97,7 @@ export function writeAtomically(outdir: string, files: SynthesizedFile[], hooks:
       fs.mkdirSync(path.dirname(destination), { recursive: true });
       fs.renameSync(resolveInside(target, relative), destination);
     }
-    // Every file's data is on disk (written and flushed by DurableWrites, or linked from an output whose synth flushed it); so are the folders' entries before the commit point,
+    // Every file's data is on disk (written and flushed by DurableWrites, or flushed by linkIfUnchanged before its link); so are the folders' entries before the commit point,
     // and each rename after it, so that a power cut, too, leaves one of the states the next synth settles.
     if (carried.length > 0) {
       new Set(carried.map(relative => path.dirname(resolveInside(area.staging, relative)))).forEach(flushFolder);

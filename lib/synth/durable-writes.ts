@@ -21,23 +21,14 @@ export class DurableWrites {
    */
   public write(file: string, content: string, mode: number, chmod: boolean): void {
     const fd = fs.openSync(file, 'wx', mode);
-    this.unflushed.push(fd); // closed by flush() or abandon(), whatever happens next
+    this.unflushed.push(fd);
     fs.writeSync(fd, content);
     if (chmod) { fs.fchmodSync(fd, mode); }
-    this.flushIfFull();
+    if (this.unflushed.length >= DurableWrites.BATCH) { this.flush(); }
   }
 
   /**
-   * Takes an open file whose data is to be flushed with this batch (a file of the previous output,
-   * linked into staging unchanged), and closed then.
-   */
-  public flushLater(fd: number): void {
-    this.unflushed.push(fd);
-    this.flushIfFull();
-  }
-
-  /**
-   * Flushes the data of every file written (or taken) since the last flush to disk, and closes them. Throws the
+   * Flushes the data of every file written since the last flush to disk, and closes them. Throws the
    * first error, of a flush or of a close (NFS and FUSE file systems may store the data only on close,
    * and report its failure there), after closing every one.
    */
@@ -62,10 +53,6 @@ export class DurableWrites {
       }
     }
     if (failure) { throw failure.error; }
-  }
-
-  private flushIfFull(): void {
-    if (this.unflushed.length >= DurableWrites.BATCH) { this.flush(); }
   }
 
   /** Closes the files not flushed yet, without flushing them: the write failed, and they will be deleted. */

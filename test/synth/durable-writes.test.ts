@@ -124,7 +124,7 @@ describe('durable writes', function () {
     expect(staged.order.filter(step => step === 'commit')).to.have.length(1);
   });
 
-  it('flushes the data of every file it links unchanged from the previous output with the batches, before the commit point', () => {
+  it('flushes the data of every file it links unchanged from the previous output, before the folders and the commit point', () => {
     const outdir = path.join(parent, 'out');
     expect(tracedSynth(outdir, 40).status).to.equal(0);
     const { calls, status, stderr } = tracedSynth(outdir, 41); // one node more: most files stay the same
@@ -134,7 +134,7 @@ describe('durable writes', function () {
     expect(staged.created.length).to.be.greaterThan(0);
     expect([...staged.flushed].sort()).to.deep.equal([...staged.linked, ...staged.created].sort());
     expect(staged.stillOpen).to.deep.equal([]);
-    expect(staged.mostOpen).to.be.at.most(DurableWrites.BATCH + 1); // a batch, and the file being compared
+    expect(staged.mostOpen).to.be.at.most(DurableWrites.BATCH + 1); // a batch of new files, and the old file being compared
     const firstFolder = staged.order.indexOf('folder');
     expect(staged.order.lastIndexOf('data')).to.be.lessThan(firstFolder);
     expect(staged.order.indexOf('commit')).to.be.greaterThan(firstFolder);
@@ -144,8 +144,8 @@ describe('durable writes', function () {
     const outdir = path.join(parent, 'out');
     expect(tracedSynth(outdir, 4).status).to.equal(0);
     const before = snapshot(outdir);
-    // From the 5th on, every flush of the next synth fails, as a dying disk's would: with EIO (the flushes of
-    // files linked unchanged from the old output among them).
+    // From the 5th on, every flush of the next synth fails, as a dying disk's would: with EIO. (A file the old
+    // output holds unchanged is flushed before it is linked; if that flush fails, the file is written anew.)
     const { calls, status, stderr } = tracedSynth(outdir, 60, ['-e', 'inject=fdatasync:error=EIO:when=5+']);
     expect(status).to.not.equal(0);
     expect(stderr).to.match(/EIO: i\/o error, fdatasync/);
