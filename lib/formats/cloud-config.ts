@@ -44,11 +44,12 @@ export class CloudConfig extends Construct implements IFileOwner {
 
   constructor(scope: Construct, id: string, props: CloudConfigProps) {
     super(checkedScope(scope, id, new.target.name), id);
-    // Props of any shape are kept (their plain data copied) and checked at synth time, with every other problem.
-    const copied = plainProps(props);
+    // Props of any shape are kept (their plain data copied, undefined values left out as YAML leaves them out)
+    // and checked at synth time, with every other problem. The copy is the config: no second one.
+    const copied = plainProps(props, { omitUndefined: true });
     const given = copied.props ?? ({} as CloudConfigProps);
     this.filePath = given.filePath;
-    this._config = copy(given.config);
+    this._config = given.config;
     this.mode = given.secret ? 0o600 : 0o644;
     this.node.addValidation({
       validate: () => {

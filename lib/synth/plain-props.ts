@@ -37,11 +37,13 @@ export interface PlainPropsOptions {
   readonly live?: readonly string[];
   /** What the value is called in problems, e.g. `machines`; by default places start at its keys (`labels.team`). */
   readonly name?: string;
+  /** Leaves out the keys of objects whose value is undefined, as JSON and YAML do (data to be written as YAML). */
+  readonly omitUndefined?: boolean;
 }
 
 /** Copies the plain data of `props`; see {@link PlainProps}. */
 export function plainProps<T>(props: T, options: PlainPropsOptions = {}): PlainProps<T> {
-  const walk = new PlainCopy(options.live ?? [], options.name);
+  const walk = new PlainCopy(options.live ?? [], options.name, options.omitUndefined ?? false);
   const copied = walk.copy(props);
   const { problems, leftOut } = walk;
   const withoutEchoes = (others: readonly string[]): string[] => (leftOut.length === 0 ? [...others] : others.filter(problem => !isEcho(problem, leftOut)));
@@ -94,7 +96,7 @@ class PlainCopy {
   private readonly keys: Array<string | number> = [];
   private readonly ancestors: object[] = [];
 
-  constructor(private readonly live: readonly string[], private readonly name: string | undefined) {}
+  constructor(private readonly live: readonly string[], private readonly name: string | undefined, private readonly omitUndefined: boolean) {}
 
   /** A copy of `value` at the current place, or UNREADABLE after a problem. */
   public copy(value: unknown): unknown {
@@ -167,7 +169,7 @@ class PlainCopy {
         copy = this.unreadable(error);
       }
       this.keys.pop();
-      if (copy === UNREADABLE) { continue; }
+      if (copy === UNREADABLE || (copy === undefined && this.omitUndefined)) { continue; }
       if (key === '__proto__') {
         // defineProperty, not assignment: a key named __proto__ stays a key, as it was in the props.
         Object.defineProperty(copied, key, { value: copy, enumerable: true, writable: true, configurable: true });

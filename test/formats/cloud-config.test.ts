@@ -38,6 +38,14 @@ describe('CloudConfig', () => {
     expect(schemaProblems(schema, { coreos: { etcd2: { advertise_client_urls: 'x', 'listen-client-urls': 'y' } } })[0]).to.contain("unknown key 'listen-client-urls'");
   });
 
+  it('leaves undefined values out of the file and of its config, as YAML does', () => {
+    const cluster = defaultCluster();
+    const config = new CloudConfig(cluster, 'custom', { filePath: 'user-data/custom.yaml', config: { hostname: 'h', ssh_authorized_keys: undefined, coreos: { update: { reboot_strategy: 'off', group: undefined } } } as any });
+    expect(Testing.synth(cluster)['user-data/custom.yaml']).to.equal('#cloud-config\ncoreos:\n  update:\n    reboot_strategy: "off"\nhostname: h\n');
+    expect(config.config).to.deep.equal({ hostname: 'h', coreos: { update: { reboot_strategy: 'off' } } });
+    expect(Object.keys(config.config)).to.deep.equal(['hostname', 'coreos']);
+  });
+
   it('fails at synth when a cloud-config breaks the schema', () => {
     const cluster = defaultCluster();
     new CloudConfig(cluster, 'custom', { filePath: 'user-data/custom.yaml', config: { coreos: { units: [{ name: 'x.service', command: 'launch' as any }] } } });

@@ -13,6 +13,13 @@ describe('plainProps', () => {
     expect(problems).to.deep.equal([]);
   });
 
+  it('leaves out the undefined values of objects when asked, as JSON and YAML do, and keeps those of arrays', () => {
+    const props = { config: { a: undefined, b: { c: undefined, d: 1 }, list: [undefined, 2] }, none: undefined };
+    expect(plainProps(props, { omitUndefined: true }).props).to.deep.equal({ config: { b: { d: 1 }, list: [undefined, 2] } });
+    expect(Object.keys(plainProps(props, { omitUndefined: true }).props.config)).to.deep.equal(['b', 'list']);
+    expect(Object.keys(plainProps(props).props.config)).to.deep.equal(['a', 'b', 'list']);
+  });
+
   it('keeps instances of classes as the same objects, and values that are not objects as they are', () => {
     const scope = new Construct(undefined as any, 'root');
     const when = new Date(0);
