@@ -13,8 +13,8 @@ const READ_NO_FOLLOW = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
  * reports a failed write-back once and marks the pages clean, so a later synth would find the
  * same bytes, flush without error and link a file whose blocks on disk may be stale (batching
  * it saved 1-2 ms of CPU per 7-VM synth into a previous output). The link itself is flushed
- * with its folder's entries. Returns false, having left nothing behind, when the file can't be reused
- * as it is:
+ * with its folder's entries. Returns false, having left nothing behind, when the file can't be
+ * reused as it is:
  *
  * - it is not a regular file, or its bytes or mode differ (edited or chmodded since);
  * - it has another link (the output would share an inode with a file outside it);
