@@ -21,6 +21,8 @@ export type CaseName =
   | 'firstSynth'
   /** cdk8s `App.synth()` of the same number of documents into a fresh folder. */
   | 'cdk8s'
+  /** cdk8s `App.synthYaml()` of the same app: its synth in memory, the file system left out (like `render`). */
+  | 'cdk8sInMemory'
   /** The same, then every file and folder it wrote flushed to disk as our writer flushes its own (like for like). */
   | 'cdk8sFlushed'
   /** `cluster.synth()` of the same tree again, into the folder its previous synth wrote (the edit-and-synth loop). */
@@ -90,6 +92,7 @@ function casesOf(scenario: Scenario, scratch: string): { cases: Case[]; files: n
     { name: 'synth', prepare: outdir => { const cluster = scenario.build(outdir, pkiDir); return () => { cluster.synth(); }; } },
     { name: 'render', prepare: outdir => { const cluster = scenario.build(outdir, pkiDir); return () => { Testing.render(cluster); }; } },
     { name: 'cdk8s', prepare: outdir => { const app = baseline.build(outdir); return () => { app.synth(); }; } },
+    { name: 'cdk8sInMemory', prepare: outdir => { const app = baseline.build(outdir); return () => { app.synthYaml(); }; } },
     { name: 'cdk8sFlushed', prepare: outdir => { const app = baseline.build(outdir); return () => { app.synth(); flushTree(outdir); }; } },
     { name: 'resynth', prepare: outdir => { scenario.build(outdir, pkiDir).synth(); const cluster = scenario.build(outdir, pkiDir); return () => { cluster.synth(); }; } },
     { name: 'cdk8sResynth', prepare: outdir => { baseline.build(outdir).synth(); const app = baseline.build(outdir); return () => { app.synth(); }; } },
