@@ -27,6 +27,10 @@ const BOX_FRAME = 4;
 const MIN_BOX = 7;
 /** Marks a rule between two sections of a box. */
 const SEPARATOR = '\u0000';
+/** What an empty cell of the canvas holds. */
+const SPACE = 0x20;
+/** Cells turned into text by one call: a line as wide as `maxWidth` allows must stay within the engine's argument count. */
+const CODES_PER_CALL = 4096;
 
 /**
  * `topology.txt`: the cluster as an ASCII (box-drawing) diagram in the spirit
@@ -100,25 +104,38 @@ function boxContent(machine: TopologyMachine, width: number): string[][] {
 
 /** A grid of characters, drawn into, then read as trimmed lines. */
 class Canvas {
-  private readonly cells: string[][] = [];
+  /** One code point per cell: no string is made per character until a line is read. */
+  private readonly rows: number[][] = [];
 
   constructor(private readonly width: number) {}
 
   public put(x: number, y: number, text: string): void {
-    while (this.cells.length <= y) {
-      this.cells.push(new Array<string>(this.width).fill(' '));
+    while (this.rows.length <= y) {
+      this.rows.push(new Array<number>(this.width).fill(SPACE));
     }
-    const row = this.cells[y];
+    const row = this.rows[y];
     let column = x;
-    for (const char of text) { // by code point, as the diagram counts characters
-      if (column >= 0 && column < this.width) { row[column] = char; }
-      column++;
+    for (let i = 0; i < text.length; i++, column++) { // by code point, as the diagram counts characters
+      const code = text.codePointAt(i)!;
+      if (code > 0xffff) { i++; } // the second half of a surrogate pair
+      if (column >= 0 && column < this.width) { row[column] = code; }
     }
   }
 
   public lines(): string[] {
-    return this.cells.map(row => row.join('').trimEnd());
+    return this.rows.map(row => textOf(row).trimEnd());
   }
+}
+
+/** The text of code points, a bounded number of them per call (each is an argument). */
+function textOf(codes: number[]): string {
+  const fromCodes = codes.some(code => code > 0xffff) ? String.fromCodePoint : String.fromCharCode;
+  if (codes.length <= CODES_PER_CALL) { return fromCodes(...codes); }
+  let text = '';
+  for (let start = 0; start < codes.length; start += CODES_PER_CALL) {
+    text += fromCodes(...codes.slice(start, start + CODES_PER_CALL));
+  }
+  return text;
 }
 
 function drawRow(

@@ -72,6 +72,23 @@ describe('topology.txt', () => {
     expect(Math.max(...lines(renderTopologyText(model)).map(line => [...line].length))).to.be.at.most(120);
   });
 
+  it('draws a character outside the BMP whole, and a line wider than 4096 characters whole', () => {
+    const model: TopologyModel = {
+      title: 'emoji',
+      notes: [],
+      network: 'n',
+      interfaceName: 'eth1',
+      tiers: [{ name: 't', caption: 't', machines: [{ name: 'vm', ip: '10.0.0.1', role: '🚀 rocket', layers: [{ title: 'pod 😀', items: ['a😀b'] }] }] }],
+    };
+    // Columns count code points; padding counts UTF-16 units, so a line with an emoji is one column shorter,
+    // which a terminal that draws the emoji two columns wide shows aligned.
+    expect(lines(renderTopologyText(model)).slice(10)).to.deep.equal(
+      ['│ vm     │', '│ 🚀     │', '│ rocket │', '├────────┤', '│ pod 😀 │', '│  a😀b  │', '└────────┘']);
+
+    const wide = renderTopologyText({ ...model, network: 'w'.repeat(5000) }, 6000);
+    expect(lines(wide)[3] === `│ ${'w'.repeat(5000)} │`, 'the network bar holds the whole label').to.equal(true);
+  });
+
   it('wraps text at spaces, then after hyphens when asked, then hard', () => {
     expect(wrapText('kube master', 11)).to.deep.equal(['kube master']);
     expect(wrapText('kube master', 8)).to.deep.equal(['kube', 'master']);
