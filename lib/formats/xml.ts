@@ -69,12 +69,17 @@ function startTag(name: string, attributes: Record<string, XmlAttributeValue | u
     }
     checkedNames.add(name);
   }
+  return `<${name}${xmlAttributes(attributes)}`;
+}
+
+/** ` key="value"` for each attribute, in order; undefined ones are left out. */
+export function xmlAttributes(attributes: Record<string, XmlAttributeValue | undefined>): string {
   let attrs = '';
   for (const key in attributes) {
     const value = attributes[key];
     if (value !== undefined) { attrs += ` ${key}="${xmlAttribute(value)}"`; }
   }
-  return `<${name}${attrs}`;
+  return attrs;
 }
 
 /** A number as SVG coordinates want it: no exponent, at most two decimals, no trailing zeros. */

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import {
   ITopologySource, PlacedMachine, TopologyLayer, TopologyMachine, TopologyModel, packRows, roleOrder, wrapText,
 } from './topology-layout';
-import { formatNumber, xmlElement, xmlElementPieces, xmlText } from '../formats/xml';
+import { formatNumber, xmlAttributes, xmlElement, xmlElementPieces, xmlText } from '../formats/xml';
 import { IFileOwner, SynthesizedFile } from '../synth/synthesized-file';
 
 /** Props of a {@link TopologySvg}. */
@@ -57,6 +57,18 @@ const PALETTE: Array<[string, string]> = [
   ['#6b46c1', '#eee8fb'], ['#c53030', '#fbe9e9'], ['#2c7a7b', '#e2f3f3'],
 ];
 
+/** The look of each kind of text: its attributes after x and y, written once rather than per element. */
+const HEADER_TITLE_TEXT = textStyle({ size: 15, weight: 'bold', fill: INK });
+const HEADER_NOTE_TEXT = textStyle({ size: 12, fill: MUTED });
+const NETWORK_TEXT = textStyle({ size: 13, weight: 'bold', fill: '#2d3748', anchor: 'middle' });
+const PILL_TEXT = textStyle({ size: PILL.size, fill: INK, anchor: 'middle', cls: 'ip' });
+const NAME_TEXT = textStyle({ size: NAME.size, weight: 'bold', fill: INK, cls: 'name' });
+const TITLE_TEXT = textStyle({ size: TITLE.size, weight: 'bold', fill: INK });
+const ITEM_TEXT = textStyle({ size: ITEM.size, fill: MUTED });
+const CAPTION_TEXT = textStyle({ size: CAPTION.size, weight: 'bold', fill: MUTED, cls: 'caption' });
+/** A role's text is in its colour's stroke. */
+const ROLE_TEXT = new Map(PALETTE.map(([stroke]) => [stroke, textStyle({ size: ROLE.size, fill: stroke, cls: 'role' })]));
+
 /**
  * `topology.svg`: the picture of `topology.txt` as a standalone SVG. One group
  * per tier (`<g id="tier-…">`) holding one group per VM (`<g id="vm-…">`),
@@ -101,12 +113,12 @@ export function renderTopologySvg(model: TopologyModel): string {
   const header: string[] = [];
   let y = MARGIN + 16;
   for (const line of wrapText(model.title, charsIn(width - 2 * MARGIN, 15))) {
-    header.push(text(MARGIN, y, line, { size: 15, weight: 'bold', fill: INK }));
+    header.push(text(MARGIN, y, line, HEADER_TITLE_TEXT));
     y += 20;
   }
   for (const note of model.notes) {
     for (const line of wrapText(note, charsIn(width - 2 * MARGIN, 12))) {
-      header.push(text(MARGIN, y, line, { size: 12, fill: MUTED }));
+      header.push(text(MARGIN, y, line, HEADER_NOTE_TEXT));
       y += 17;
     }
   }
@@ -122,7 +134,7 @@ export function renderTopologySvg(model: TopologyModel): string {
     const label = rowIndex === 0 ? model.network : `${model.network} (continued)`;
     bars.push(
       xmlElement('rect', { x: MARGIN, y: rowTop, width: width - 2 * MARGIN, height: BAR_HEIGHT, rx: 6, fill: '#edf2f7', stroke: MUTED, 'stroke-width': 1.5 }),
-      text(width / 2, rowTop + 19.5, label, { size: 13, weight: 'bold', fill: '#2d3748', anchor: 'middle' }),
+      text(width / 2, rowTop + 19.5, label, NETWORK_TEXT),
     );
 
     const boxTexts = row.map(placed => wrapBox(placed.machine, boxWidths[placed.tierIndex]));
@@ -254,7 +266,7 @@ function drawMachine(
       x: centre - pillWidth / 2, y: rowTop + PILL_CENTRE - PILL.height / 2, width: pillWidth, height: PILL.height,
       rx: PILL.height / 2, fill: '#ffffff', stroke: MUTED,
     }),
-    text(centre, rowTop + PILL_CENTRE + 3.5, label, { size: PILL.size, fill: INK, anchor: 'middle', cls: 'ip' }),
+    text(centre, rowTop + PILL_CENTRE + 3.5, label, PILL_TEXT),
   ];
 
   // Header band with rounded top corners, then the outline over it.
@@ -272,11 +284,11 @@ function drawMachine(
   let ty = top + 8;
   for (const line of box.name) {
     ty += NAME.line;
-    parts.push(text(x + BOX_PAD, ty - 4, line, { size: NAME.size, weight: 'bold', fill: INK, cls: 'name' }));
+    parts.push(text(x + BOX_PAD, ty - 4, line, NAME_TEXT));
   }
   for (const line of box.role) {
     ty += ROLE.line;
-    parts.push(text(x + BOX_PAD, ty - 4, line, { size: ROLE.size, fill: stroke, cls: 'role' }));
+    parts.push(text(x + BOX_PAD, ty - 4, line, ROLE_TEXT.get(stroke)!));
   }
 
   // Layers top down; the last one sits at the bottom, so that it lines up across the row.
@@ -289,11 +301,11 @@ function drawMachine(
     let ly = layerTop + 6;
     for (const line of layer.title) {
       ly += TITLE.line;
-      parts.push(text(x + BOX_PAD, ly - 4, line, { size: TITLE.size, weight: 'bold', fill: INK }));
+      parts.push(text(x + BOX_PAD, ly - 4, line, TITLE_TEXT));
     }
     for (const line of layer.items) {
       ly += ITEM.line;
-      parts.push(text(x + BOX_PAD + ITEM_INDENT, ly - 4, line, { size: ITEM.size, fill: MUTED }));
+      parts.push(text(x + BOX_PAD + ITEM_INDENT, ly - 4, line, ITEM_TEXT));
     }
     layerTop += layerHeight(layer);
   });
@@ -310,28 +322,22 @@ function tierFrame(caption: readonly string[], left: number, right: number, rowT
       'x': left - FRAME_PAD, 'y': top, 'width': right - left + 2 * FRAME_PAD, 'height': bottom - top, 'rx': 10,
       'fill': 'none', 'stroke': '#a0aec0', 'stroke-dasharray': '6 4',
     }),
-    ...caption.map((line, i) => text(left, captionTop + i * CAPTION.line, line, { size: CAPTION.size, weight: 'bold', fill: MUTED, cls: 'caption' })),
+    ...caption.map((line, i) => text(left, captionTop + i * CAPTION.line, line, CAPTION_TEXT)),
   ]);
 }
 
+/** How a `<text>` looks: its attributes after `x` and `y`, as markup. */
 interface TextStyle {
-  readonly size: number;
-  readonly fill: string;
-  readonly weight?: string;
-  readonly anchor?: 'middle' | 'end';
-  readonly cls?: string;
+  readonly attributes: string;
 }
 
+function textStyle(look: { size: number; fill: string; weight?: string; anchor?: 'middle' | 'end'; cls?: string }): TextStyle {
+  return { attributes: xmlAttributes({ 'font-size': look.size, 'font-weight': look.weight, 'text-anchor': look.anchor, 'fill': look.fill, 'class': look.cls }) };
+}
+
+/** `<text x y …style>content</text>`: as `xmlElement` writes it, with the style's attributes written once. */
 function text(x: number, y: number, content: string, style: TextStyle): string {
-  return xmlElement('text', {
-    'x': x,
-    'y': y,
-    'font-size': style.size,
-    'font-weight': style.weight,
-    'text-anchor': style.anchor,
-    'fill': style.fill,
-    'class': style.cls,
-  }, [xmlText(content)]);
+  return `<text x="${formatNumber(x)}" y="${formatNumber(y)}"${style.attributes}>${xmlText(content)}</text>`;
 }
 
 /** An XML Name usable in an id: other characters become `_`. */

@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import '../support/property-seed'; // the fixed draw, in a run of this file alone too
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { shellWord, shellWords } from '../../lib/formats/posix-shell';
-import { formatNumber, xmlAttribute, xmlElement, xmlElementPieces, xmlText } from '../../lib/formats/xml';
+import { formatNumber, xmlAttribute, xmlAttributes, xmlElement, xmlElementPieces, xmlText } from '../../lib/formats/xml';
 
 describe('runbook escaping helpers', () => {
   describe('shellWord', () => {
@@ -35,6 +35,13 @@ describe('runbook escaping helpers', () => {
       expect(xmlAttribute('say "hi"\n')).to.equal('say &quot;hi&quot;&#10;');
       expect(xmlElement('text', { x: 1.234, y: undefined, fill: '#fff' }, ['hi'])).to.equal('<text x="1.23" fill="#fff">hi</text>');
       expect(xmlElement('rect', { width: 10 })).to.equal('<rect width="10"/>');
+    });
+
+    it('writes attributes on their own as an element writes them: in order, escaped, undefined ones left out', () => {
+      const attributes = { 'x': 1.234, 'y': undefined, 'fill': 'a"b<', 'font-size': 11.5 };
+      expect(xmlAttributes(attributes)).to.equal(' x="1.23" fill="a&quot;b&lt;" font-size="11.5"');
+      expect(xmlElement('text', attributes, ['hi'])).to.equal(`<text${xmlAttributes(attributes)}>hi</text>`);
+      expect(xmlAttributes({})).to.equal('');
     });
 
     it('refuses an element name that is not an XML name', () => {
