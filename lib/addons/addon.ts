@@ -73,8 +73,12 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
   public readonly filePath: string;
   /** The add-on's name: its construct id. */
   public readonly addonName: string;
-  /** The objects the last validation rendered, until the render that follows it uses them. */
-  private validated?: Array<Record<string, unknown>>;
+  /**
+   * What the last validation rendered: the objects, and the file made of them once asked for. The synth that
+   * validated reads them (a control plane's cloud-config embeds the file too): cdk8s resolves a chart, and the
+   * file is written, once per synth. Every synth validates its add-ons afresh, so a chart changed since is read anew.
+   */
+  private validated?: { readonly objects: Array<Record<string, unknown>>; file?: SynthesizedFile };
   /** What `define` threw, if it did. */
   private defineError?: string;
 
@@ -114,17 +118,16 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     return this.chart.toJson().map(object => sortManifest(object) as Record<string, unknown>);
   }
 
-  /** The objects validation just rendered, else the chart's objects now. */
+  /** The objects the last validation rendered, else the chart's objects now. */
   public objects(): Array<Record<string, unknown>> {
-    return this.validated ?? this.manifests();
+    return this.validated?.objects ?? this.manifests();
   }
 
-  /** `addons/<id>.yaml`, mode 0600 when it holds a Secret, else 0644. */
+  /** `addons/<id>.yaml`, mode 0600 when it holds a Secret, else 0644: of the objects the last validation rendered. */
   public renderFile(): SynthesizedFile {
-    // The objects validation just rendered (a synth validates, then renders at once): cdk8s resolves a chart once per synth.
-    const manifests = this.objects();
-    this.validated = undefined;
-    return { path: this.filePath, content: renderManifests(manifests), mode: manifests.some(isSecret) ? 0o600 : 0o644 };
+    if (!this.validated) { return this.fileOf(this.manifests()); }
+    this.validated.file ??= this.fileOf(this.validated.objects);
+    return this.validated.file;
   }
 
   public warnings(): string[] {
@@ -133,7 +136,12 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     return [`the ${profile.name} profile applies no add-ons: ${this.filePath} is written for you to apply with kubectl`];
   }
 
+  private fileOf(objects: Array<Record<string, unknown>>): SynthesizedFile {
+    return { path: this.filePath, content: renderManifests(objects), mode: objects.some(isSecret) ? 0o600 : 0o644 };
+  }
+
   private validateAddon(props: AddonProps, define: ((chart: Chart) => void) | undefined): string[] {
+    this.validated = undefined;
     const id = this.node.id;
     if (!ID_PATTERN.test(id) || id.length > 63) {
       return [`id '${id}' is not a DNS-1123 label; expected lowercase letters, digits and '-', such as 'my-app' (it names ${this.filePath})`];
@@ -175,7 +183,7 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     if (manifests.length === 0) {
       return [`chart ${this.chart.node.path} has no Kubernetes objects; expected at least one`];
     }
-    this.validated = manifests;
+    this.validated = { objects: manifests };
     const profile = (this.node.root as { profile?: IClusterProfile }).profile;
     const secrets = manifests.filter(isSecret);
     if (profile && !profile.ignoresOutput && secrets.length > 0) {

@@ -10,7 +10,7 @@ import { SharedPki, writeFiles, yamlDocuments } from './support';
 import { flatcarCluster } from '../../examples/flatcar';
 import { flatcarWithAddonCluster } from '../../examples/flatcar-with-addon';
 import { FLATCAR_ADDONS_GOLDEN, flatcarAddonFiles } from '../../scripts/flatcar-addons-golden';
-import { Addon, KubeNodeTier, VagrantCluster } from '../../lib';
+import { Addon, KubeNodeTier, Testing, VagrantCluster } from '../../lib';
 import { ADDONS_DIR, ADMIN_KUBECONFIG } from '../../lib/profiles/flatcar/bootstrap';
 import { synthesizeInto } from '../integration/support/synthesized';
 import { yaml11 } from '../support/fixtures';
@@ -124,6 +124,22 @@ describe('add-on delivery (Flatcar)', function () {
     for (const node of ['node-02', 'node-03', 'node-04']) {
       expect(writeFiles(example.files[`cloud-config/${node}.yaml`]).some(file => file.path === ADMIN_KUBECONFIG), node).to.equal(false);
     }
+  });
+
+  it('resolves each add-on\'s chart once per synth, though node-01 carries its file too, and a chart changed since anew', () => {
+    const cluster = flatcarWithAddonCluster(pki.outdir(), pki.dir);
+    const hello = cluster.node.findChild('hello') as Addon;
+    const toJson = hello.chart.toJson.bind(hello.chart);
+    let resolved = 0;
+    hello.chart.toJson = () => { resolved++; return toJson(); };
+    expect(Testing.render(cluster)['addons/hello.yaml']).to.equal(withAddon.files['addons/hello.yaml']);
+    expect(resolved).to.equal(1);
+
+    new ApiObject(hello.chart, 'late', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late', namespace: 'default' } });
+    const files = Testing.render(cluster);
+    expect(resolved).to.equal(2);
+    expect(yamlDocuments(files['addons/hello.yaml']).map(o => `${o.kind}/${o.metadata.name}`)).to.include('ConfigMap/late');
+    expect(deliveredAddons(files['cloud-config/node-01.yaml'])['hello.yaml']).to.equal(files['addons/hello.yaml']);
   });
 
   it('re-synthesizes byte-identically with the same PKI folder', () => {
