@@ -69,12 +69,17 @@ export class CoreDnsAddon extends Addon {
 `;
   }
 
+  /** How many CoreDNS pods run: what its Deployment says, known without rendering the chart. */
+  public readonly replicas: number;
+
   constructor(scope: Construct, id: string, props: CoreDnsAddonProps) {
-    super(scope, id, chart => defineCoreDns(chart, props));
+    const replicas = props.replicas ?? 2;
+    super(scope, id, chart => defineCoreDns(chart, props, replicas));
+    this.replicas = replicas;
   }
 }
 
-function defineCoreDns(chart: Construct, props: CoreDnsAddonProps): void {
+function defineCoreDns(chart: Construct, props: CoreDnsAddonProps, replicas: number): void {
   addServiceAccount(chart, ACCOUNT);
   addClusterRole(chart, 'system:coredns', [
     ...allow(['list', 'watch'], '', 'endpoints', 'services', 'pods', 'namespaces'),
@@ -83,7 +88,7 @@ function defineCoreDns(chart: Construct, props: CoreDnsAddonProps): void {
   bindClusterRole(chart, 'system:coredns', 'system:coredns', ACCOUNT);
   addConfigMap(chart, CONFIG_MAP, { Corefile: CoreDnsAddon.corefile(props.clusterDomain ?? 'cluster.local') });
 
-  addDeployment(chart, 'coredns', LABELS, props.replicas ?? 2, {
+  addDeployment(chart, 'coredns', LABELS, replicas, {
     type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 },
   }, systemPod({
     serviceAccountName: ACCOUNT,

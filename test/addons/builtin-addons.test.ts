@@ -7,6 +7,7 @@ import { flatcarCluster } from '../../examples/flatcar';
 import { flatcarWithAddonCluster } from '../../examples/flatcar-with-addon';
 import { CloudConfig, ClusterProfile, EtcdPeerTier, KubeNodeTier, StaticPod, ValidationError, VagrantCluster, VagrantClusterProps } from '../../lib';
 import { KubernetesVersion } from '../../lib/cluster/kubernetes-version';
+import { CoreDnsAddon } from '../../lib/addons/coredns-addon';
 import { CONTROL_PLANE_TAINT } from '../../lib/cluster/node-role';
 import { APPLY_ADDONS, APPLY_ADDONS_UNIT, CNI_PLUGINS_UNIT, INSTALL_CNI_PLUGINS, INSTALL_KUBECTL } from '../../lib/profiles/flatcar/bootstrap';
 import { CNI_PLUGINS, COREDNS_VERSIONS, FLANNEL_CNI_PLUGIN_IMAGE, FLANNEL_IMAGE, FLATCAR_RELEASES } from '../../lib/profiles/flatcar/releases';
@@ -163,6 +164,13 @@ describe('built-in add-ons of the Flatcar profile', () => {
       expect(tolerates({ key: CONTROL_PLANE.key, value: 'x' }, CONTROL_PLANE)).to.equal(false);
       expect(tolerates({ key: CONTROL_PLANE.key }, CONTROL_PLANE)).to.equal(true);
       expect(tolerates({ operator: 'Exists', effect: 'NoSchedule' }, CONTROL_PLANE)).to.equal(true);
+    });
+
+    it('says how many CoreDNS pods run, as its Deployment does, without rendering its chart', () => {
+      const coreDns = addons.coredns as CoreDnsAddon;
+      expect(coreDns.replicas).to.equal(2).and.to.equal(find(objects.coredns, 'Deployment').spec.replicas);
+      const three = new CoreDnsAddon(flatcarCluster('/nonexistent/out', '/nonexistent/pki'), 'dns', { clusterIp: '10.3.0.10', image: 'coredns', replicas: 3 });
+      expect(three.replicas).to.equal(3).and.to.equal(find(objectsOf(three), 'Deployment').spec.replicas);
     });
 
     it('selects pods by the upstream labels, which the Service and the anti-affinity use too', () => {

@@ -363,11 +363,10 @@ export class FlatcarProfile implements IClusterProfile {
     new SecretFile(output, 'gitignore', '.gitignore', () => '# Holds private keys: never commit this folder.\n*\n', 0o644);
 
     const coreDns = builtIns.find((addon): addon is CoreDnsAddon => addon instanceof CoreDnsAddon)!;
-    const replicas = (coreDns.manifests().find(manifest => manifest.kind === 'Deployment') as { spec?: { replicas?: number } } | undefined)?.spec?.replicas ?? 1;
     const addons = this.options.addons ?? {};
     return {
       runbook: flatcarRunbook({
-        model, staticPods, coreDnsReplicas: replicas,
+        model, staticPods, coreDnsReplicas: coreDns.replicas,
         optionalAddons: { metricsServer: addons.metricsServer === true, localPathStorage: addons.localPathStorage === true, ingress: addons.ingress },
       }),
     };
