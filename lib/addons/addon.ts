@@ -74,9 +74,9 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
   /** The add-on's name: its construct id. */
   public readonly addonName: string;
   /**
-   * What the last validation rendered: the objects, and the file made of them once asked for. The synth that
-   * validated reads them (a control plane's cloud-config embeds the file too): cdk8s resolves a chart, and the
-   * file is written, once per synth. Every synth validates its add-ons afresh, so a chart changed since is read anew.
+   * What the last validation rendered, until the render that follows it: the objects, and the file made of
+   * them once asked for. A control plane's cloud-config carries the file before the synth writes it, so that
+   * cdk8s resolves the chart, and the file is made, once per synth; later calls read the chart anew.
    */
   private validated?: { readonly objects: Array<Record<string, unknown>>; file?: SynthesizedFile };
   /** What `define` threw, if it did. */
@@ -123,8 +123,19 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
     return this.validated?.objects ?? this.manifests();
   }
 
-  /** `addons/<id>.yaml`, mode 0600 when it holds a Secret, else 0644: of the objects the last validation rendered. */
+  /** `addons/<id>.yaml`, mode 0600 when it holds a Secret, else 0644: after a validation, of the objects it rendered. */
   public renderFile(): SynthesizedFile {
+    const validated = this.validated;
+    this.validated = undefined;
+    return validated ? (validated.file ?? this.fileOf(validated.objects)) : this.fileOf(this.manifests());
+  }
+
+  /**
+   * The file that {@link renderFile} will return next, made once: for a file of the same synth that
+   * carries it (a control plane's cloud-config). Without a validation before, the chart's objects now.
+   * @internal
+   */
+  public upcomingFile(): SynthesizedFile {
     if (!this.validated) { return this.fileOf(this.manifests()); }
     this.validated.file ??= this.fileOf(this.validated.objects);
     return this.validated.file;

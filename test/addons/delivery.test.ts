@@ -126,7 +126,7 @@ describe('add-on delivery (Flatcar)', function () {
     }
   });
 
-  it('resolves each add-on\'s chart once per synth, though node-01 carries its file too, and a chart changed since anew', () => {
+  it('resolves each add-on\'s chart once per synth, though node-01 carries its file too, and a chart changed since anew, in a synth or not', () => {
     const cluster = flatcarWithAddonCluster(pki.outdir(), pki.dir);
     const hello = cluster.node.findChild('hello') as Addon;
     const toJson = hello.chart.toJson.bind(hello.chart);
@@ -136,8 +136,12 @@ describe('add-on delivery (Flatcar)', function () {
     expect(resolved).to.equal(1);
 
     new ApiObject(hello.chart, 'late', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late', namespace: 'default' } });
+    // Outside a synth, the add-on reads its chart as it is now.
+    expect(yamlDocuments(hello.renderFile().content).map(o => o.metadata.name)).to.include('late');
+    expect(hello.objects().map(o => (o.metadata as { name: string }).name)).to.include('late');
+    expect(resolved).to.equal(3);
     const files = Testing.render(cluster);
-    expect(resolved).to.equal(2);
+    expect(resolved).to.equal(4);
     expect(yamlDocuments(files['addons/hello.yaml']).map(o => `${o.kind}/${o.metadata.name}`)).to.include('ConfigMap/late');
     expect(deliveredAddons(files['cloud-config/node-01.yaml'])['hello.yaml']).to.equal(files['addons/hello.yaml']);
   });

@@ -11,6 +11,7 @@ import { KUBE_VIP_KUBECONFIG } from './kube-vip';
 import { labelSetter } from './node-labels';
 import { ClusterPki, PKI_NAMES } from './pki';
 import { CNI_PLUGINS, FlatcarRelease } from './releases';
+import { Addon } from '../../addons/addon';
 import type { IClusterAddon } from '../../cluster/cluster-addon';
 import type { ClusterModel } from '../../cluster/cluster-model';
 import type { Machine } from '../../cluster/machine';
@@ -96,7 +97,8 @@ export function nodeCloudConfig(node: Machine, settings: NodeSettings): CloudCon
 /** Every add-on as a file of the control plane's add-on folder, by file name, with its file's mode (0600 when it holds a Secret). */
 export function addonFiles(addons: readonly IClusterAddon[]): WriteFile[] {
   return addons
-    .map(addon => ({ addon, file: addon.renderFile() }))
+    // An Addon's synth writes the same file next: made once for both.
+    .map(addon => ({ addon, file: Addon.isAddon(addon) ? addon.upcomingFile() : addon.renderFile() }))
     .map(({ addon, file }) => ({ path: `${ADDONS_DIR}/${addon.addonName}.yaml`, permissions: file.mode.toString(8).padStart(4, '0'), owner: 'root', content: file.content }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
