@@ -21,7 +21,7 @@ export type CaseName =
   | 'firstSynth'
   /** cdk8s `App.synth()` of the same number of documents into a fresh folder. */
   | 'cdk8s'
-  /** cdk8s `App.synthYaml()` of the same app: its synth in memory, the file system left out (like `render`). */
+  /** cdk8s `App.synthYaml()` of the same app: its synth in memory, nothing written (like `render`). */
   | 'cdk8sInMemory'
   /** The same, then every file and folder it wrote flushed to disk as our writer flushes its own (like for like). */
   | 'cdk8sFlushed'

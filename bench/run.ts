@@ -212,7 +212,7 @@ function targetRows(results: readonly InProcessResult[], p: ProcessFigures): str
     const flushed = cpu(r.cases.cdk8sFlushed);
     rows.push([`(reference) ${r.profile} synth() / cdk8s + the same flush, ${r.vms} VMs, CPU`, ms(ours), ms(flushed), (ours / flushed).toFixed(2), '', '']);
   }
-  // Nor these: our code against cdk8s's own, the file system left out on both sides (every phase of ours but the
+  // Nor these: our code against cdk8s's own, nothing written on either side (every phase of ours but the
   // write, against cdk8s's App.synthYaml(), which validates, resolves and stringifies every document as its synth() does).
   for (const r of results) {
     const ours = cpu(r.cases.render);
@@ -296,8 +296,9 @@ function notes(gcExposed: boolean): string[] {
     'writer); cdk8s and plain writes leave that to the kernel. The "(reference)" rows and "then every file flushed" compare like for like.',
     '"again into its previous output": the same tree or app synthesized again into the folder it wrote (untimed) just before; our',
     'synth() hard-links the files that did not change, cdk8s writes every file over its old self. "render only" against',
-    '"App.synthYaml()": our code against cdk8s\'s with no file system on either side (synthYaml() validates, resolves and',
-    'stringifies every document as synth() does, and joins them into one string instead of writing a file each).',
+    '"App.synthYaml()": our code against cdk8s\'s with nothing written on either side (a Flatcar render still reads its PKI',
+    'folder); synthYaml() validates, resolves and stringifies every document as synth() does, and joins them instead of',
+    'writing a file each.',
   ];
 }
 
