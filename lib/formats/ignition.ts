@@ -57,25 +57,25 @@ export interface IgnitionUnit {
   readonly dropins?: ReadonlyArray<{ readonly name: string; readonly contents?: string }>;
 }
 
-/** Characters a `data:` URL carries as they are: RFC 3986's unreserved set. Everything else is percent-encoded. */
-const UNRESERVED = /[A-Za-z0-9\-_.~]/;
+/** What `encodeURIComponent` leaves as it is beside RFC 3986's unreserved characters: percent-encoded here too. */
+const KEPT_BY_ENCODE_URI = /[!'()*]/g;
+/** A surrogate without its other half, which UTF-8 cannot hold: written as U+FFFD, as `Buffer.from` writes it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * A file's contents as an RFC 2397 `data:` URL without a media type, every byte
- * outside RFC 3986's unreserved characters percent-encoded (UTF-8), as Ignition
- * reads it (`contents.source`).
+ * outside RFC 3986's unreserved characters (`A-Z a-z 0-9 - _ . ~`) percent-encoded
+ * (UTF-8, upper-case hex), as Ignition reads it (`contents.source`).
  * @see https://www.rfc-editor.org/rfc/rfc2397
  */
 export function dataUrl(text: string): string {
-  let out = 'data:,';
-  for (const char of text) {
-    if (UNRESERVED.test(char)) {
-      out += char;
-    } else {
-      for (const byte of Buffer.from(char, 'utf-8')) { out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`; }
-    }
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(text);
+  } catch {
+    encoded = encodeURIComponent(text.replace(LONE_SURROGATE, '\uFFFD')); // URIError: a lone surrogate
   }
-  return out;
+  return `data:,${encoded.replace(KEPT_BY_ENCODE_URI, char => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
 
 /** The text of a `data:` URL (percent-encoded or `;base64`); undefined when it is not one. */

@@ -23,6 +23,12 @@ describe('Ignition format', () => {
 
     it('leave only RFC 3986 unreserved characters unescaped', () => {
       fc.assert(fc.property(fc.string(), text => /^data:,[A-Za-z0-9\-_.~%]*$/.test(dataUrl(text))));
+      expect(dataUrl("!'()*-_.~")).to.equal('data:,%21%27%28%29%2A-_.~'); // encodeURIComponent keeps the first five
+    });
+
+    it('write a lone surrogate, which UTF-8 cannot hold, as U+FFFD, and a pair as its character', () => {
+      expect(dataUrl('a\uD800b\uDC00')).to.equal('data:,a%EF%BF%BDb%EF%BF%BD');
+      expect(dataUrl('\uD83D\uDE00')).to.equal('data:,%F0%9F%98%80');
     });
   });
 
