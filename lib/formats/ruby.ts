@@ -3,12 +3,16 @@
  * goes through these helpers, never through string pasting.
  */
 
+/** What {@link rubyString} escapes: backslash, quote, `#` and control characters. */
+const NEEDS_ESCAPE = /[\\"#\u0000-\u001f\u007f]/;
+
 /**
  * A double-quoted Ruby string literal that evaluates to exactly `value`:
  * backslashes, quotes and `#` (interpolation) are escaped, control characters
  * become `\u{..}` escapes.
  */
 export function rubyString(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) { return `"${value}"`; } // most values: names, addresses, paths
   let out = '"';
   for (const char of value) {
     const code = char.codePointAt(0)!;

@@ -12,6 +12,11 @@ describe('Ruby literals', () => {
   it('writes line breaks and control characters as escapes, never raw', () => {
     expect(rubyString('a\nb\tc\u0000')).to.equal('"a\\nb\\tc\\u{0}"');
     expect(rubyString('a\nb')).not.to.contain('\n');
+    expect(rubyString('del\u007f')).to.equal('"del\\u{7f}"');
+  });
+
+  it('writes a string with nothing to escape between quotes as it is, beyond the BMP and lone surrogates too', () => {
+    expect(rubyString('node-01 10.10.10.11 /etc/x 😀 \uD800')).to.equal('"node-01 10.10.10.11 /etc/x 😀 \uD800"');
   });
 
   it('renders hashes with symbol keys, arrays, nil and numbers', () => {
