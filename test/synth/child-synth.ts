@@ -29,9 +29,13 @@ function buildChildScript(): string {
   const files = SOURCES.flatMap(source => listFiles(path.join(REPO, source))).filter(file => /\.(ts|json)$/.test(file) && !file.endsWith('.d.ts')).sort();
   const hash = crypto.createHash('sha256');
   for (const file of files) { hash.update(file).update('\0').update(fs.readFileSync(file)).update('\0'); }
-  const build = path.join(os.tmpdir(), `cdk-vagrant-kubernetes-fault-child-${hash.digest('hex').slice(0, 16)}`);
+  const build = path.join(os.tmpdir(), `${BUILD_PREFIX}${hash.digest('hex').slice(0, 16)}`);
   const script = path.join(build, 'test', 'synth', 'fault-child.js');
-  if (!fs.existsSync(script)) {
+  if (fs.existsSync(script)) {
+    const now = new Date();
+    fs.utimesSync(build, now, now); // in use: see removeStaleBuilds
+  } else {
+    removeStaleBuilds(os.tmpdir(), Date.now());
     const temp = fs.mkdtempSync(`${build}.tmp-`);
     const ts: typeof import('typescript') = require('typescript');
     const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true };
@@ -50,6 +54,27 @@ function buildChildScript(): string {
     }
   }
   return script;
+}
+
+/** The name of every build of the child in the temp folder, before the hash of its sources. */
+export const BUILD_PREFIX = 'cdk-vagrant-kubernetes-fault-child-';
+/** A build not used for this long is of sources long edited: a test run takes minutes. */
+export const STALE_BUILD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the builds in `folder` that no run has used for {@link STALE_BUILD_MS}: each edit of the
+ * sources makes a new one (1.3 MB), and without this they would pile up in the temp folder.
+ */
+export function removeStaleBuilds(folder: string, now: number): void {
+  for (const name of fs.readdirSync(folder)) {
+    if (!name.startsWith(BUILD_PREFIX)) { continue; }
+    const build = path.join(folder, name);
+    try {
+      if (now - fs.lstatSync(build).mtimeMs > STALE_BUILD_MS) { fs.rmSync(build, { recursive: true, force: true }); }
+    } catch {
+      // another run removed it meanwhile
+    }
+  }
 }
 
 /** Every file below `root` (or `root` itself when it is a file). */
