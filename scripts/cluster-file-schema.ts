@@ -42,7 +42,7 @@ export function clusterFileSchema(): object {
       ...propertiesWithout(clusterProps as Schema, 'profile'),
       outdir: {
         ...(clusterProps as Schema).properties!.outdir as object,
-        description: 'The output folder, relative to the cluster file. Default: dist.out beside it.',
+        description: 'The output folder, relative to the cluster file or absolute. Default: dist.out beside it.',
       },
       profile: {
         expected: "'classic', 'flatcar', or { name: classic | flatcar, options: { ... } }",
@@ -106,7 +106,7 @@ export function clusterFileSchema(): object {
             manifests: {
               type: 'array', minItems: 1,
               items: { type: 'string', minLength: 1 },
-              expected: 'YAML files of Kubernetes objects, relative to the cluster file',
+              expected: 'YAML files of Kubernetes objects, their paths relative to the cluster file or absolute',
             },
           },
         },

@@ -39,7 +39,7 @@ interface ClusterFileData extends Omit<VagrantClusterProps, 'profile'> {
  *   - { id: node, count: 4, firstIp: 100 }
  * ```
  *
- * Paths in the file (`outdir`, the Flatcar `pkiDir`, add-on manifests) are relative to the file.
+ * Paths in the file (`outdir`, the Flatcar `pkiDir`, add-on manifests) are relative to the file; an absolute one is kept as it is.
  */
 export class ClusterFile {
   /**
@@ -78,7 +78,7 @@ export class ClusterFile {
     const { profile, etcd: etcdProps, nodes, addons: _addons, $schema: _schema, ...clusterProps } = file as ClusterFileData & { $schema?: string };
     const cluster = new VagrantCluster({
       ...clusterProps,
-      outdir: path.join(source.folder, file.outdir ?? 'dist.out'),
+      outdir: inFolder(source.folder, file.outdir ?? 'dist.out'),
       ...(profile === undefined ? {} : { profile: profileOf(profile, source.folder) }),
     });
     const etcd = new EtcdPeerTier(cluster, 'etcd', etcdProps);
@@ -97,11 +97,16 @@ export class ClusterFile {
   private constructor() {}
 }
 
+/** A path of the file: as it is when absolute, else in the file's folder. */
+function inFolder(folder: string, file: string): string {
+  return path.isAbsolute(file) ? file : path.join(folder, file);
+}
+
 function profileOf(entry: ProfileEntry, folder: string): IClusterProfile {
   const { name, options = {} } = typeof entry === 'string' ? { name: entry } : entry;
   if (name === 'classic') { return ClusterProfile.classic(options); }
   const pkiDir = options.pkiDir;
-  return ClusterProfile.flatcar(typeof pkiDir === 'string' && pkiDir !== '' ? { ...options, pkiDir: path.join(folder, pkiDir) } : options);
+  return ClusterProfile.flatcar(typeof pkiDir === 'string' && pkiDir !== '' ? { ...options, pkiDir: inFolder(folder, pkiDir) } : options);
 }
 
 /** Tier ids (with `etcd`) and add-on ids must each be unique: they name constructs and files. */
@@ -129,9 +134,9 @@ function readObjects(source: { readonly name: string; readonly folder: string },
   const where = `${source.name}: add-on ${addon}: ${manifest}`;
   let text: string;
   try {
-    text = fs.readFileSync(path.join(source.folder, manifest), 'utf-8');
+    text = fs.readFileSync(inFolder(source.folder, manifest), 'utf-8');
   } catch (error) {
-    problems.push({ constructPath: source.name, message: `add-on ${addon}: manifest ${manifest} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); expected a YAML file relative to the cluster file` });
+    problems.push({ constructPath: source.name, message: `add-on ${addon}: manifest ${manifest} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); expected a YAML file, its path relative to the cluster file or absolute` });
     return [];
   }
   const objects: unknown[] = [];

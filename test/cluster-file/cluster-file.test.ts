@@ -68,6 +68,29 @@ describe('ClusterFile', () => {
     expect(fs.readdirSync(path.join(dir, 'dist.out'))).to.include('Vagrantfile');
   });
 
+  it('keeps an absolute outdir, pkiDir and manifest path as it is', () => {
+    const elsewhere = tempDir();
+    try {
+      fs.writeFileSync(path.join(elsewhere, 'hello.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: { name: hello }\n');
+      const file = write([
+        `outdir: ${JSON.stringify(path.join(elsewhere, 'out'))}`,
+        `profile: { name: flatcar, options: { pkiDir: ${JSON.stringify(path.join(elsewhere, 'keys'))} } }`,
+        'etcd: { count: 1, firstIp: 11 }',
+        'nodes: [{ id: node, count: 2, firstIp: 21 }]',
+        `addons: [{ id: hello, manifests: [${JSON.stringify(path.join(elsewhere, 'hello.yaml'))}] }]`,
+      ].join('\n'));
+      const cluster = ClusterFile.read(file);
+      expect(cluster.outdir).to.equal(path.join(elsewhere, 'out'));
+      expect(Testing.render(cluster)['addons/hello.yaml']).to.equal('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: hello\n');
+      cluster.synth();
+      expect(fs.readdirSync(elsewhere).sort()).to.deep.equal(['hello.yaml', 'keys', 'out']);
+      expect(fs.readdirSync(path.join(elsewhere, 'keys'))).to.include('kubernetes-ca.key');
+      expect(fs.readdirSync(dir), 'nothing written beside the cluster file').to.deep.equal(['cluster.yaml']);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('fails when the file is not YAML, naming the file', () => {
     const file = write('etcd: [\n');
     const problems = problemsOf(() => ClusterFile.read(file));
