@@ -9,6 +9,8 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') { return 'a function'; }
   if (typeof value === 'symbol') { return value.toString(); }
   if (typeof value === 'bigint') { return `${value}n`; }
+  // JSON writes them as null, which a problem would then show for a value that is not null.
+  if (typeof value === 'number' && !Number.isFinite(value)) { return String(value); }
   let text: string;
   try {
     // A bigint inside, as a string; a value JSON leaves out entirely (a toJSON that returns nothing) by its tag.

@@ -15,6 +15,8 @@ describe('describeValue', () => {
     expect(describeValue(Symbol('junk'))).to.equal('Symbol(junk)');
     expect(describeValue(10n)).to.equal('10n');
     expect(describeValue({ size: 10n })).to.equal('{"size":"10n"}');
+    // JSON writes them as null: a problem would show null for a count of NaN.
+    expect([NaN, Infinity, -Infinity].map(describeValue)).to.deep.equal(['NaN', 'Infinity', '-Infinity']);
   });
 
   it('never throws for a value that throws when printed or serialized', () => {
