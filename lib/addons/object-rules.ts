@@ -216,7 +216,11 @@ function dataProblems(object: KubernetesObject): string[] {
   const seen = new Map<string, string>();
   for (const [field, sizeOf] of maps) {
     const map = object[field];
-    if (map === undefined || map === null || typeof map !== 'object' || Array.isArray(map)) { continue; }
+    if (map === undefined || map === null) { continue; }
+    if (typeof map !== 'object' || Array.isArray(map)) {
+      problems.push(`${field} is ${describeValue(map)}; expected a map of keys to strings`);
+      continue;
+    }
     for (const [key, value] of Object.entries(map as Record<string, unknown>)) {
       // A '<<' key is reported once, as the merge key.
       const keyProblem = key === MERGE_KEY ? undefined : configMapKeyProblem(key);
@@ -227,7 +231,13 @@ function dataProblems(object: KubernetesObject): string[] {
         problems.push(`${field} key '${key}' is also a key of ${earlier}; expected each key in one of data and binaryData`);
       }
       seen.set(key, field);
-      if (typeof value === 'string') { sizes.set(key, sizeOf(value)); }
+      if (typeof value === 'string') {
+        sizes.set(key, sizeOf(value));
+      } else {
+        // The API server holds the values as strings (map[string]string, map[string][]byte as base64) and refuses any other.
+        problems.push(`${field}.${key} is ${typeof value === 'number' || typeof value === 'boolean' ? `the ${typeof value} ` : ''}${describeValue(value)}; `
+          + `expected a string, as every value of a ${object.kind}'s ${field} is${typeof value === 'object' ? '' : ` (quote it: '${String(value)}')`}`);
+      }
     }
   }
   const total = [...sizes.values()].reduce((sum, size) => sum + size, 0);

@@ -69,6 +69,21 @@ describe('add-on object rules', () => {
       expect(objectProblems(object('v1', 'Secret', 's', { data: { a: mib }, stringData: { a: 'x' } })).filter(p => p.includes('data holds'))).to.deep.equal([]);
     });
 
+    it('fails when a data value is not a string, or a data map is not a map: the API server holds strings only', () => {
+      expect(objectProblems(object('v1', 'ConfigMap', 'c', { data: { port: 8080, debug: false, empty: null, list: ['a'] } }))).to.deep.equal([
+        "data.port is the number 8080; expected a string, as every value of a ConfigMap's data is (quote it: '8080')",
+        "data.debug is the boolean false; expected a string, as every value of a ConfigMap's data is (quote it: 'false')",
+        "data.empty is null; expected a string, as every value of a ConfigMap's data is",
+        'data.list is ["a"]; expected a string, as every value of a ConfigMap\'s data is',
+      ]);
+      expect(objectProblems(object('v1', 'Secret', 's', { stringData: { n: 1 }, data: 'abc' }))).to.deep.equal([
+        'data is "abc"; expected a map of keys to strings',
+        "stringData.n is the number 1; expected a string, as every value of a Secret's stringData is (quote it: '1')",
+      ]);
+      expect(objectProblems(object('v1', 'ConfigMap', 'c', { binaryData: { b: 5 } }))).to.have.length(1);
+      expect(objectProblems(object('v1', 'ConfigMap', 'c', { data: { port: '8080' } }))).to.deep.equal([]);
+    });
+
     it('refuses data keys that are not ConfigMap keys, and a ConfigMap key in both maps', () => {
       expect(objectProblems(object('v1', 'ConfigMap', 'c', { data: { 'a.conf': '1', '-x_y.Z': '2' } }))).to.deep.equal([]);
       expect(objectProblems(object('v1', 'ConfigMap', 'c', { data: { 'a/b': '1' } }))[0]).to.contain("data key 'a/b' is not a ConfigMap key");
