@@ -40,6 +40,9 @@ export interface AddonProps {
 /** A DNS-1123 label: the add-on's file name and, by convention, the name users know it by. */
 const ID_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** The keys of {@link AddonProps}. */
+const PROP_KEYS = ['chart', 'namespace', 'labels'] as const;
+
 /** Keys that lead a Kubernetes object, in this order; every other key is sorted. */
 const HEADER_KEYS = ['apiVersion', 'kind', 'metadata'];
 
@@ -154,32 +157,43 @@ export class Addon extends Construct implements IClusterAddon, IWarningSource {
   private validateAddon(props: AddonProps, define: ((chart: Chart) => void) | undefined): string[] {
     this.validated = undefined;
     const id = this.node.id;
+    // Each of these stands alone: all of them are reported at once. The chart is rendered only when none is found.
+    const problems: string[] = [];
     if (!ID_PATTERN.test(id) || id.length > 63) {
-      return [`id '${id}' is not a DNS-1123 label; expected lowercase letters, digits and '-', such as 'my-app' (it names ${this.filePath})`];
+      problems.push(`id '${id}' is not a DNS-1123 label; expected lowercase letters, digits and '-', such as 'my-app' (it names ${this.filePath})`);
     }
     const root = this.node.root as { profile?: unknown };
     if (!root.profile && !(root instanceof ClusterOutput)) {
-      return [`is not inside a VagrantCluster; expected new Addon(cluster, '${id}', ...)`];
+      problems.push(`is not inside a VagrantCluster; expected new Addon(cluster, '${id}', ...)`);
+    }
+    if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+      problems.push(`props is ${describeValue(props)}; expected an object of ${PROP_KEYS.join(', ')}, such as { namespace: 'my-app' }`);
+      props = {};
+    }
+    for (const key of Object.keys(props)) {
+      if (!(PROP_KEYS as readonly string[]).includes(key)) {
+        problems.push(`has unknown key '${key}'; expected one of ${PROP_KEYS.join(', ')}`);
+      }
     }
     if (props.chart !== undefined && !isChart(props.chart)) {
-      return [`chart is ${describeValue(props.chart)}; expected a cdk8s Chart, such as new Chart(new App(), '${id}')`];
+      problems.push(`chart is ${describeValue(props.chart)}; expected a cdk8s Chart, such as new Chart(new App(), '${id}')`);
     }
     if (define !== undefined && typeof define !== 'function') {
-      return [`define is ${describeValue(define)}; expected a function that adds the add-on's objects to its chart, such as chart => { new kplus.ConfigMap(chart, 'config'); }`];
+      problems.push(`define is ${describeValue(define)}; expected a function that adds the add-on's objects to its chart, such as chart => { new kplus.ConfigMap(chart, 'config'); }`);
     }
     if (this.defineError !== undefined) {
-      return [`define threw while adding objects to chart ${this.chart.node.path}: ${this.defineError.replace(/\s*\n\s*/g, '; ')}; expected it to add complete objects`];
+      problems.push(`define threw while adding objects to chart ${this.chart.node.path}: ${this.defineError.replace(/\s*\n\s*/g, '; ')}; expected it to add complete objects`);
     }
     if (props.chart && (define || props.namespace !== undefined || props.labels !== undefined)) {
-      return ['chart is given together with define, namespace or labels, which apply to a new chart only; expected Addon.fromChart(scope, id, chart) alone'];
+      problems.push('chart is given together with define, namespace or labels, which apply to a new chart only; expected Addon.fromChart(scope, id, chart) alone');
     }
     // The chart puts them on every object: one problem here rather than one per object.
     const namespaceProblem = props.namespace === undefined ? undefined : dns1123LabelProblem(props.namespace);
-    const propsProblems = [
+    problems.push(
       ...(namespaceProblem ? [`namespace ${describeValue(props.namespace)} ${namespaceProblem}, as a namespace name must be; expected one such as 'my-app'`] : []),
       ...labelsProblems(props.labels),
-    ];
-    if (propsProblems.length > 0) { return propsProblems; }
+    );
+    if (problems.length > 0) { return problems; }
     const app = this.chart.node.root as IConstruct & { resolvers?: unknown };
     if (!Array.isArray(app.resolvers)) {
       return [`chart ${this.chart.node.path} is not inside a cdk8s App; expected new Chart(new App(), '${this.chart.node.id}')`];

@@ -125,6 +125,20 @@ describe('Addon', () => {
       expect(validationMessage(cluster)).to.contain("[cluster/My_App] id 'My_App' is not a DNS-1123 label");
     });
 
+    it('fails when props have an unknown key or are not an object, with every other problem at once', () => {
+      const cluster = defaultCluster();
+      const define = (chart: Chart) => { new kplus.ConfigMap(chart, 'c', { metadata: { namespace: 'default' } }); };
+      new Addon(cluster, 'typo', define, { namspace: 'team-a' } as never);
+      new Addon(cluster, 'Not_An_Id', 5 as never, { namespace: 'Bad_NS', label: {} } as never);
+      new Addon(cluster, 'numbers', define, 5 as never);
+      const message = validationMessage(cluster);
+      expect(message).to.contain("[cluster/typo] has unknown key 'namspace'; expected one of chart, namespace, labels");
+      expect(message).to.contain("[cluster/numbers] props is 5; expected an object of chart, namespace, labels, such as { namespace: 'my-app' }");
+      for (const problem of ["id 'Not_An_Id' is not a DNS-1123 label", "has unknown key 'label'", 'define is 5;', 'namespace "Bad_NS" is not']) {
+        expect(message).to.contain(`[cluster/Not_An_Id] ${problem}`);
+      }
+    });
+
     it('fails when the chart is given together with define', () => {
       const cluster = defaultCluster();
       const chart = new Chart(new App(), 'c');
