@@ -140,6 +140,7 @@ export function renderConstructs(input: RenderInput): RenderedOutput {
       problems.push({ constructPath: owner.node.path, message });
     }
   }
+  problems.push(...folderClashes([...byPath.values()]));
   throwIfAny(problems);
 
   const manifest = buildManifest(rendered, [...input.warnings, ...warningsOf(input.unvalidated)]);
@@ -209,6 +210,34 @@ export function synthesizeTree(root: IRenderable, outdir: string, options: Synth
 /** Phases 1-4 of a tree, in memory. */
 export function renderTree(root: IRenderable): RenderedOutput {
   return root.render();
+}
+
+/**
+ * A file whose path is the folder of another file (`addons` beside `addons/flannel.yaml`): no
+ * file system holds both, and the write would fail half-way with EEXIST or ENOTDIR. So is a file
+ * inside the synth's own manifest.json.
+ */
+function folderClashes(files: ReadonlyArray<{ path: string; owner: IFileOwner }>): ValidationProblem[] {
+  const folders = new Map<string, { path: string; owner: IFileOwner }>();
+  for (const file of files) {
+    const parts = file.path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = foldPath(parts.slice(0, i).join('/'));
+      if (!folders.has(folder)) { folders.set(folder, file); }
+    }
+  }
+  const problems: ValidationProblem[] = files.flatMap(({ path, owner }) => {
+    const inside = folders.get(foldPath(path));
+    return inside ? [{
+      constructPath: owner.node.path,
+      message: `writes ${path}, which is a folder of ${inside.path} of ${inside.owner.node.path}; expected a path that is not a folder of another file`,
+    }] : [];
+  });
+  const inManifest = folders.get(foldPath(MANIFEST_FILE));
+  if (inManifest) {
+    problems.push({ constructPath: inManifest.owner.node.path, message: `writes ${inManifest.path}, inside ${MANIFEST_FILE}, which synth writes itself; expected another path` });
+  }
+  return problems;
 }
 
 /** A path as a case-insensitive file system compares it: Unicode NFC, lower case. */
