@@ -75,6 +75,10 @@ export class FolderLock {
     try {
       createdParent = fs.mkdirSync(parent, { recursive: true });
     } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTDIR') {
+        throw new OutdirError(`cannot make ${parent}, the folder of ${folder}: ${fileOnTheWay(parent) ?? 'a part of it'} is a file; expected a path whose every part is a folder (or nothing yet)`);
+      }
       throw accessError(folder, parent, error);
     }
     const file = lockFileOf(folder);
@@ -328,6 +332,20 @@ function removeCreatedFolders(first: string | undefined, deepest: string): void 
     }
     if (folder === first) { return; }
   }
+}
+
+/** The first part of `folder`'s path that exists and is not a folder, if any. */
+function fileOnTheWay(folder: string): string | undefined {
+  const parts = path.resolve(folder).split(path.sep);
+  for (let i = 2; i <= parts.length; i++) {
+    const part = parts.slice(0, i).join(path.sep);
+    try {
+      if (!fs.statSync(part).isDirectory()) { return part; }
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** A file system's refusal to let this user lock `folder` as an OutdirError saying so; any other error as it is. */

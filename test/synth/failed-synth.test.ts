@@ -70,6 +70,15 @@ describe('a synth that fails', () => {
       });
     }
 
+    it('fails when a part of the outdir\'s path is a file, naming it, and writes nothing', () => {
+      fs.writeFileSync(path.join(parent, 'notes'), 'a file, not a folder\n');
+      const before = snapshot(parent);
+      const below = path.join(parent, 'notes', 'clusters', 'dist.flatcar');
+      expect(() => flatcarCluster(below, pkiDir).synth()).to.throw(OutdirError,
+        `cannot make ${path.dirname(below)}, the folder of ${below}: ${path.join(parent, 'notes')} is a file; expected a path whose every part is a folder`);
+      expect(snapshot(parent)).to.deep.equal(before);
+    });
+
     it('commits the keys once every file is staged, before the commit point: a failure after it keeps them, and the old output', () => {
       expect(() => flatcarCluster(outdir, pkiDir)._synthWithHooks(outdir, { beforeStep: at => { if (at === 'ready') { throw new Error('disk full'); } } })).to.throw(/disk full/);
       expect(fs.readdirSync(pkiDir)).to.include.members(['.gitignore', 'kubernetes-ca.key']);
