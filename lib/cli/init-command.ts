@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliIo, CommandError, UsageError } from './cli-io';
 import { clusterNameOf } from '../cluster/kubernetes-names';
+import { shellWord } from '../formats/posix-shell';
 import { ownPackage } from './own-package';
 import { InitProfile, clusterTs, gitignore, packageJson, tsconfigJson } from './templates';
 
@@ -66,7 +67,14 @@ export function initCommand(args: string[], io: CliIo): number {
     'cluster.ts': clusterTs(profile as InitProfile, clusterNameOf(folder)),
     '.gitignore': gitignore(),
   };
-  fs.mkdirSync(folder, { recursive: true });
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CommandError(code === 'EEXIST' || code === 'ENOTDIR'
+      ? `${folder} is a file, or lies below one; expected a folder (or nothing yet) to write the project into`
+      : `cannot make ${folder} (${(error as Error).message}); expected a folder this user may write into`);
+  }
   for (const file of FILES) {
     // 'wx': never replace a file that appeared since the check above.
     fs.writeFileSync(path.join(folder, file), contents[file], { flag: 'wx' });
@@ -75,7 +83,7 @@ export function initCommand(args: string[], io: CliIo): number {
   io.out([
     `wrote ${FILES.join(', ')} to ${where}/ (${profile} profile)`,
     'next:',
-    ...(where === '.' ? [] : [`  cd ${where}`]),
+    ...(where === '.' ? [] : [`  cd ${shellWord(where)}`]),
     '  npm install',
     '  npx cdk-vagrant-kubernetes synth',
     '',

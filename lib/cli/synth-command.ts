@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliIo, CommandError, UsageError } from './cli-io';
 import { ClusterFile } from '../cluster-file/cluster-file';
+import { shellWord } from '../formats/posix-shell';
 import { OutdirError } from '../synth/atomic-writer';
 import { SYNTH_REPORT_ENV, SynthReport } from '../synth/synth-report';
 import { ValidationError } from '../synth/validation-error';
@@ -14,14 +15,20 @@ export const SYNTH_HELP = `Usage: cdk-vagrant-kubernetes synth [app.ts | app.js 
 
 Synthesizes a cluster and says what was written and what to run next.
   app.ts, app.js   an app that builds a cluster (VagrantCluster, MetalCluster) and calls synth(); a .ts app
-                   runs with the project's ts-node (npm install --save-dev ts-node typescript)
-  cluster.yaml     a cluster file (see the JSON Schema lib/cluster-file/cluster-file.schema.json)
-Without an argument: cluster.ts, else cluster.yaml, in the current folder.
+                   runs with the project's ts-node (npm install --save-dev ts-node typescript); .cjs and .mjs
+                   run as .js does
+  cluster.yaml     a cluster file (see the JSON Schema lib/cluster-file/cluster-file.schema.json); .yml and
+                   .json are cluster files too
+Without an argument: cluster.ts, else cluster.yaml, else cluster.yml, in the current folder.
 Exits non-zero, printing the problems, when the cluster is invalid.
 
 Options:
   --help     this text
 `;
+
+/** The names of a cluster file, and of an app. */
+const CLUSTER_FILE = /\.(ya?ml|json)$/i;
+const APP = /\.(ts|js|cjs|mjs)$/;
 
 /** What `synth` looks for when it is given nothing, in order. */
 const DEFAULT_INPUTS = ['cluster.ts', 'cluster.yaml', 'cluster.yml'];
@@ -43,7 +50,14 @@ export function synthCommand(args: string[], io: CliIo): number {
   if (!fs.existsSync(file)) {
     throw new CommandError(`${input} does not exist`);
   }
-  const reports = /\.(ya?ml|json)$/.test(file) ? [synthClusterFile(file)] : runApp(file, io);
+  const kind = CLUSTER_FILE.test(file) ? 'cluster file' : APP.test(file) ? 'app' : undefined;
+  if (kind === undefined) {
+    throw new UsageError(`synth takes an app (.ts, .js, .cjs, .mjs) or a cluster file (.yaml, .yml, .json); got '${input}'`);
+  }
+  if (fs.statSync(file).isDirectory()) {
+    throw new CommandError(`${input} is a folder; expected an app or a cluster file`);
+  }
+  const reports = kind === 'cluster file' ? [synthClusterFile(file)] : runApp(file, io);
   if (reports === undefined) { return 1; }
   for (const report of reports) {
     const outdir = path.relative(io.cwd, report.outdir) || '.';
@@ -54,7 +68,7 @@ export function synthCommand(args: string[], io: CliIo): number {
   const folder = path.relative(io.cwd, last.outdir) || '.';
   // A Vagrant cluster's folder holds its Vagrantfile; real machines are brought up as their runbook says.
   io.out(fs.existsSync(path.join(last.outdir, 'Vagrantfile'))
-    ? `next: cd ${folder} && vagrant up --provider virtualbox   (the runbook is README.md there)\n`
+    ? `next: cd ${shellWord(folder)} && vagrant up --provider virtualbox   (the runbook is README.md there)\n`
     : `next: read ${path.join(folder, 'README.md')}, the runbook: how to install the machines and check the cluster\n`);
   return 0;
 }

@@ -125,6 +125,27 @@ describe('the command line', () => {
       expect(run(dir, 'synth', 'nope.yaml')).to.deep.equal({ code: 1, out: '', err: 'nope.yaml does not exist\n' });
     });
 
+    it('fails when the input is neither an app nor a cluster file, or is a folder, running nothing', () => {
+      fs.mkdirSync(path.join(dir, 'configs'));
+      fs.mkdirSync(path.join(dir, 'old.yaml'));
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'etcd: {}\n');
+      for (const input of ['configs', 'notes.txt', '.']) {
+        const result = run(dir, 'synth', input);
+        expect(result.code, input).to.equal(2);
+        expect(result.err, input).to.match(new RegExp(`^synth takes an app \\(\\.ts, \\.js, \\.cjs, \\.mjs\\) or a cluster file \\(\\.yaml, \\.yml, \\.json\\); got '${input.replace('.', '\\.')}'\n\nUsage:`));
+      }
+      expect(run(dir, 'synth', 'old.yaml')).to.deep.equal({ code: 1, out: '', err: 'old.yaml is a folder; expected an app or a cluster file\n' });
+      expect(fs.readdirSync(dir).sort()).to.deep.equal(['configs', 'notes.txt', 'old.yaml']);
+    });
+
+    it('reads a cluster file whatever the case of its extension, and quotes the folder in the next command', () => {
+      const yaml = fs.readFileSync(path.join(REPO, 'examples', 'cluster.yaml'), 'utf-8').replace('outdir: ../dist.out', "outdir: \"my out\"");
+      fs.writeFileSync(path.join(dir, 'Cluster.YAML'), yaml);
+      const result = run(dir, 'synth', 'Cluster.YAML');
+      expect(result.code, result.err).to.equal(0);
+      expect(result.out).to.contain("next: cd 'my out' && vagrant up");
+    });
+
     it('fails when a TypeScript app has no ts-node in its project, with the install hint', () => {
       const outside = fs.mkdtempSync('/tmp/cvk-no-ts-node-'); // outside the repository: no node_modules above it
       try {
@@ -166,6 +187,20 @@ describe('the command line', () => {
       expect(result.err).to.contain('already holds cluster.ts; init writes a new project only');
       expect(fs.readdirSync(dir)).to.deep.equal(['cluster.ts']);
       expect(fs.readFileSync(path.join(dir, 'cluster.ts'), 'utf-8')).to.equal('// mine\n');
+    });
+
+    it('fails when the folder is a file or lies below one, writing nothing', () => {
+      fs.writeFileSync(path.join(dir, 'afile'), 'x\n');
+      for (const folder of ['afile', 'afile/sub']) {
+        const result = run(dir, 'init', '--from', REPO, folder);
+        expect(result.code, folder).to.equal(1);
+        expect(result.err, folder).to.equal(`${path.join(dir, folder)} is a file, or lies below one; expected a folder (or nothing yet) to write the project into\n`);
+      }
+      expect(fs.readdirSync(dir)).to.deep.equal(['afile']);
+    });
+
+    it('quotes the folder in the next command when a shell would split it', () => {
+      expect(run(dir, 'init', '--from', REPO, 'My Cluster').out).to.contain("next:\n  cd 'My Cluster'\n");
     });
 
     it('fails when --from names a tarball or path that does not exist, writing nothing', () => {
