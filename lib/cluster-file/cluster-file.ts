@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments, parseDocument } from 'yaml';
+import { DocumentOptions, ParseOptions, SchemaOptions, parseAllDocuments, parseDocument } from 'yaml';
 import schema from './cluster-file.schema.json';
 import { Addon } from '../addons/addon';
 import { cdk8s } from '../addons/cdk8s-modules';
@@ -12,6 +12,17 @@ import type { IClusterProfile } from '../profiles/cluster-profile';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { ValidationError, ValidationProblem } from '../synth/validation-error';
 import { VagrantCluster, VagrantClusterProps } from '../vagrant/vagrant-cluster';
+
+/**
+ * YAML as Kubernetes tools read it: 1.1 (`on` is a boolean), but a scalar that looks like a
+ * timestamp stays a string. go-yaml v2, which kubectl reads manifests with (through
+ * sigs.k8s.io/yaml's YAMLToJSON), decodes one into interface{} as its text: `when: 2024-01-01` in
+ * a ConfigMap's data is the string "2024-01-01" to kubectl, not a date.
+ */
+const KUBERNETES_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  customTags: tags => tags.filter(tag => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:timestamp'),
+};
 
 /** The profile entry of a cluster file. */
 type ProfileEntry = 'classic' | 'flatcar' | { readonly name: 'classic' | 'flatcar'; readonly options?: Record<string, unknown> };
@@ -54,8 +65,8 @@ export class ClusterFile {
     } catch (error) {
       throw new ValidationError([{ constructPath: file, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); expected a cluster file such as cluster.yaml` }]);
     }
-    // YAML 1.1, as Kubernetes tools read YAML: `on` is a boolean there, and the schema says what was expected instead.
-    const document = parseDocument(text, { version: '1.1', uniqueKeys: true });
+    // As Kubernetes tools read YAML: `on` is a boolean there, and the schema says what was expected instead.
+    const document = parseDocument(text, { ...KUBERNETES_YAML, uniqueKeys: true });
     if (document.errors.length > 0) {
       throw new ValidationError(document.errors.map(error => ({ constructPath: file, message: `is not valid YAML: ${error.message.split('\n')[0]}` })));
     }
@@ -140,7 +151,7 @@ function readObjects(source: { readonly name: string; readonly folder: string },
     return [];
   }
   const objects: unknown[] = [];
-  for (const document of parseAllDocuments(text, { version: '1.1' })) {
+  for (const document of parseAllDocuments(text, KUBERNETES_YAML)) {
     if (document.errors.length > 0) {
       problems.push({ constructPath: source.name, message: `${where} is not valid YAML: ${document.errors[0].message.split('\n')[0]}` });
       continue;

@@ -91,6 +91,22 @@ describe('ClusterFile', () => {
     }
   });
 
+  it('reads a timestamp-like scalar as a string, as kubectl does, in manifests and in the file', () => {
+    const file = write([
+      'profile: flatcar',
+      'etcd: { count: 1, firstIp: 11 }',
+      'nodes: [{ id: node, count: 2, firstIp: 21 }]',
+      'addons: [{ id: dated, manifests: [dated.yaml] }]',
+    ].join('\n'), {
+      'dated.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: dated, namespace: default, annotations: { at: 2024-01-01 } }\n'
+        + 'data: { when: 2001-12-14t21:59:43.10-05:00, day: 2024-01-01 }\n',
+    });
+    expect(Testing.render(ClusterFile.read(file))['addons/dated.yaml']).to.equal('apiVersion: v1\nkind: ConfigMap\nmetadata:\n'
+      + '  annotations:\n    at: "2024-01-01"\n  name: dated\n  namespace: default\ndata:\n  day: "2024-01-01"\n  when: "2001-12-14t21:59:43.10-05:00"\n');
+    const dated = write('kubernetesVersion: 2024-01-01\netcd: { count: 1 }\nnodes: [{ id: node, count: 2 }]\n');
+    expect(problemsOf(() => Testing.render(ClusterFile.read(dated))).join('\n')).to.contain("kubernetesVersion '2024-01-01' is n");
+  });
+
   it('fails when the file is not YAML, naming the file', () => {
     const file = write('etcd: [\n');
     const problems = problemsOf(() => ClusterFile.read(file));
