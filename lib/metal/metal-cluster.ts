@@ -53,6 +53,9 @@ const NOT_A_LAN: ReadonlyArray<[string, string]> = [
   ['0.0.0.0/8', '"this network"'], ['127.0.0.0/8', 'loopback'], ['169.254.0.0/16', 'link-local'], ['224.0.0.0/3', 'multicast or reserved'],
 ];
 
+/** What the props schema takes as matchboxUrl (metal-cluster-props.schema.json). */
+const MATCHBOX_URL = new RegExp(propsSchema.properties.matchboxUrl.pattern);
+
 /**
  * The root of the tree for real machines that already exist: each is installed with
  * Flatcar and set up on its first boot by an Ignition config, `ignition/<machine>.ign`,
@@ -233,6 +236,19 @@ export class MetalCluster extends Cluster {
           problems.push(`sshAuthorizedKeys[${i}] is Vagrant's insecure public key, which anyone has the private key of; expected a key of your own`);
         }
       });
+    }
+    const { matchboxUrl } = this.props;
+    if (typeof matchboxUrl === 'string' && MATCHBOX_URL.test(matchboxUrl)) {
+      // The schema's pattern takes any five digits as the port, and any dots and dashes as the host.
+      let port: number | undefined;
+      try {
+        port = Number(new URL(matchboxUrl).port || 80);
+      } catch {
+        problems.push(`matchboxUrl '${matchboxUrl}' is not a URL; expected matchbox's HTTP endpoint as the machines reach it, such as 'http://10.0.40.2:8080'`);
+      }
+      if (port === 0) {
+        problems.push(`matchboxUrl '${matchboxUrl}' has port 0; expected the port matchbox listens on, from 1 to 65535, such as 8080`);
+      }
     }
     problems.push(...this.entryProblems(lan, address, hostAddressProblem));
     return problems;

@@ -199,6 +199,16 @@ describe('MetalCluster', () => {
       ]);
     });
 
+    it('fails when matchboxUrl has a port outside 1-65535, or is no URL', () => {
+      for (const [url, problem] of [
+        ['http://10.0.40.2:99999', "matchboxUrl 'http://10.0.40.2:99999' is not a URL"],
+        ['http://10.0.40.2:0', "matchboxUrl 'http://10.0.40.2:0' has port 0; expected the port matchbox listens on, from 1 to 65535"],
+      ]) {
+        expect(problemsOf(() => Testing.render(metalVariant(props => ({ ...props, matchboxUrl: url })))).join('\n'), url).to.contain(problem);
+      }
+      expect(Testing.render(metalVariant(props => ({ ...props, matchboxUrl: 'http://10.0.40.2:65535' })))['README.md']).to.contain('http://10.0.40.2:65535');
+    });
+
     it('writes nothing when validation fails', () => {
       const cluster = metalVariant(props => ({ ...props, gateway: '10.9.9.9' }));
       expect(() => Testing.synth(cluster)).to.throw(ValidationError, /gateway 10\.9\.9\.9 is outside the LAN/);
