@@ -88,13 +88,33 @@ export class SystemdUnit {
    */
   public problems(): string[] {
     const problems: string[] = [];
-    for (const section of this._sections) {
+    this._sections.forEach((section: Partial<UnitSection> | null, index) => {
+      // Sections and directives come from user code: a malformed one is a problem, never a TypeError below.
+      if (section === null || typeof section !== 'object' || typeof section.name !== 'string' || !Array.isArray(section.directives)) {
+        problems.push(`section ${index + 1} is ${describeValue(section)}; expected { name: 'Service', directives: [['Restart', 'always'], ...] }`);
+        return;
+      }
       if (!UNIT_SECTIONS.includes(section.name)) {
         problems.push(`section [${section.name}] is unknown; expected one of ${UNIT_SECTIONS.join(', ')}`);
       }
-      for (const [key, value] of section.directives) {
-        if (!/^[A-Z][A-Za-z0-9]*$/.test(key)) {
+      for (const directive of section.directives as unknown[]) {
+        if (!Array.isArray(directive) || directive.length !== 2) {
+          problems.push(`[${section.name}] directive ${describeValue(directive)} is not a [key, value] pair; expected one such as ['Restart', 'always']`);
+          continue;
+        }
+        const [key, value] = directive as [unknown, unknown];
+        if (typeof key !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(key)) {
           problems.push(`[${section.name}] key ${describeValue(key)} is malformed; expected a systemd directive name such as ExecStart`);
+          continue;
+        }
+        if (typeof value !== 'string' && !(value instanceof ExecCommand)) {
+          const quoted = typeof value === 'number' || typeof value === 'boolean' ? ` (quote it: '${String(value)}')` : '';
+          problems.push(`[${section.name}] ${key} is ${describeValue(value)}; expected a string${quoted} or an ExecCommand`);
+          continue;
+        }
+        if (value instanceof ExecCommand && [value.program, ...value.args].some(part => typeof part !== 'string')) {
+          problems.push(`[${section.name}] ${key} runs ${describeValue(value.program)} with ${describeValue(value.args)}; expected a program and arguments that are strings`);
+          continue;
         }
         const parts = typeof value === 'string' ? [value] : [value.program, ...value.args];
         if (parts.some(part => /[\r\n]/.test(part))) {
@@ -105,7 +125,7 @@ export class SystemdUnit {
             + 'expected an absolute program path and non-empty arguments');
         }
       }
-    }
+    });
     return problems;
   }
 

@@ -182,6 +182,19 @@ const BAD_INPUTS: BadInput[] = [
     }),
     problems: [['cluster/node/db', "machines.fleetMachines[0].metadata can't be read (not now)"]],
   },
+  {
+    name: 'a fleet unit\'s directive value is a number, its section is null, its command has a number argument',
+    build: o => seedWith(o, t => new FleetUnit(t, 'db', {
+      unit: SystemdUnit.of({ name: 'Service', directives: [['RestartSec', 10 as any], ['ExecStart', ExecCommand.of('/usr/bin/sleep', 5 as any)]] }, null as any),
+      xFleet: { machineMetadata: ['kube=master'] },
+      machines: fleetOf(t),
+    })),
+    problems: [
+      ['cluster/node/db', "[Service] RestartSec is 10; expected a string (quote it: '10') or an ExecCommand"],
+      ['cluster/node/db', '[Service] ExecStart runs "/usr/bin/sleep" with [5]; expected a program and arguments that are strings'],
+      ['cluster/node/db', 'section 2 is null; expected'],
+    ],
+  },
   { name: 'a fleet unit matches no machine', build: o => seedWith(o, t => new FleetUnit(t, 'db', { unit: unit(), xFleet: { machineMetadata: ['kube=db'] }, machines: fleetOf(t) })), problems: [['cluster/node/db', 'kube=db matches no machine', 'db.service']] },
   { name: 'a non-global fleet unit matches four machines', build: o => seedWith(o, t => new FleetUnit(t, 'any', { unit: unit(), xFleet: { machineMetadata: ['core=node'] }, machines: fleetOf(t) })), problems: [['cluster/node/any', 'matches 4 machines', 'node-01, node-02, node-03, node-04', 'exactly one']] },
   { name: 'a global fleet unit also names MachineOf', build: o => seedWith(o, t => new FleetUnit(t, 'g', { unit: unit(), xFleet: { global: true, machineMetadata: ['kube=minion'], machineOf: 'x.service' }, machines: fleetOf(t) })), problems: [['cluster/node/g', 'Global=true goes only with MachineMetadata and Conflicts', 'MachineOf']] },
