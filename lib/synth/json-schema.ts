@@ -100,7 +100,7 @@ export function schemaProblems(schema: object, value: unknown, style: ProblemSty
   }
   if (validate(value)) { return []; }
   const problems = new Map<string, string>();
-  for (const error of validate.errors ?? []) {
+  for (const error of meantBranches(validate.errors ?? [])) {
     const key = error.keyword === 'additionalProperties'
       ? `${error.instancePath}/${error.params.additionalProperty}`
       : error.instancePath;
@@ -110,6 +110,35 @@ export function schemaProblems(schema: object, value: unknown, style: ProblemSty
     }
   }
   return [...problems.values()];
+}
+
+/**
+ * The errors of a value that matched no branch of a `oneOf`, less those of the branches it cannot
+ * have meant: a branch whose `const` or `enum` fails at the value or at a key of it (a
+ * discriminator, such as `name: flatcar`), or whose type the value does not have. When exactly one
+ * branch is left, its errors say what is wrong (`options.regeneratePki is "true"`), not the
+ * other branches' (`options has unknown key 'regeneratePki'`); otherwise every error stays.
+ */
+function meantBranches(errors: ErrorObject[]): ErrorObject[] {
+  let kept = errors;
+  for (const oneOf of errors.filter(error => error.keyword === 'oneOf' && error.params.passingSchemas === null)) {
+    const prefix = `${oneOf.schemaPath}/`;
+    const branchOf = (error: ErrorObject) => (error.schemaPath.startsWith(prefix) ? error.schemaPath.slice(prefix.length).split('/')[0] : undefined);
+    const at = oneOf.instancePath;
+    const rulesOut = (error: ErrorObject) => (error.keyword === 'type' && error.instancePath === at)
+      || ((error.keyword === 'const' || error.keyword === 'enum')
+        && (error.instancePath === at || (error.instancePath.startsWith(`${at}/`) && !error.instancePath.slice(at.length + 1).includes('/'))));
+    const branches = new Map<string, ErrorObject[]>();
+    for (const error of kept) {
+      const branch = branchOf(error);
+      if (branch !== undefined) { branches.set(branch, [...branches.get(branch) ?? [], error]); }
+    }
+    const plausible = [...branches].filter(([, branchErrors]) => !branchErrors.some(rulesOut)).map(([branch]) => branch);
+    if (plausible.length === 1) {
+      kept = kept.filter(error => error !== oneOf && (branchOf(error) ?? plausible[0]) === plausible[0]);
+    }
+  }
+  return kept;
 }
 
 function formatSchemaError(error: ErrorObject, root: unknown, style: ProblemStyle): string {

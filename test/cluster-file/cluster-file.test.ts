@@ -137,6 +137,22 @@ describe('ClusterFile', () => {
     expect(problems).to.have.length(6);
   });
 
+  it('fails when a profile option is wrong, with the problems of that profile\'s options alone', () => {
+    const base = ['etcd: { count: 1, firstIp: 11 }', 'nodes: [{ id: node, count: 2, firstIp: 21 }]'];
+    const flatcar = write([...base, 'profile: { name: flatcar, options: { regeneratePki: "true", pkiDri: x, addons: { metricsServer: true } } }'].join('\n'));
+    expect(problemsOf(() => ClusterFile.read(flatcar))).to.deep.equal([
+      "profile.options has unknown key 'pkiDri'; expected one of " + Object.keys(committedSchema.properties.profile.oneOf[2].properties!.options.properties).join(', '),
+      'profile.options.regeneratePki is "true"; expected true or false',
+    ]);
+    const classic = write([...base, 'profile: { name: classic, options: { pkiDir: x } }'].join('\n'));
+    expect(problemsOf(() => ClusterFile.read(classic))).to.deep.equal([
+      "profile.options has unknown key 'pkiDir'; expected one of " + Object.keys(committedSchema.properties.profile.oneOf[1].properties!.options.properties).join(', '),
+    ]);
+    // No branch is meant: every problem stays.
+    const neither = write([...base, 'profile: { name: fedora }'].join('\n'));
+    expect(problemsOf(() => ClusterFile.read(neither)).join('\n')).to.contain('profile.name is "fedora"');
+  });
+
   it('fails when two tiers or add-ons share an id', () => {
     const file = write('etcd: {}\nnodes: [{ id: node }, { id: node, role: worker }]\naddons: [{ id: etcd, manifests: [a.yaml] }]\n',
       { 'a.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: { name: a }\n' });
