@@ -4,6 +4,7 @@
  * k8s.io/kubernetes pkg/apis/core/validation: validateNodeTaints).
  */
 import { describeValue, textOf } from '../synth/describe-value';
+import { isPlainPrototype } from '../synth/plain-props';
 import type { NodeTaint } from './node-role';
 
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -39,8 +40,10 @@ export function labelValueProblem(value: unknown): string | undefined {
 /** Problems with a tier's labels, each naming the label. */
 export function labelsProblems(labels: unknown): string[] {
   if (labels === undefined) { return []; }
-  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
-    return [`labels is ${describeValue(labels)}; expected an object of label keys and values, such as { disktype: 'ssd' }`];
+  // A Map or a Date would be read as the object of its own keys: none.
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels) || !isPlainPrototype(Object.getPrototypeOf(labels))) {
+    const what = labels instanceof Map ? `a Map ${describeValue(Object.fromEntries(labels))}` : describeValue(labels);
+    return [`labels is ${what}; expected an object of label keys and values, such as { disktype: 'ssd' }`];
   }
   return Object.entries(labels as Record<string, unknown>).flatMap(([key, value]) => {
     const keyProblem = labelKeyProblem(key);

@@ -423,6 +423,8 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'a label value has 64 characters', build: o => flatcarPools(o, { labels: { disktype: 's'.repeat(64) } }), problems: [['cluster/worker', 'label disktype has the value', '1 to 63']] },
   { name: 'a label value is a number', build: o => flatcarPools(o, { labels: { replicas: 3 } }), problems: [['cluster/worker', 'label replicas has the value 3', 'not a string']] },
   { name: 'labels is a list', build: o => flatcarPools(o, { labels: ['disktype=ssd'] }), problems: [['cluster/worker', 'labels is ["disktype=ssd"]', 'object of label keys and values']] },
+  { name: 'labels is a Map', build: o => flatcarPools(o, { labels: new Map([['disktype', 'ssd']]) as any }), problems: [['cluster/worker', 'labels is a Map {"disktype":"ssd"}', 'object of label keys and values']] },
+  { name: 'labels is a Date', build: o => flatcarPools(o, { labels: new Date(0) as any }), problems: [['cluster/worker', 'labels is "1970-01-01T00:00:00.000Z"', 'object of label keys and values']] },
   { name: 'labels are set on a release without --node-labels (classic 1.1.7)', build: o => classicPools(o, '1.1.7', { labels: { disktype: 'ssd' } }), problems: [['cluster/worker', "labels need the kubelet's --node-labels", 'runs 1.1.7', '1.2.0 or later']] },
   {
     name: 'labels are set on the classic control-plane tier of 1.4.12, whose master kubelet does not register its node',
