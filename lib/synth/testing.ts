@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { describeValue } from './describe-value';
 import { IRenderable, renderTree, synthesizeTree } from './synthesizer';
+import { ValidationError } from './validation-error';
 
 /** Helpers for tests of constructs and of apps built with them. */
 export class Testing {
@@ -10,6 +12,7 @@ export class Testing {
    * written, keyed by its path relative to the folder.
    */
   public static synth(root: IRenderable): Record<string, string> {
+    assertRenderable(root);
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vagrant-kubernetes-'));
     try {
       synthesizeTree(root, path.join(outdir, 'out'), { printWarnings: false });
@@ -21,6 +24,7 @@ export class Testing {
 
   /** Renders the tree in memory only (phases 1-4) and returns `{ path: content }`. */
   public static render(root: IRenderable): Record<string, string> {
+    assertRenderable(root);
     return Object.fromEntries(renderTree(root).files.map(file => [file.path, file.content]));
   }
 
@@ -38,4 +42,20 @@ export class Testing {
   }
 
   private constructor() {}
+}
+
+/** A root that is not a cluster (a tier, a construct of one, anything else) as a ValidationError saying so. */
+function assertRenderable(root: unknown): asserts root is IRenderable {
+  const candidate = root as Partial<IRenderable> | null | undefined;
+  if (candidate !== null && typeof candidate === 'object' && typeof candidate.render === 'function' && typeof candidate.renderInput === 'function') { return; }
+  let where = '';
+  try {
+    where = String((root as { node?: { path?: unknown } } | null)?.node?.path ?? '');
+  } catch {
+    // a value that throws when read is described below
+  }
+  throw new ValidationError([{
+    constructPath: where,
+    message: `${where === '' ? describeValue(root) : 'this construct'} is not a cluster; expected the root of the tree, a VagrantCluster or a MetalCluster`,
+  }]);
 }
