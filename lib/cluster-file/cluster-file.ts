@@ -70,7 +70,7 @@ export class ClusterFile {
     if (document.errors.length > 0) {
       throw new ValidationError(document.errors.map(error => ({ constructPath: file, message: `is not valid YAML: ${error.message.split('\n')[0]}` })));
     }
-    return ClusterFile.fromData(document.toJS(), { name: file, folder: path.dirname(file) });
+    return ClusterFile.fromData(dataOf(document, file), { name: file, folder: path.dirname(file) });
   }
 
   /**
@@ -106,6 +106,23 @@ export class ClusterFile {
   }
 
   private constructor() {}
+}
+
+/**
+ * The data of a parsed document. The yaml package refuses, when it builds the data, an alias
+ * that would expand past its limit (a billion laughs): a problem of the file, like a syntax error.
+ */
+function dataOf(document: { toJS(): unknown }, file: string): unknown {
+  try {
+    return document.toJS();
+  } catch (error) {
+    throw new ValidationError([{ constructPath: file, message: `is not YAML a cluster file can hold: ${firstLineOf(error)}` }]);
+  }
+}
+
+/** The first line of what a parse threw. */
+function firstLineOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
 /** A path of the file: as it is when absolute, else in the file's folder. */
@@ -156,7 +173,13 @@ function readObjects(source: { readonly name: string; readonly folder: string },
       problems.push({ constructPath: source.name, message: `${where} is not valid YAML: ${document.errors[0].message.split('\n')[0]}` });
       continue;
     }
-    const object = document.toJS();
+    let object: { apiVersion?: unknown; kind?: unknown } | null | undefined;
+    try {
+      object = document.toJS() as typeof object;
+    } catch (error) {
+      problems.push({ constructPath: source.name, message: `${where} is not YAML the add-on can hold: ${firstLineOf(error)}` });
+      continue;
+    }
     if (object === null || object === undefined) { continue; } // an empty document, e.g. after a trailing ---
     if (typeof object !== 'object' || Array.isArray(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
       problems.push({ constructPath: source.name, message: `${where} holds a document that is not a Kubernetes object; expected apiVersion, kind and metadata` });

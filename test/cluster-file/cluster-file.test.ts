@@ -114,6 +114,19 @@ describe('ClusterFile', () => {
     try { ClusterFile.read(file); } catch (error) { expect((error as ValidationError).constructPath).to.equal(file); }
   });
 
+  it('fails when an alias would expand past the YAML reader\'s limit (a billion laughs), in the file or a manifest', () => {
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((name, i) => {
+      const previous = 'abcdefg'[i];
+      return `${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`;
+    })].join('\n');
+    const file = write(laughs);
+    expect(problemsOf(() => ClusterFile.read(file))).to.deep.equal(['is not YAML a cluster file can hold: Excessive alias count indicates a resource exhaustion attack']);
+    const withManifest = write('etcd: { count: 1 }\nnodes: [{ id: node, count: 2 }]\naddons: [{ id: laughs, manifests: [laughs.yaml] }]\n', { 'laughs.yaml': laughs });
+    expect(problemsOf(() => ClusterFile.read(withManifest))).to.deep.equal([
+      `${withManifest}: add-on laughs: laughs.yaml is not YAML the add-on can hold: Excessive alias count indicates a resource exhaustion attack`,
+    ]);
+  });
+
   it('fails when the file does not exist', () => {
     expect(problemsOf(() => ClusterFile.read(path.join(dir, 'missing.yaml')))).to.deep.equal(['cannot be read (ENOENT); expected a cluster file such as cluster.yaml']);
   });
