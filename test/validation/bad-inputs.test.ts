@@ -106,6 +106,12 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'the Flatcar ipRange is larger than /8', build: o => flatcarPools(o, {}, { ipRange: '12.0.0.0/7' }), problems: [['cluster', 'ipRange 12.0.0.0/7 is larger than /8', 'controller-manager', '/8 or smaller']] },
   { name: 'the Flatcar serviceIpRange is a /29, without the 10th address for cluster DNS', build: o => flatcarPools(o, {}, { serviceIpRange: '10.96.0.0/29' }), problems: [['cluster', 'serviceIpRange 10.96.0.0/29 has no room for the cluster DNS Service', '10.96.0.10, which lies outside it', '/28 or larger']] },
   { name: 'the Flatcar serviceIpRange is larger than /12', build: o => flatcarPools(o, {}, { serviceIpRange: '172.0.0.0/11' }), problems: [['cluster', 'serviceIpRange 172.0.0.0/11 is larger than /12', 'API server refuses', '2^20 addresses']] },
+  { name: 'the Flatcar imageRepository is a symbol', build: o => flatcarPools(o, {}, { imageRepository: Symbol('registry') as any }), problems: [['cluster', 'imageRepository is Symbol(registry)']] },
+  {
+    name: 'a Flatcar kubernetesVersion without a release, beside other profile problems',
+    build: o => poolCluster(flatcarProps(o, { pkiDir: `${o}/pki`, addons: { ingress: 'nginx' as any } }, { kubernetesVersion: '1.31.0' }), [controlPlanePool(1), workerPool('worker', 2)]),
+    problems: [['cluster', '1.31.0'], ['cluster', "addons.ingress 'nginx'"], ['cluster', 'pkiDir']],
+  },
   { name: 'kubernetesVersion is past the etcd2 era', build: o => seed(o, { kubernetesVersion: '1.13.0' }), problems: [['cluster', '1.13.0', 'etcd2 storage backend removed', '1.1.0 to 1.12.x']] },
   { name: 'kubernetesVersion is 1.x', build: o => seed(o, { kubernetesVersion: '1.x' }), problems: [['cluster', "'1.x'", 'not a release number', 'MAJOR.MINOR.PATCH']] },
   { name: 'kubernetesVersion has four parts', build: o => seed(o, { kubernetesVersion: 'v1.2.3.4' }), problems: [['cluster', "'v1.2.3.4'", 'not a release number']] },

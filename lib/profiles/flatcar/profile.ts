@@ -218,18 +218,25 @@ export class FlatcarProfile implements IClusterProfile {
     // A checksum of the wrong type is the schema's to report; the checks below take strings only.
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
     const result = flatcarRelease(settings.kubernetesVersion, text(this.options.kubeletSha256));
-    if ('problem' in result) { return [...problems, result.problem]; }
-    const kubectlSha256 = this.kubectlSha256(result.release);
-    if (this.options.kubectlSha256 === undefined || text(this.options.kubectlSha256) !== undefined) {
-      if (kubectlSha256 === undefined) {
-        problems.push(`kubernetesVersion ${settings.kubernetesVersion} has no pinned kubectl checksum; set kubectlSha256 to the sha256 published at `
-          + `https://dl.k8s.io/release/v${settings.kubernetesVersion}/bin/linux/amd64/kubectl.sha256`);
-      } else if (!/^[0-9a-f]{64}$/.test(kubectlSha256)) {
-        problems.push(`kubectlSha256 '${this.options.kubectlSha256}' is not a sha256; expected 64 lowercase hex digits`);
+    // Without a release, the checks that depend on it are skipped; the others still run, so that every problem shows at once.
+    if ('problem' in result) {
+      problems.push(result.problem);
+    } else {
+      const kubectlSha256 = this.kubectlSha256(result.release);
+      if (this.options.kubectlSha256 === undefined || text(this.options.kubectlSha256) !== undefined) {
+        if (kubectlSha256 === undefined) {
+          problems.push(`kubernetesVersion ${settings.kubernetesVersion} has no pinned kubectl checksum; set kubectlSha256 to the sha256 published at `
+            + `https://dl.k8s.io/release/v${settings.kubernetesVersion}/bin/linux/amd64/kubectl.sha256`);
+        } else if (!/^[0-9a-f]{64}$/.test(kubectlSha256)) {
+          problems.push(`kubectlSha256 '${this.options.kubectlSha256}' is not a sha256; expected 64 lowercase hex digits`);
+        }
+      }
+      // A repository that is not a string is the cluster props' schema's to report.
+      if (typeof settings.imageRepository === 'string') {
+        const dns = this.coreDnsImage(settings);
+        if ('problem' in dns) { problems.push(dns.problem); }
       }
     }
-    const dns = this.coreDnsImage(settings);
-    if ('problem' in dns) { problems.push(dns.problem); }
     problems.push(...pkiDirProblems(this.options.pkiDir, settings.outdir));
     problems.push(...ingressProblems(this.options.addons));
     return problems;
