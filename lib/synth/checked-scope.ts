@@ -30,6 +30,14 @@ export function checkedScope<T>(scope: T, id: string, kind: string): T {
       message: `the scope of ${kind} '${id}' is ${describeValue(scope)}; expected a construct, such as the cluster`,
     }]);
   }
+  if (scope.node.locked) {
+    // The constructs library would throw its own "Cannot add children ... during synthesis".
+    throw new ValidationError([{
+      constructPath: scopePath,
+      message: `cannot add ${withArticle(kind)} '${id}': the tree was bound by a synth or a render (synth(), render(), Testing.render()), `
+        + 'which fixes it; expected every construct added before the first of them, or a new tree',
+    }]);
+  }
   const existing = scope.node.tryFindChild(id);
   if (existing) {
     const where = scopePath === '' ? 'the root' : scopePath;

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { ApiObject, ApiObjectProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Addon, CloudConfig, ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, StaticPod, SystemdUnit, ValidationError, VagrantCluster, VagrantClusterProps,
+  Addon, CloudConfig, ClusterProfile, EtcdPeerTier, ExecCommand, FleetUnit, HyperkubePod, KubeNodeTier, NodeRole, NodeTaint, StaticPod, SystemdUnit, Testing, ValidationError, VagrantCluster, VagrantClusterProps,
 } from '../../lib';
 import { fleetMachine } from '../../lib/profiles/classic/fleet-metadata';
 import { defaultCluster } from '../../examples/default';
@@ -301,6 +301,16 @@ const BAD_INPUTS: BadInput[] = [
     name: 'a FleetUnit takes the id of a HyperkubePod',
     build: o => seedWith(o, t => { new HyperkubePod(t, 'extra', { ...pod, containers: [container] }); new FleetUnit(t, 'extra', { unit: unit(), xFleet: { machineMetadata: ['kube=master'] }, machines: fleetOf(t) }); }),
     problems: [['cluster/node/extra', "id 'extra' is already taken: cluster/node has a HyperkubePod with that id, so a FleetUnit cannot have it too"]],
+  },
+  {
+    name: 'an Addon is added after Testing.render',
+    build: o => { const c = seed(o); Testing.render(c); new Addon(c, 'late', () => undefined); return c; },
+    problems: [['cluster', "cannot add an Addon 'late': the tree was bound by a synth or a render", 'before the first of them, or a new tree']],
+  },
+  {
+    name: 'a KubeNodeTier is added after a render',
+    build: o => { const c = seed(o); c.render(); new KubeNodeTier(c, 'late', { etcd: c.node.findChild('etcd') as EtcdPeerTier }); return c; },
+    problems: [['cluster', "cannot add a KubeNodeTier 'late'"]],
   },
   { name: 'a tier id is empty', build: o => { const c = seed(o); new KubeNodeTier(c, '', {} as any); return c; }, problems: [['cluster', "KubeNodeTier id is \"\"", 'non-empty string']] },
   { name: 'an Addon\'s scope is a plain object', build: o => { const c = seed(o); new Addon({ node: 'x' } as any, 'x', () => undefined); return c; }, problems: [['x', 'the scope of Addon \'x\' is {"node":"x"}', 'expected a construct']] },
