@@ -10,7 +10,8 @@ import { ValidationError } from './validation-error';
  * call's arguments, `super(checkedScope(scope, id, new.target.name), id)`, so that the user gets one
  * {@link ValidationError} with the construct path, the bad value and what was expected instead.
  *
- * It throws at once, not at synth: the tree cannot hold two children with the same id.
+ * It throws at once, not at synth: the tree cannot hold two children with the same id, a
+ * construct without a scope is in no cluster's tree, and a bound tree takes no new construct.
  * @param kind the class being made, e.g. `KubeNodeTier`, for the message
  */
 export function checkedScope<T>(scope: T, id: string, kind: string): T {
@@ -21,9 +22,7 @@ export function checkedScope<T>(scope: T, id: string, kind: string): T {
       message: `${kind} id is ${describeValue(id)}; expected a non-empty string, unique among the construct's siblings, such as 'node'`,
     }]);
   }
-  if (scope === undefined || scope === null) {
-    return scope; // a root of its own: the cluster's validation says where it should have been
-  }
+  // Without a scope it would be a root of its own, which no synth of the cluster ever sees: it would be dropped without a word.
   if (!Construct.isConstruct(scope)) {
     throw new ValidationError([{
       constructPath: id,

@@ -313,6 +313,8 @@ const BAD_INPUTS: BadInput[] = [
     problems: [['cluster', "cannot add a KubeNodeTier 'late'"]],
   },
   { name: 'a tier id is empty', build: o => { const c = seed(o); new KubeNodeTier(c, '', {} as any); return c; }, problems: [['cluster', "KubeNodeTier id is \"\"", 'non-empty string']] },
+  { name: 'a KubeNodeTier\'s scope is undefined', build: o => { const c = seed(o); new KubeNodeTier(undefined as any, 'big', { etcd: c.node.findChild('etcd') as EtcdPeerTier }); return c; }, problems: [['big', "the scope of KubeNodeTier 'big' is undefined", 'expected a construct']] },
+  { name: 'an Addon\'s scope is null', build: o => { const c = seed(o); new Addon(null as any, 'x', () => undefined); return c; }, problems: [['x', "the scope of Addon 'x' is null", 'expected a construct']] },
   { name: 'an Addon\'s scope is a plain object', build: o => { const c = seed(o); new Addon({ node: 'x' } as any, 'x', () => undefined); return c; }, problems: [['x', 'the scope of Addon \'x\' is {"node":"x"}', 'expected a construct']] },
   // static pods that users add (StaticPod, as the API server would check the pod)
   { name: 'a StaticPod has no containers', build: o => seedWith(o, t => new StaticPod(t, 'sp', { folder: 'pods/extra', containers: [] })), problems: [['cluster/node/sp', 'containers is []', 'at least one container']] },
