@@ -463,7 +463,9 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     const address = typeof endpoint === 'string' ? parseCidr(`${endpoint}/32`) : undefined;
     // A malformed value is the props schema's to report.
     if (endpoint === undefined || !host || !address) { return []; }
-    const expected = `expected a free address of the host network ${this.hostNetwork}, such as ${formatIpv4(host.first + 20)}`;
+    const taken = new Set([...this.machines.map(machine => machine.ip), endpoint]);
+    const free = [...range(host.first + 20, host.last - 1), ...range(host.first + 1, host.first + 19)].map(formatIpv4).find(ip => !taken.has(ip));
+    const expected = `expected a free address of the host network ${this.hostNetwork}${free ? `, such as ${free}` : ''}`;
     if (!cidrsOverlap(address, host)) {
       return [`controlPlaneEndpoint ${endpoint} is outside the host network ${this.hostNetwork}; ${expected}`];
     }
@@ -473,6 +475,11 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     const holder = this.machines.find(machine => machine.ip === endpoint);
     return holder ? [`controlPlaneEndpoint ${endpoint} is the address of ${holder.tierPath}/${holder.hostname}; ${expected}`] : [];
   }
+}
+
+/** The integers from `first` to `last`, both included; none when `last` is below `first`. */
+function range(first: number, last: number): number[] {
+  return last < first ? [] : Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }
 
 /** The ids addRunbookFiles (lib/runbook/runbook-files.ts) gives the runbook's files at the root of the output tree, with what each is. */

@@ -480,6 +480,11 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'controlPlaneEndpoint is the network address', build: o => flatcarHa(o, '192.168.56.0'), problems: [['cluster', 'controlPlaneEndpoint 192.168.56.0 is the network address of 192.168.56.0/24', 'a free address']] },
   { name: 'controlPlaneEndpoint is the broadcast address', build: o => flatcarHa(o, '192.168.56.255'), problems: [['cluster', 'controlPlaneEndpoint 192.168.56.255 is the broadcast address of 192.168.56.0/24', 'a free address']] },
   { name: 'controlPlaneEndpoint is a control plane\'s address', build: o => flatcarHa(o, '192.168.56.22'), problems: [['cluster', 'controlPlaneEndpoint 192.168.56.22 is the address of cluster/cp/cp-02', 'a free address']] },
+  {
+    name: 'controlPlaneEndpoint is a control plane\'s address at .20, which the message must not suggest',
+    build: o => poolCluster(flatcarProps(o, {}, { controlPlaneEndpoint: '192.168.56.20' }), [controlPlanePool(3, { firstIp: 20 }), workerPool('worker')]),
+    problems: [['cluster', 'controlPlaneEndpoint 192.168.56.20 is the address of cluster/cp/cp-01', 'such as 192.168.56.23']],
+  },
   { name: 'controlPlaneEndpoint is an etcd peer\'s address', build: o => flatcarHa(o, '192.168.56.11'), problems: [['cluster', 'controlPlaneEndpoint 192.168.56.11 is the address of cluster/etcd/etcd-01']] },
   { name: 'controlPlaneEndpoint is a host name', build: o => flatcarHa(o, 'vip.local'), problems: [['cluster', 'controlPlaneEndpoint', '"vip.local"', 'IPv4 address']] },
   { name: 'controlPlaneEndpoint has an octet over 255', build: o => flatcarHa(o, '192.168.56.256'), problems: [['cluster', 'controlPlaneEndpoint', '192.168.56.256', 'IPv4 address']] },
