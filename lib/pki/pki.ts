@@ -171,14 +171,14 @@ export class Pki {
     const problems = checkSpec(spec);
     const now = options.now ?? new Date();
     if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
-      problems.push({ location: 'options.now', message: `${String(now)} is not a date; expected a valid Date` });
+      problems.push({ location: 'options.now', message: `${String(now)} is not a date; expected a valid Date`, final: true });
     }
     const validityDays = options.validityDays ?? DEFAULT_VALIDITY_DAYS;
     if (!Number.isInteger(validityDays) || validityDays < 1) {
-      problems.push({ location: 'options.validityDays', message: `${validityDays} is not a whole number of days; expected an integer of at least 1` });
+      problems.push({ location: 'options.validityDays', message: `${validityDays} is not a whole number of days; expected an integer of at least 1`, final: true });
     }
     if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
-      problems.push({ location: dir, message: 'is not a folder; expected a folder (or nothing) to keep the PKI in' });
+      problems.push({ location: dir, message: 'is not a folder; expected a folder (or nothing) to keep the PKI in', final: true });
     }
     if (problems.length > 0) {
       throw new PkiError(problems);

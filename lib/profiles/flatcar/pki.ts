@@ -115,7 +115,8 @@ export class ClusterPki extends Construct implements IPreparable, IWarningSource
       this.loaded = Pki.prepare(this.props.dir, this.spec(), { regenerate: this.props.regenerate });
     } catch (error) {
       if (error instanceof PkiError) {
-        const hint = this.props.regenerate ? '' : '; set ClusterProfile.flatcar({ regeneratePki: true }) to re-issue it';
+        const hint = this.props.regenerate ? '' : '; set the profile option regeneratePki to re-issue it: ClusterProfile.flatcar({ regeneratePki: true }), '
+          + 'or in a cluster file profile: { name: flatcar, options: { regeneratePki: true } }';
         return error.problems.map(problem => `${problem.location}: ${problem.message}${problem.final ? '' : hint}`);
       }
       throw error;

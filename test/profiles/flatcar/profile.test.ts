@@ -511,18 +511,28 @@ describe('Flatcar profile', function () {
       });
       afterEach(() => fs.rmSync(copy, { recursive: true, force: true }));
 
+      it('fails when the PKI folder is a file, without the regeneratePki hint, which would not help', () => {
+        const file = path.join(copy, 'keys');
+        fs.writeFileSync(file, 'not a folder\n');
+        expect(synthError(flatcarVariant({ pkiDir: file })).problems.map(p => p.message)).to.deep.equal([
+          `${file}: is not a folder; expected a folder (or nothing) to keep the PKI in`,
+        ]);
+      });
+
       it('fails when the same PKI folder holds certificates for the old addresses, naming each stale certificate and regeneratePki', () => {
         const folder = path.join(copy, 'pki');
         const before = Testing.readFolder(folder);
         const error = synthError(flatcarVariant({ pkiDir: folder, nodeFirstIp: 31 }));
+        const HINT = 'set the profile option regeneratePki to re-issue it: ClusterProfile.flatcar({ regeneratePki: true }), '
+          + 'or in a cluster file profile: { name: flatcar, options: { regeneratePki: true } }';
         // The API server's certificate, and each kubelet's serving certificate, which names its node's address.
         const serving = (n: number) => [
-          `${path.join(folder, `kubelet-node-0${n}-serving.crt`)}: subjectAltName lacks IP ${FLATCAR_PREFIX}.3${n}; expected IP ${FLATCAR_PREFIX}.3${n}; set ClusterProfile.flatcar({ regeneratePki: true }) to re-issue it`,
-          `${path.join(folder, `kubelet-node-0${n}-serving.crt`)}: subjectAltName has IP ${FLATCAR_PREFIX}.2${n}, which the spec does not list; expected IP ${FLATCAR_PREFIX}.3${n}; set ClusterProfile.flatcar({ regeneratePki: true }) to re-issue it`,
+          `${path.join(folder, `kubelet-node-0${n}-serving.crt`)}: subjectAltName lacks IP ${FLATCAR_PREFIX}.3${n}; expected IP ${FLATCAR_PREFIX}.3${n}; ${HINT}`,
+          `${path.join(folder, `kubelet-node-0${n}-serving.crt`)}: subjectAltName has IP ${FLATCAR_PREFIX}.2${n}, which the spec does not list; expected IP ${FLATCAR_PREFIX}.3${n}; ${HINT}`,
         ];
         expect(error.problems.map(p => p.message)).to.deep.equal([
-          `${path.join(folder, 'apiserver.crt')}: subjectAltName lacks IP ${FLATCAR_PREFIX}.31; expected IP ${FLATCAR_PREFIX}.31, 10.3.0.1, 127.0.0.1; set ClusterProfile.flatcar({ regeneratePki: true }) to re-issue it`,
-          `${path.join(folder, 'apiserver.crt')}: subjectAltName has IP ${FLATCAR_PREFIX}.21, which the spec does not list; expected IP ${FLATCAR_PREFIX}.31, 10.3.0.1, 127.0.0.1; set ClusterProfile.flatcar({ regeneratePki: true }) to re-issue it`,
+          `${path.join(folder, 'apiserver.crt')}: subjectAltName lacks IP ${FLATCAR_PREFIX}.31; expected IP ${FLATCAR_PREFIX}.31, 10.3.0.1, 127.0.0.1; ${HINT}`,
+          `${path.join(folder, 'apiserver.crt')}: subjectAltName has IP ${FLATCAR_PREFIX}.21, which the spec does not list; expected IP ${FLATCAR_PREFIX}.31, 10.3.0.1, 127.0.0.1; ${HINT}`,
           ...[1, 2, 3, 4].flatMap(serving),
         ]);
         expect(new Set(error.problems.map(p => p.constructPath))).to.deep.equal(new Set(['cluster/pki']));
