@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DocumentOptions, ParseOptions, SchemaOptions, parseAllDocuments, parseDocument } from 'yaml';
+import { DocumentOptions, ParseOptions, SchemaOptions, YAMLError, parseAllDocuments, parseDocument } from 'yaml';
 import schema from './cluster-file.schema.json';
 import { Addon } from '../addons/addon';
 import { cdk8s } from '../addons/cdk8s-modules';
@@ -67,9 +67,8 @@ export class ClusterFile {
     }
     // As Kubernetes tools read YAML: `on` is a boolean there, and the schema says what was expected instead.
     const document = parseDocument(text, { ...KUBERNETES_YAML, uniqueKeys: true });
-    if (document.errors.length > 0) {
-      throw new ValidationError(document.errors.map(error => ({ constructPath: file, message: `is not valid YAML: ${error.message.split('\n')[0]}` })));
-    }
+    const problems = [...document.errors, ...document.warnings].map(error => ({ constructPath: file, message: yamlProblem(error) }));
+    if (problems.length > 0) { throw new ValidationError(problems); }
     return ClusterFile.fromData(dataOf(document, file), { name: file, folder: path.dirname(file) });
   }
 
@@ -120,6 +119,24 @@ function dataOf(document: { toJS(): unknown }, file: string): unknown {
   }
 }
 
+/**
+ * A parse error or warning of the yaml package in our words: its first line without the colon
+ * before the excerpt, a tag it cannot resolve (`!Ref`, which it would drop) as what it is, and
+ * several documents where one is expected without its advice to the package's own users.
+ */
+function yamlProblem(error: YAMLError): string {
+  const [first] = error.message.split('\n');
+  const place = /( at line \d+, column \d+):?$/.exec(first)?.[1] ?? '';
+  switch (error.code) {
+    case 'MULTIPLE_DOCS':
+      return `holds more than one YAML document${place}; expected one`;
+    case 'TAG_RESOLVE_FAILED':
+      return `has a tag YAML 1.1 does not know: ${first.replace(/:$/, '')}; expected plain values (Kubernetes tools read no custom tags)`;
+    default:
+      return `is not valid YAML: ${first.replace(/:$/, '')}`;
+  }
+}
+
 /** The first line of what a parse threw. */
 function firstLineOf(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
@@ -159,7 +176,7 @@ function duplicateIds(file: ClusterFileData, name: string): ValidationProblem[] 
 
 /** The objects of one manifest file (every YAML document of it), or problems naming the file. */
 function readObjects(source: { readonly name: string; readonly folder: string }, addon: string, manifest: string, problems: ValidationProblem[]): unknown[] {
-  const where = `${source.name}: add-on ${addon}: ${manifest}`;
+  const where = `add-on ${addon}: ${manifest}`;
   let text: string;
   try {
     text = fs.readFileSync(inFolder(source.folder, manifest), 'utf-8');
@@ -169,8 +186,9 @@ function readObjects(source: { readonly name: string; readonly folder: string },
   }
   const objects: unknown[] = [];
   for (const document of parseAllDocuments(text, KUBERNETES_YAML)) {
-    if (document.errors.length > 0) {
-      problems.push({ constructPath: source.name, message: `${where} is not valid YAML: ${document.errors[0].message.split('\n')[0]}` });
+    const yamlProblems = [...document.errors, ...document.warnings];
+    if (yamlProblems.length > 0) {
+      problems.push({ constructPath: source.name, message: `${where} ${yamlProblem(yamlProblems[0])}` });
       continue;
     }
     let object: { apiVersion?: unknown; kind?: unknown } | null | undefined;

@@ -123,7 +123,7 @@ describe('ClusterFile', () => {
     expect(problemsOf(() => ClusterFile.read(file))).to.deep.equal(['is not YAML a cluster file can hold: Excessive alias count indicates a resource exhaustion attack']);
     const withManifest = write('etcd: { count: 1 }\nnodes: [{ id: node, count: 2 }]\naddons: [{ id: laughs, manifests: [laughs.yaml] }]\n', { 'laughs.yaml': laughs });
     expect(problemsOf(() => ClusterFile.read(withManifest))).to.deep.equal([
-      `${withManifest}: add-on laughs: laughs.yaml is not YAML the add-on can hold: Excessive alias count indicates a resource exhaustion attack`,
+      `add-on laughs: laughs.yaml is not YAML the add-on can hold: Excessive alias count indicates a resource exhaustion attack`,
     ]);
   });
 
@@ -185,6 +185,15 @@ describe('ClusterFile', () => {
     expect(problems[1]).to.match(/add-on a: bad\.yaml is not valid YAML/);
     expect(problems[2]).to.match(/add-on a: empty\.yaml holds no Kubernetes object/);
     expect(problems[3]).to.match(/add-on a: list\.yaml holds a document that is not a Kubernetes object/);
+    expect(problems.every(problem => !problem.includes(file)), 'the file is named once, as the problem\'s place').to.equal(true);
+  });
+
+  it('fails when the file holds two documents, or a tag YAML 1.1 does not know, saying so in its own words', () => {
+    expect(problemsOf(() => ClusterFile.read(write('etcd: { count: 1 }\n---\nnodes: []\n')))).to.deep.equal(['holds more than one YAML document at line 2, column 1; expected one']);
+    expect(problemsOf(() => ClusterFile.read(write('name: !Ref lab\netcd: { count: 1 }\nnodes: [{ id: node, count: 2 }]\n')))).to.deep.equal([
+      'has a tag YAML 1.1 does not know: Unresolved tag: !Ref at line 1, column 7; expected plain values (Kubernetes tools read no custom tags)',
+    ]);
+    expect(problemsOf(() => ClusterFile.read(write('etcd: [\n')))[0]).to.match(/^is not valid YAML: .* at line \d+, column \d+$/);
   });
 
   it('fails through the constructs\' own checks once the file is well-formed (a role-less second tier)', () => {
