@@ -77,13 +77,19 @@ export class ClusterFile {
    * problems; `source.folder` is what relative paths are relative to.
    */
   public static fromData(data: unknown, source: { readonly name: string; readonly folder: string }): VagrantCluster {
+    // Every problem at once: the schema's, the manifests' (read whenever the add-ons are well-formed), and, once
+    // the tree can be built, the constructs' own (an add-on whose manifests failed is left out of that tree).
     const problems: ValidationProblem[] = schemaProblems(schema, data, ProblemStyle.PROPERTY)
       .map(message => ({ constructPath: source.name, message }));
-    if (problems.length > 0) { throw new ValidationError(problems); }
+    const manifestProblems: ValidationProblem[] = [];
+    const manifests = addonsOf(data).map(addon => {
+      const before = manifestProblems.length;
+      const objects = addon.manifests.flatMap(manifest => readObjects(source, addon.id, manifest, manifestProblems));
+      return { id: addon.id, objects, failed: manifestProblems.length > before };
+    });
+    if (problems.length === 0) { problems.push(...duplicateIds(data as ClusterFileData, source.name)); }
+    if (problems.length > 0) { throw new ValidationError([...problems, ...manifestProblems]); }
     const file = data as ClusterFileData;
-    problems.push(...duplicateIds(file, source.name));
-    const manifests = (file.addons ?? []).map(addon => ({ id: addon.id, objects: addon.manifests.flatMap(manifest => readObjects(source, addon.id, manifest, problems)) }));
-    if (problems.length > 0) { throw new ValidationError(problems); }
 
     const { profile, etcd: etcdProps, nodes, addons: _addons, $schema: _schema, ...clusterProps } = file as ClusterFileData & { $schema?: string };
     const cluster = new VagrantCluster({
@@ -95,11 +101,21 @@ export class ClusterFile {
     for (const { id, ...props } of nodes) {
       new KubeNodeTier(cluster, id, { ...props, etcd } as KubeNodeTierProps & { role?: NodeRole });
     }
-    for (const { id, objects } of manifests) {
+    for (const { id, objects } of manifests.filter(addon => !addon.failed)) {
       new Addon(cluster, id, chart => {
         const { ApiObject } = cdk8s();
         objects.forEach((object, index) => new ApiObject(chart, `object-${index + 1}`, object as never));
       });
+    }
+    if (manifestProblems.length > 0) {
+      // The constructs' checks, which read nothing from disk, before the manifests' problems are thrown with them.
+      try {
+        cluster.renderInput();
+      } catch (error) {
+        if (!(error instanceof ValidationError)) { throw error; }
+        manifestProblems.push(...error.problems);
+      }
+      throw new ValidationError(manifestProblems);
     }
     return cluster;
   }
@@ -152,6 +168,14 @@ function profileOf(entry: ProfileEntry, folder: string): IClusterProfile {
   if (name === 'classic') { return ClusterProfile.classic(options); }
   const pkiDir = options.pkiDir;
   return ClusterProfile.flatcar(typeof pkiDir === 'string' && pkiDir !== '' ? { ...options, pkiDir: inFolder(folder, pkiDir) } : options);
+}
+
+/** The add-ons of the data when they are well-formed (a list of { id, manifests: [paths] }), else none. */
+function addonsOf(data: unknown): Array<{ readonly id: string; readonly manifests: string[] }> {
+  const addons = (data as { addons?: unknown } | null)?.addons;
+  const wellFormed = Array.isArray(addons) && addons.every(addon => addon !== null && typeof addon === 'object' && typeof addon.id === 'string'
+    && Array.isArray(addon.manifests) && addon.manifests.every((manifest: unknown) => typeof manifest === 'string' && manifest !== ''));
+  return wellFormed ? addons : [];
 }
 
 /** Tier ids (with `etcd`) and add-on ids must each be unique: they name constructs and files. */

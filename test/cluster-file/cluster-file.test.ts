@@ -188,6 +188,19 @@ describe('ClusterFile', () => {
     expect(problems.every(problem => !problem.includes(file)), 'the file is named once, as the problem\'s place').to.equal(true);
   });
 
+  it('fails with the schema\'s, the manifests\' and the constructs\' problems at once', () => {
+    const typo = write('outDir: foo\netcd: { count: 1 }\nnodes: [{ id: node, count: 2 }]\naddons: [{ id: app, manifests: [missing.yaml] }]\n');
+    const both = problemsOf(() => ClusterFile.read(typo));
+    expect(both).to.have.length(2);
+    expect(both[0]).to.contain("has unknown key 'outDir'");
+    expect(both[1]).to.contain('add-on app: manifest missing.yaml cannot be read (ENOENT)');
+    const clash = write('etcd: { count: 1, firstIp: 21 }\nnodes: [{ id: node, count: 2, firstIp: 21 }]\naddons: [{ id: app, manifests: [missing.yaml] }]\n');
+    const all = problemsOf(() => ClusterFile.read(clash));
+    expect(all).to.have.length(2);
+    expect(all[0]).to.contain('add-on app: manifest missing.yaml cannot be read (ENOENT)');
+    expect(all[1]).to.equal('cluster/node/node-01 and cluster/etcd/etcd-01 both use 10.10.10.21; expected one address per VM');
+  });
+
   it('fails when the file holds two documents, or a tag YAML 1.1 does not know, saying so in its own words', () => {
     expect(problemsOf(() => ClusterFile.read(write('etcd: { count: 1 }\n---\nnodes: []\n')))).to.deep.equal(['holds more than one YAML document at line 2, column 1; expected one']);
     expect(problemsOf(() => ClusterFile.read(write('name: !Ref lab\netcd: { count: 1 }\nnodes: [{ id: node, count: 2 }]\n')))).to.deep.equal([
