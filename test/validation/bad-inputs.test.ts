@@ -106,6 +106,8 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'the Flatcar ipRange is larger than /8', build: o => flatcarPools(o, {}, { ipRange: '12.0.0.0/7' }), problems: [['cluster', 'ipRange 12.0.0.0/7 is larger than /8', 'controller-manager', '/8 or smaller']] },
   { name: 'the Flatcar serviceIpRange is a /29, without the 10th address for cluster DNS', build: o => flatcarPools(o, {}, { serviceIpRange: '10.96.0.0/29' }), problems: [['cluster', 'serviceIpRange 10.96.0.0/29 has no room for the cluster DNS Service', '10.96.0.10, which lies outside it', '/28 or larger']] },
   { name: 'the Flatcar serviceIpRange is larger than /12', build: o => flatcarPools(o, {}, { serviceIpRange: '172.0.0.0/11' }), problems: [['cluster', 'serviceIpRange 172.0.0.0/11 is larger than /12', 'API server refuses', '2^20 addresses']] },
+  { name: 'a Flatcar profile option has a getter that throws', build: o => poolCluster({ outdir: o, profile: ClusterProfile.flatcar(Object.defineProperty({}, 'pkiDir', { enumerable: true, get: () => { throw new Error('boom'); } })) }, [controlPlanePool(1), workerPool('worker', 2)]), problems: [['cluster', "profile option pkiDir can't be read (boom)", 'plain data']] },
+  { name: 'a classic profile option is a revoked proxy', build: o => seed(o, { profile: ClusterProfile.classic((() => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy as any; })()) }), problems: [['cluster', "the profile options can't be read", 'plain data']] },
   { name: 'the Flatcar imageRepository is a symbol', build: o => flatcarPools(o, {}, { imageRepository: Symbol('registry') as any }), problems: [['cluster', 'imageRepository is Symbol(registry)']] },
   {
     name: 'a Flatcar kubernetesVersion without a release, beside other profile problems',

@@ -25,6 +25,7 @@ import type { IWarningSource } from '../../synth/synthesizer';
 import type { ValidationProblem } from '../../synth/validation-error';
 import type { VagrantBox } from '../../vagrant/vagrant-box';
 import type { IClusterProfile, ProfileBinding, ProfileDefaults } from '../cluster-profile';
+import { copyOptions } from '../profile-options';
 
 /** Options of the classic profile. */
 export interface ClassicProfileOptions {
@@ -97,13 +98,18 @@ export class ClassicProfile implements IClusterProfile {
   };
   private readonly options: ClassicProfileOptions;
 
+  /** What could not be read from the options given (a getter that throws, a revoked proxy), each a problem at validation. */
+  private readonly unreadableOptions: string[];
+
   constructor(options: ClassicProfileOptions = {}) {
-    this.options = options ?? {};
+    const copy = copyOptions(options);
+    this.options = copy.options;
+    this.unreadableOptions = copy.problems;
   }
 
   public validateSettings(settings: ClusterSettings): string[] {
     const result = classicRelease(settings.kubernetesVersion);
-    const problems = 'problem' in result ? [result.problem] : [];
+    const problems = [...this.unreadableOptions, ...'problem' in result ? [result.problem] : []];
     problems.push(...schemaProblems(optionsSchema, this.options, ProblemStyle.PROPERTY).map(problem => `profile option ${problem}`));
     for (const [component, option] of Object.entries(IMAGE_OPTIONS)) {
       problems.push(...imageProblems(option, this.options[option]).map(problem => `profile option ${problem}`));

@@ -44,6 +44,7 @@ import type { ValidationProblem } from '../../synth/validation-error';
 import { listOf } from '../../runbook/wording';
 import type { VagrantBox } from '../../vagrant/vagrant-box';
 import type { IClusterProfile, ProfileBinding, ProfileDefaults } from '../cluster-profile';
+import { copyOptions } from '../profile-options';
 
 /**
  * The optional add-ons of the Flatcar profile, each off unless switched on here. They run on the
@@ -206,12 +207,17 @@ export class FlatcarProfile implements IClusterProfile {
   };
   private readonly options: FlatcarProfileOptions;
 
+  /** What could not be read from the options given (a getter that throws, a revoked proxy), each a problem at validation. */
+  private readonly unreadableOptions: string[];
+
   constructor(options: FlatcarProfileOptions = {}) {
-    this.options = options ?? {};
+    const copy = copyOptions(options);
+    this.options = copy.options;
+    this.unreadableOptions = copy.problems;
   }
 
   public validateSettings(settings: ClusterSettings): string[] {
-    const problems = schemaProblems(optionsSchema, this.options, ProblemStyle.PROPERTY).map(problem => `profile option ${problem}`);
+    const problems = [...this.unreadableOptions, ...schemaProblems(optionsSchema, this.options, ProblemStyle.PROPERTY).map(problem => `profile option ${problem}`)];
     for (const option of IMAGE_OPTIONS) {
       problems.push(...imageProblems(option, this.options[option]).map(problem => `profile option ${problem}`));
     }
