@@ -9,6 +9,7 @@ import { KubeNodeTier, KubeNodeTierProps } from '../cluster/kube-node-tier';
 import { NodeRole } from '../cluster/node-role';
 import { ClusterProfile } from '../profiles';
 import type { IClusterProfile } from '../profiles/cluster-profile';
+import { describeValue } from '../synth/describe-value';
 import { ProblemStyle, schemaProblems } from '../synth/json-schema';
 import { ValidationError, ValidationProblem } from '../synth/validation-error';
 import { VagrantCluster, VagrantClusterProps } from '../vagrant/vagrant-cluster';
@@ -77,6 +78,10 @@ export class ClusterFile {
    * problems; `source.folder` is what relative paths are relative to.
    */
   public static fromData(data: unknown, source: { readonly name: string; readonly folder: string }): VagrantCluster {
+    const given = source as Partial<typeof source> | null | undefined;
+    if (typeof given?.name !== 'string' || typeof given.folder !== 'string') {
+      throw new ValidationError([{ constructPath: '', message: `ClusterFile.fromData's source is ${describeValue(source)}; expected { name, folder }: what names the data in problems, and the folder its paths are relative to` }]);
+    }
     // Every problem at once: the schema's, the manifests' (read whenever the add-ons are well-formed), and, once
     // the tree can be built, the constructs' own (an add-on whose manifests failed is left out of that tree).
     const problems: ValidationProblem[] = schemaProblems(schema, data, ProblemStyle.PROPERTY)

@@ -127,6 +127,12 @@ describe('ClusterFile', () => {
     ]);
   });
 
+  it('fails when fromData is given no source, or one without a name or folder', () => {
+    for (const source of [undefined, null, { name: 'x' }]) {
+      expect(() => ClusterFile.fromData({}, source as never), String(source)).to.throw(ValidationError, "ClusterFile.fromData's source is");
+    }
+  });
+
   it('fails when the file does not exist', () => {
     expect(problemsOf(() => ClusterFile.read(path.join(dir, 'missing.yaml')))).to.deep.equal(['cannot be read (ENOENT); expected a cluster file such as cluster.yaml']);
   });
