@@ -463,23 +463,33 @@ export abstract class Cluster extends Construct implements IClusterScope, IRende
     const address = typeof endpoint === 'string' ? parseCidr(`${endpoint}/32`) : undefined;
     // A malformed value is the props schema's to report.
     if (endpoint === undefined || !host || !address) { return []; }
-    const taken = new Set([...this.machines.map(machine => machine.ip), endpoint]);
-    const free = [...range(host.first + 20, host.last - 1), ...range(host.first + 1, host.first + 19)].map(formatIpv4).find(ip => !taken.has(ip));
-    const expected = `expected a free address of the host network ${this.hostNetwork}${free ? `, such as ${free}` : ''}`;
+    const expected = () => {
+      const free = freeAddress(host, new Set([...this.machines.map(machine => machine.ip), endpoint]));
+      return `expected a free address of the host network ${this.hostNetwork}${free ? `, such as ${free}` : ''}`;
+    };
     if (!cidrsOverlap(address, host)) {
-      return [`controlPlaneEndpoint ${endpoint} is outside the host network ${this.hostNetwork}; ${expected}`];
+      return [`controlPlaneEndpoint ${endpoint} is outside the host network ${this.hostNetwork}; ${expected()}`];
     }
     if (address.first === host.first || address.first === host.last) {
-      return [`controlPlaneEndpoint ${endpoint} is the ${address.first === host.first ? 'network' : 'broadcast'} address of ${this.hostNetwork}; ${expected}`];
+      return [`controlPlaneEndpoint ${endpoint} is the ${address.first === host.first ? 'network' : 'broadcast'} address of ${this.hostNetwork}; ${expected()}`];
     }
     const holder = this.machines.find(machine => machine.ip === endpoint);
-    return holder ? [`controlPlaneEndpoint ${endpoint} is the address of ${holder.tierPath}/${holder.hostname}; ${expected}`] : [];
+    return holder ? [`controlPlaneEndpoint ${endpoint} is the address of ${holder.tierPath}/${holder.hostname}; ${expected()}`] : [];
   }
 }
 
-/** The integers from `first` to `last`, both included; none when `last` is below `first`. */
-function range(first: number, last: number): number[] {
-  return last < first ? [] : Array.from({ length: last - first + 1 }, (_, i) => first + i);
+/**
+ * A host address of `network` that none of `taken` is, for a problem's example: the first from
+ * the network's .20 up, else from .1, looking at 256 addresses at most (a /8 has 16 million).
+ */
+function freeAddress(network: Cidr, taken: ReadonlySet<string>): string | undefined {
+  const candidates = [network.first + 20, network.first + 1];
+  for (const start of candidates) {
+    for (let address = start; address < network.last && address < start + 256; address++) {
+      if (!taken.has(formatIpv4(address))) { return formatIpv4(address); }
+    }
+  }
+  return undefined;
 }
 
 /** The ids addRunbookFiles (lib/runbook/runbook-files.ts) gives the runbook's files at the root of the output tree, with what each is. */
