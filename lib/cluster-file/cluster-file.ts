@@ -57,7 +57,8 @@ export class ClusterFile {
   /**
    * Reads `file` and builds its tree. Throws a {@link ValidationError} naming
    * the file and each bad place when the file cannot be read, is not YAML, or
-   * does not match the schema, or when a manifest cannot be read.
+   * does not match the schema, or when a manifest cannot be read; with a manifest's
+   * problems come those the tree's own validation finds outside the add-ons.
    */
   public static read(file: string): VagrantCluster {
     let text: string;
@@ -113,12 +114,15 @@ export class ClusterFile {
       });
     }
     if (manifestProblems.length > 0) {
-      // The constructs' checks, which read nothing from disk, before the manifests' problems are thrown with them.
+      // The constructs' checks, which read nothing from disk, before the manifests' problems are thrown with them; but
+      // not the add-ons': with one left out, another's objects may seem to lack a namespace or a resource it defines.
+      const addonPaths = manifests.map(addon => `${cluster.node.path}/${addon.id}`);
+      const ofAddon = (constructPath: string) => addonPaths.some(at => constructPath === at || constructPath.startsWith(`${at}/`));
       try {
         cluster.renderInput();
       } catch (error) {
         if (!(error instanceof ValidationError)) { throw error; }
-        manifestProblems.push(...error.problems);
+        manifestProblems.push(...error.problems.filter(problem => !ofAddon(problem.constructPath)));
       }
       throw new ValidationError(manifestProblems);
     }
