@@ -114,20 +114,28 @@ export function schemaProblems(schema: object, value: unknown, style: ProblemSty
 
 /**
  * The errors of a value that matched no branch of a `oneOf`, less those of the branches it cannot
- * have meant: a branch whose `const` or `enum` fails at the value or at a key of it (a
- * discriminator, such as `name: flatcar`), or whose type the value does not have. When exactly one
- * branch is left, its errors say what is wrong (`options.regeneratePki is "true"`), not the
- * other branches' (`options has unknown key 'regeneratePki'`); otherwise every error stays.
+ * have meant: a branch whose own type, `const` or `enum` fails at the value, or whose `const` fails
+ * at a key of it (a discriminator, such as `name: flatcar`). A check deeper in a branch, or inside
+ * an inner `oneOf`, rules nothing out. When exactly one branch is left, its errors say what is wrong
+ * (`options.regeneratePki is "true"`), not the other branches' (`options has unknown key
+ * 'regeneratePki'`); otherwise every error stays. Each value a `oneOf` applies to (the items of a
+ * list) is judged alone.
  */
 function meantBranches(errors: ErrorObject[]): ErrorObject[] {
   let kept = errors;
   for (const oneOf of errors.filter(error => error.keyword === 'oneOf' && error.params.passingSchemas === null)) {
-    const prefix = `${oneOf.schemaPath}/`;
-    const branchOf = (error: ErrorObject) => (error.schemaPath.startsWith(prefix) ? error.schemaPath.slice(prefix.length).split('/')[0] : undefined);
     const at = oneOf.instancePath;
-    const rulesOut = (error: ErrorObject) => (error.keyword === 'type' && error.instancePath === at)
-      || ((error.keyword === 'const' || error.keyword === 'enum')
-        && (error.instancePath === at || (error.instancePath.startsWith(`${at}/`) && !error.instancePath.slice(at.length + 1).includes('/'))));
+    const prefix = `${oneOf.schemaPath}/`;
+    const isChildOf = (pointer: string) => pointer.startsWith(`${at}/`) && !pointer.slice(at.length + 1).includes('/');
+    /** The branch an error is of, for this oneOf at this value; undefined for any other error. */
+    const branchOf = (error: ErrorObject) => (error.schemaPath.startsWith(prefix) && (error.instancePath === at || error.instancePath.startsWith(`${at}/`))
+      ? error.schemaPath.slice(prefix.length).split('/')[0]
+      : undefined);
+    const rulesOut = (error: ErrorObject) => {
+      const rest = error.schemaPath.slice(prefix.length);
+      return (/^[0-9]+\/(type|const|enum)$/.test(rest) && error.instancePath === at)
+        || (/^[0-9]+\/properties\/[^/]+\/const$/.test(rest) && isChildOf(error.instancePath));
+    };
     const branches = new Map<string, ErrorObject[]>();
     for (const error of kept) {
       const branch = branchOf(error);
