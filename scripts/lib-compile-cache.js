@@ -17,7 +17,10 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..');
 const LIB = path.join(ROOT, 'lib') + path.sep;
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'cdk-vagrant-kubernetes', 'lib');
-/** Bump to drop every cached file (e.g. after changing how they are made). */
+/**
+ * Bump to compile every file anew (e.g. after changing how they are made). The slots of another format, or of
+ * another compiler or options, stay until their source files are gone, or node_modules is installed afresh.
+ */
 const FORMAT = 2;
 /** The file of a slot that names its source file. */
 const SOURCE = 'source';

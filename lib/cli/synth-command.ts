@@ -50,12 +50,12 @@ export function synthCommand(args: string[], io: CliIo): number {
   if (!fs.existsSync(file)) {
     throw new CommandError(`${input} does not exist`);
   }
+  if (fs.statSync(file).isDirectory()) {
+    throw new CommandError(`${input} is a folder; expected an app or a cluster file`);
+  }
   const kind = CLUSTER_FILE.test(file) ? 'cluster file' : APP.test(file) ? 'app' : undefined;
   if (kind === undefined) {
     throw new UsageError(`synth takes an app (.ts, .js, .cjs, .mjs) or a cluster file (.yaml, .yml, .json); got '${input}'`);
-  }
-  if (fs.statSync(file).isDirectory()) {
-    throw new CommandError(`${input} is a folder; expected an app or a cluster file`);
   }
   const reports = kind === 'cluster file' ? [synthClusterFile(file)] : runApp(file, io);
   if (reports === undefined) { return 1; }

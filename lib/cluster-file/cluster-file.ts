@@ -146,7 +146,8 @@ function dataOf(document: { toJS(): unknown }, file: string): unknown {
 
 /**
  * A parse error or warning of the yaml package in our words: its first line without the colon
- * before the excerpt, a tag it cannot resolve (`!Ref`, which it would drop) as what it is, and
+ * before the excerpt, a tag it cannot resolve (`!Ref`, or `!!timestamp`, which these files read as
+ * strings; it would drop the tag) as what it is, and
  * several documents where one is expected without its advice to the package's own users.
  */
 function yamlProblem(error: YAMLError): string {
@@ -156,7 +157,7 @@ function yamlProblem(error: YAMLError): string {
     case 'MULTIPLE_DOCS':
       return `holds more than one YAML document${place}; expected one`;
     case 'TAG_RESOLVE_FAILED':
-      return `has a tag YAML 1.1 does not know: ${first.replace(/:$/, '')}; expected plain values (Kubernetes tools read no custom tags)`;
+      return `has a tag a cluster file does not take: ${first.replace(/:$/, '')}; expected plain values (a custom tag, or !!timestamp, which Kubernetes tools read as a string)`;
     default:
       return `is not valid YAML: ${first.replace(/:$/, '')}`;
   }

@@ -240,14 +240,11 @@ export class MetalCluster extends Cluster {
     const { matchboxUrl } = this.props;
     if (typeof matchboxUrl === 'string' && MATCHBOX_URL.test(matchboxUrl)) {
       // The schema's pattern takes any five digits as the port, and any dots and dashes as the host.
-      let port: number | undefined;
-      try {
-        port = Number(new URL(matchboxUrl).port || 80);
-      } catch {
+      const port = /:([0-9]+)\/?$/.exec(matchboxUrl)?.[1];
+      if (port !== undefined && (Number(port) === 0 || Number(port) > 65535)) {
+        problems.push(`matchboxUrl '${matchboxUrl}' has port ${port}; expected the port matchbox listens on, from 1 to 65535, such as 8080`);
+      } else if (!URL.canParse(matchboxUrl)) {
         problems.push(`matchboxUrl '${matchboxUrl}' is not a URL; expected matchbox's HTTP endpoint as the machines reach it, such as 'http://10.0.40.2:8080'`);
-      }
-      if (port === 0) {
-        problems.push(`matchboxUrl '${matchboxUrl}' has port 0; expected the port matchbox listens on, from 1 to 65535, such as 8080`);
       }
     }
     problems.push(...this.entryProblems(lan, address, hostAddressProblem));

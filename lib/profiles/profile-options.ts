@@ -11,6 +11,6 @@ export function copyOptions<T extends object>(options: T | undefined): { readonl
     options: (copy.props ?? {}) as T,
     problems: copy.problems.map(problem => (problem.startsWith('the props ')
       ? `the profile options ${problem.slice('the props '.length)}`
-      : `profile option ${problem}`)),
+      : `profile option ${problem.replace(' refers back to the props themselves', ' refers back to the options themselves')}`)),
   };
 }

@@ -216,10 +216,10 @@ describe('ClusterFile', () => {
     ]);
   });
 
-  it('fails when the file holds two documents, or a tag YAML 1.1 does not know, saying so in its own words', () => {
+  it('fails when the file holds two documents, or a tag it does not take, saying so in its own words', () => {
     expect(problemsOf(() => ClusterFile.read(write('etcd: { count: 1 }\n---\nnodes: []\n')))).to.deep.equal(['holds more than one YAML document at line 2, column 1; expected one']);
     expect(problemsOf(() => ClusterFile.read(write('name: !Ref lab\netcd: { count: 1 }\nnodes: [{ id: node, count: 2 }]\n')))).to.deep.equal([
-      'has a tag YAML 1.1 does not know: Unresolved tag: !Ref at line 1, column 7; expected plain values (Kubernetes tools read no custom tags)',
+      'has a tag a cluster file does not take: Unresolved tag: !Ref at line 1, column 7; expected plain values (a custom tag, or !!timestamp, which Kubernetes tools read as a string)',
     ]);
     expect(problemsOf(() => ClusterFile.read(write('etcd: [\n')))[0]).to.match(/^is not valid YAML: .* at line \d+, column \d+$/);
   });

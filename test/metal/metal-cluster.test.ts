@@ -201,7 +201,8 @@ describe('MetalCluster', () => {
 
     it('fails when matchboxUrl has a port outside 1-65535, or is no URL', () => {
       for (const [url, problem] of [
-        ['http://10.0.40.2:99999', "matchboxUrl 'http://10.0.40.2:99999' is not a URL"],
+        ['http://10.0.40.2:99999', "matchboxUrl 'http://10.0.40.2:99999' has port 99999; expected the port matchbox listens on, from 1 to 65535"],
+        ['http://10.0.40.256/', "matchboxUrl 'http://10.0.40.256/' is not a URL"],
         ['http://10.0.40.2:0', "matchboxUrl 'http://10.0.40.2:0' has port 0; expected the port matchbox listens on, from 1 to 65535"],
       ]) {
         expect(problemsOf(() => Testing.render(metalVariant(props => ({ ...props, matchboxUrl: url })))).join('\n'), url).to.contain(problem);
