@@ -93,6 +93,15 @@ export abstract class MachineTier extends Construct implements IWarningSource {
     this.node.addValidation({ validate: () => copy.report([...this.propsProblems(), ...this.validateTier()]) });
   }
 
+  /**
+   * Whether `prop` was given, for a target that does not read it (a MetalCluster takes each
+   * address from its machine's entry, not from `firstIp`) to say so.
+   * @internal
+   */
+  public isGiven(prop: keyof MachineTierProps): boolean {
+    return (this.givenProps as Record<string, unknown>)[prop] !== undefined;
+  }
+
   /** The cluster this tier belongs to; undefined when its scope is not a cluster (a validation error). */
   public get cluster(): IClusterScope | undefined {
     const scope = this.node.scope as Partial<IClusterScope> | undefined;

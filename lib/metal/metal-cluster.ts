@@ -62,7 +62,7 @@ const MATCHBOX_URL = new RegExp(propsSchema.properties.matchboxUrl.pattern);
  * that carries everything the Vagrant target would deliver to it. The same tiers, pools,
  * roles, add-ons and the Flatcar profile as a {@link VagrantCluster}; the hardware
  * (MAC, address, install disk) comes from `machines`, the LAN from `lanCidr`, `gateway`
- * and `dnsServers`. A tier's `firstIp` is not read here: each address is its entry's.
+ * and `dnsServers`. A tier's `firstIp` must be left unset here: each address is its entry's.
  * With `matchboxUrl`, the output folder is also matchbox's data directory for a PXE install.
  */
 export class MetalCluster extends Cluster {
@@ -88,10 +88,14 @@ export class MetalCluster extends Cluster {
 
   /** Machines of a tier without a hardware entry. */
   public tierProblems(tier: IConstruct): string[] {
-    if (!MachineTier.isMachineTier(tier) || !Array.isArray(this.props.machines)) { return []; }
+    if (!MachineTier.isMachineTier(tier)) { return []; }
+    const problems = tier.isGiven('firstIp')
+      ? ['firstIp is set, but a MetalCluster does not read it: each machine has the address of its entry in the cluster\'s machines; expected it unset']
+      : [];
+    if (!Array.isArray(this.props.machines)) { return problems; }
     const names = new Set(this.entries().map(entry => entry.name));
-    return this.expectedNames(tier).filter(name => !names.has(name)).map(name =>
-      `${name} has no entry in the cluster's machines; expected { name: '${name}', mac, address } for each machine of the tier`);
+    return [...problems, ...this.expectedNames(tier).filter(name => !names.has(name)).map(name =>
+      `${name} has no entry in the cluster's machines; expected { name: '${name}', mac, address } for each machine of the tier`)];
   }
 
   protected get hostNetwork(): string | undefined {

@@ -31,6 +31,14 @@ describe('MetalCluster', () => {
       expect(cluster.model().machine('cp-02').ip).to.equal('10.0.40.22');
     });
 
+    it('fails when a tier sets firstIp, which a MetalCluster does not read', () => {
+      const cluster = metalVariant(props => props);
+      new KubeNodeTier(cluster, 'extra', { role: NodeRole.WORKER, count: 1, firstIp: 200, etcd: cluster.node.findChild('etcd') as EtcdPeerTier });
+      expect(problemsOf(() => cluster.model())).to.include.members([
+        "firstIp is set, but a MetalCluster does not read it: each machine has the address of its entry in the cluster's machines; expected it unset",
+      ]);
+    });
+
     it('uses the Flatcar profile when none is given, and keeps the hardware normalized', () => {
       const cluster = new MetalCluster({
         lanCidr: '10.0.40.0/24', gateway: '10.0.40.1', dnsServers: ['10.0.40.1'], sshAuthorizedKeys: [METAL_SSH_KEY],
