@@ -26,6 +26,18 @@ function options(schema: Schema): Schema {
   return rest;
 }
 
+/** The Flatcar options, their pkiDir described as a cluster file reads it. */
+function withPkiDirFromFile(schema: Schema): Schema {
+  const properties = schema.properties as Record<string, object>;
+  return {
+    ...schema,
+    properties: {
+      ...properties,
+      pkiDir: { ...properties.pkiDir, description: 'The PKI folder, relative to the cluster file or absolute. Default: <outdir>.pki beside the output.' },
+    },
+  };
+}
+
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 
 export function clusterFileSchema(): object {
@@ -54,7 +66,7 @@ export function clusterFileSchema(): object {
           },
           {
             type: 'object', additionalProperties: false, required: ['name'],
-            properties: { name: { const: 'flatcar' }, options: options(flatcarOptions as Schema) },
+            properties: { name: { const: 'flatcar' }, options: withPkiDirFromFile(options(flatcarOptions as Schema)) },
           },
         ],
       },

@@ -1,7 +1,7 @@
 // Serves the library's TypeScript (lib/**/*.ts) to ts-node as JavaScript compiled once and kept in
 // node_modules/.cache/cdk-vagrant-kubernetes/, keyed by the file's path and content and by the
 // compiler and its options: an edit under lib/ takes effect on the next run, with no build step,
-// and an unchanged file is never transpiled again. ts-node loads this file through the "require"
+// and a file is transpiled again only when it differs from the version last compiled for its path. ts-node loads this file through the "require"
 // option of tsconfig.json; everything else (the examples, tests, scripts) is compiled by ts-node as usual.
 //
 // The cache keeps one entry per source file and compiler: lib/<slot>/<key>.js, where the slot is

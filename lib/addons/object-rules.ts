@@ -1,7 +1,7 @@
 /**
  * What the API server checks of one Kubernetes object before it stores it, for the
- * objects of an add-on: its name (by kind), namespace, labels and annotations, the keys
- * and size of ConfigMap and Secret data, its total size, and keys no object can hold.
+ * objects of an add-on: its name (by kind), namespace, labels and annotations, the keys,
+ * values (strings) and size of ConfigMap and Secret data, its total size, and keys no object can hold.
  * Each rule cites the Kubernetes source or docs it follows.
  */
 import { labelKeyProblem, labelValueProblem } from '../cluster/labels';
@@ -201,8 +201,8 @@ function annotationProblems(annotations: unknown, path: string): string[] {
 }
 
 /**
- * The data of a ConfigMap (data, binaryData) or a Secret (data, base64; stringData): keys
- * are ConfigMap keys, a key is in one map only, and the values sum to at most 1 MiB
+ * The data of a ConfigMap (data, binaryData) or a Secret (data, base64; stringData): each a
+ * map of strings, keys are ConfigMap keys, a key is in one map only, and the values sum to at most 1 MiB
  * (pkg/apis/core/validation ValidateConfigMap, ValidateSecret; the docs of both: "The data
  * stored in a ConfigMap cannot exceed 1 MiB", "Individual Secrets are limited to 1MiB in size").
  */

@@ -11,7 +11,8 @@ export const INIT_HELP = `Usage: cdk-vagrant-kubernetes init [--profile flatcar|
 
 Writes a new project into folder (default: the current one): package.json,
 tsconfig.json, cluster.ts and .gitignore. Then: npm install, and
-npx cdk-vagrant-kubernetes synth. Refuses to overwrite any of those files.
+npx cdk-vagrant-kubernetes synth. Refuses to overwrite any of those files, and a
+folder that is a file.
 
 Options:
   --profile  flatcar (default; boots on today's Vagrant boxes) or classic (the seed's design)

@@ -55,10 +55,12 @@ interface ClusterFileData extends Omit<VagrantClusterProps, 'profile'> {
  */
 export class ClusterFile {
   /**
-   * Reads `file` and builds its tree. Throws a {@link ValidationError} naming
-   * the file and each bad place when the file cannot be read, is not YAML, or
-   * does not match the schema, or when a manifest cannot be read; with a manifest's
-   * problems come those the tree's own validation finds outside the add-ons.
+   * Reads `file` and builds its tree. Throws one {@link ValidationError} naming the
+   * file and each bad place. A problem with the YAML itself (syntax, a custom or
+   * `!!timestamp` tag, several documents) comes alone. Otherwise the schema's problems
+   * and the manifests' (unreadable, not YAML, not a Kubernetes object) come together;
+   * when only manifests failed, so do the tree's own problems outside the add-ons. The
+   * tree's other problems come at `synth()`.
    */
   public static read(file: string): VagrantCluster {
     let text: string;
@@ -76,7 +78,9 @@ export class ClusterFile {
 
   /**
    * Builds the tree of already parsed data. `source.name` names the data in
-   * problems; `source.folder` is what relative paths are relative to.
+   * problems; `source.folder` is what relative paths are relative to (an absolute one
+   * is kept as it is). Throws a {@link ValidationError} as {@link read} does, and one
+   * when `source` is not `{ name, folder }`.
    */
   public static fromData(data: unknown, source: { readonly name: string; readonly folder: string }): VagrantCluster {
     const given = source as Partial<typeof source> | null | undefined;

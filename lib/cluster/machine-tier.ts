@@ -25,7 +25,8 @@ export interface MachineTierProps {
    */
   readonly memoryMb?: number;
   /**
-   * Last octet of the first VM's address; the others follow one by one.
+   * Last octet of the first VM's address; the others follow one by one. A VagrantCluster's
+   * only: a MetalCluster refuses it, as each machine has its entry's address.
    * @default - the tier's seed value (11 for etcd, 100 for nodes)
    */
   readonly firstIp?: number;

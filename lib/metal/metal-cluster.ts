@@ -34,7 +34,8 @@ export interface MetalClusterProps extends ClusterProps {
   /** The existing machines: one entry per machine of the tiers, by its name. */
   readonly machines: MetalMachine[];
   /**
-   * matchbox's HTTP endpoint as the machines reach it, e.g. `http://10.0.40.2:8080`: with it, the
+   * matchbox's HTTP endpoint as the machines reach it, `http(s)://host[:port]` with no path and a
+   * port from 1 to 65535, e.g. `http://10.0.40.2:8080`: with it, the
    * output folder is a matchbox data directory (profiles, groups and the install configs) for
    * installing over PXE; without it, the machines are installed from a live USB stick only.
    * @default - no PXE files

@@ -18,13 +18,21 @@ export class ClusterProfile {
     return (ClusterProfile.flatcarDefault ??= ClusterProfile.flatcar());
   }
 
-  /** The classic profile with options (the hyperkube images per component). */
+  /**
+   * The classic profile with options (the hyperkube images per component). The options' plain
+   * data is copied now, as construct props are: a later change to them changes nothing, and one
+   * that cannot be read is a problem at synth.
+   */
   public static classic(options: ClassicProfileOptions = {}): IClusterProfile {
     const { ClassicProfile } = require('./classic/profile') as typeof import('./classic/profile');
     return new ClassicProfile(options);
   }
 
-  /** The Flatcar profile with options (PKI folder, pins). */
+  /**
+   * The Flatcar profile with options (PKI folder, pins). The options' plain data is copied now, as
+   * construct props are: a later change to them changes nothing, and one that cannot be read is a
+   * problem at synth.
+   */
   public static flatcar(options: FlatcarProfileOptions = {}): IClusterProfile {
     const { FlatcarProfile } = require('./flatcar/profile') as typeof import('./flatcar/profile');
     return new FlatcarProfile(options);

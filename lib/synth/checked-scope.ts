@@ -33,8 +33,8 @@ export function checkedScope<T>(scope: T, id: string, kind: string): T {
     // The constructs library would throw its own "Cannot add children ... during synthesis".
     throw new ValidationError([{
       constructPath: scopePath,
-      message: `cannot add ${withArticle(kind)} '${id}': the tree was bound by a synth or a render (synth(), render(), Testing.render()), `
-        + 'which fixes it; expected every construct added before the first of them, or a new tree',
+      message: `cannot add ${withArticle(kind)} '${id}': the tree was bound by a synth or a render (synth(), render(), bind(), Testing.render(), `
+        + 'Testing.synth(), even one that threw), which fixes it; expected every construct added before the first of them, or a new tree',
     }]);
   }
   const existing = scope.node.tryFindChild(id);

@@ -9,7 +9,9 @@ import { ValidationError } from './validation-error';
 export class Testing {
   /**
    * Synthesizes the tree into a fresh temporary folder and returns every file
-   * written, keyed by its path relative to the folder.
+   * written, keyed by its path relative to the folder. `root` must be the cluster
+   * (a VagrantCluster or a MetalCluster; anything else is a ValidationError). Like
+   * `synth()`, it binds the tree: no construct can be added to it afterwards.
    */
   public static synth(root: IRenderable): Record<string, string> {
     assertRenderable(root);
@@ -22,7 +24,10 @@ export class Testing {
     }
   }
 
-  /** Renders the tree in memory only (phases 1-4) and returns `{ path: content }`. */
+  /**
+   * Renders the tree in memory only (every phase but the write) and returns `{ path: content }`.
+   * `root` must be the cluster, as for {@link synth}, and the tree is bound as it is there.
+   */
   public static render(root: IRenderable): Record<string, string> {
     assertRenderable(root);
     return Object.fromEntries(renderTree(root).files.map(file => [file.path, file.content]));

@@ -7,8 +7,10 @@ export interface ValidationProblem {
 }
 
 /**
- * Thrown by `VagrantCluster.synth()` when the tree is invalid. It lists every
- * problem found, one per line as `[construct/path] message`; nothing is written.
+ * Thrown by a cluster's `synth()`, `render()` and `bind()`, by `ClusterFile` and by
+ * `Testing` when the input is invalid, and at once by a constructor whose id, scope or
+ * tree cannot take it. It lists every problem found, one per line as
+ * `[construct/path] message`; nothing is written.
  */
 export class ValidationError extends Error {
   /** Every problem, in construct order. */
