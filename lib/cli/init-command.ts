@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { CliIo, CommandError, UsageError } from './cli-io';
 import { clusterNameOf } from '../cluster/kubernetes-names';
 import { shellWord } from '../formats/posix-shell';
+import { fileOnTheWay } from '../synth/file-on-the-way';
 import { ownPackage } from './own-package';
 import { InitProfile, clusterTs, gitignore, packageJson, tsconfigJson } from './templates';
 
@@ -73,7 +74,7 @@ export function initCommand(args: string[], io: CliIo): number {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CommandError(code === 'EEXIST' || code === 'ENOTDIR'
-      ? `${folder} is a file, or lies below one; expected a folder (or nothing yet) to write the project into`
+      ? `cannot make ${folder}: ${fileOnTheWay(folder) ?? 'a part of it'} is a file; expected a folder (or nothing yet) to write the project into`
       : `cannot make ${folder} (${(error as Error).message}); expected a folder this user may write into`);
   }
   for (const file of FILES) {

@@ -2,6 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileOnTheWay } from './file-on-the-way';
 import { OutdirError } from './outdir-error';
 
 /** Who holds a lock: the JSON a lock file holds. */
@@ -332,20 +333,6 @@ function removeCreatedFolders(first: string | undefined, deepest: string): void 
     }
     if (folder === first) { return; }
   }
-}
-
-/** The first part of `folder`'s path that exists and is not a folder, if any. */
-function fileOnTheWay(folder: string): string | undefined {
-  const parts = path.resolve(folder).split(path.sep);
-  for (let i = 2; i <= parts.length; i++) {
-    const part = parts.slice(0, i).join(path.sep);
-    try {
-      if (!fs.statSync(part).isDirectory()) { return part; }
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }
 
 /** A file system's refusal to let this user lock `folder` as an OutdirError saying so; any other error as it is. */

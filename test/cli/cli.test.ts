@@ -194,7 +194,7 @@ describe('the command line', () => {
       for (const folder of ['afile', 'afile/sub']) {
         const result = run(dir, 'init', '--from', REPO, folder);
         expect(result.code, folder).to.equal(1);
-        expect(result.err, folder).to.equal(`${path.join(dir, folder)} is a file, or lies below one; expected a folder (or nothing yet) to write the project into\n`);
+        expect(result.err, folder).to.equal(`cannot make ${path.join(dir, folder)}: ${path.join(dir, 'afile')} is a file; expected a folder (or nothing yet) to write the project into\n`);
       }
       expect(fs.readdirSync(dir)).to.deep.equal(['afile']);
     });
