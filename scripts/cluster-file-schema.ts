@@ -47,6 +47,7 @@ export function clusterFileSchema(): object {
     description: 'A cluster described as data: the props of VagrantCluster, one EtcdPeerTier, one or more KubeNodeTiers and add-ons. '
       + '`npx cdk-vagrant-kubernetes synth cluster.yaml` builds the same construct tree and synthesizes it.',
     type: 'object',
+    expected: 'a map of the cluster\'s props, such as etcd: { count: 3 } and nodes: [{ id: node, count: 4 }]',
     additionalProperties: false,
     required: ['etcd', 'nodes'],
     properties: {

@@ -89,8 +89,9 @@ export class ClusterFile {
     }
     // Every problem at once: the schema's, the manifests' (read whenever the add-ons are well-formed), and, once
     // the tree can be built, the constructs' own (an add-on whose manifests failed is left out of that tree).
+    // The top of the data is the file itself, which the problem's place names already.
     const problems: ValidationProblem[] = schemaProblems(schema, data, ProblemStyle.PROPERTY)
-      .map(message => ({ constructPath: source.name, message }));
+      .map(message => ({ constructPath: source.name, message: message.replace(/^\(props\) is /, 'holds ') }));
     const manifestProblems: ValidationProblem[] = [];
     const manifests = addonsOf(data).map(addon => {
       const before = manifestProblems.length;
