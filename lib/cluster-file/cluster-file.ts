@@ -73,7 +73,11 @@ export class ClusterFile {
     const document = parseDocument(text, { ...KUBERNETES_YAML, uniqueKeys: true });
     const problems = [...document.errors, ...document.warnings].map(error => ({ constructPath: file, message: yamlProblem(error) }));
     if (problems.length > 0) { throw new ValidationError(problems); }
-    return ClusterFile.fromData(dataOf(document, file), { name: file, folder: path.dirname(file) });
+    const data = dataOf(document, file);
+    if (data === null || data === undefined) {
+      throw new ValidationError([{ constructPath: file, message: `is empty; expected ${(schema as { expected: string }).expected}` }]);
+    }
+    return ClusterFile.fromData(data, { name: file, folder: path.dirname(file) });
   }
 
   /**
@@ -162,7 +166,7 @@ function yamlProblem(error: YAMLError): string {
     case 'MULTIPLE_DOCS':
       return `holds more than one YAML document${place}; expected one`;
     case 'TAG_RESOLVE_FAILED':
-      return `has a tag a cluster file does not take: ${first.replace(/:$/, '')}; expected plain values (a custom tag, or !!timestamp, which Kubernetes tools read as a string)`;
+      return `has a tag these files do not take: ${first.replace(/:$/, '')}; expected plain values (no custom tag, and no !!timestamp: Kubernetes tools read a date as a string)`;
     default:
       return `is not valid YAML: ${first.replace(/:$/, '')}`;
   }

@@ -244,7 +244,8 @@ export class MetalCluster extends Cluster {
     }
     const { matchboxUrl } = this.props;
     if (typeof matchboxUrl === 'string' && MATCHBOX_URL.test(matchboxUrl)) {
-      // The schema's pattern takes any five digits as the port, and any dots and dashes as the host.
+      // The schema's pattern takes any five digits as the port: the range is checked here, and what the URL parser refuses
+      // (a host such as 10.0.40.256). Host names are not checked further (a-..b passes, as it did).
       const port = /:([0-9]+)\/?$/.exec(matchboxUrl)?.[1];
       if (port !== undefined && (Number(port) === 0 || Number(port) > 65535)) {
         problems.push(`matchboxUrl '${matchboxUrl}' has port ${port}; expected the port matchbox listens on, from 1 to 65535, such as 8080`);

@@ -7,7 +7,7 @@ export interface ValidationProblem {
 }
 
 /**
- * Thrown by a cluster's `synth()`, `render()` and `bind()`, by `ClusterFile` and by
+ * Thrown by a cluster's `synth()`, `render()`, `bind()` and `model()`, by `ClusterFile` and by
  * `Testing` when the input is invalid, and at once by a constructor whose id, scope or
  * tree cannot take it. It lists every problem found, one per line as
  * `[construct/path] message`; nothing is written.

@@ -217,12 +217,15 @@ describe('ClusterFile', () => {
   });
 
   it('fails when the file holds two documents, or a tag it does not take, saying so in its own words', () => {
+    expect(problemsOf(() => ClusterFile.read(write('# nothing yet\n')))).to.deep.equal([
+      'is empty; expected a map of the cluster\'s props, such as etcd: { count: 3 } and nodes: [{ id: node, count: 4 }]',
+    ]);
     expect(problemsOf(() => ClusterFile.read(write('- etcd\n- nodes\n')))).to.deep.equal([
       'holds ["etcd","nodes"]; expected a map of the cluster\'s props, such as etcd: { count: 3 } and nodes: [{ id: node, count: 4 }]',
     ]);
     expect(problemsOf(() => ClusterFile.read(write('etcd: { count: 1 }\n---\nnodes: []\n')))).to.deep.equal(['holds more than one YAML document at line 2, column 1; expected one']);
     expect(problemsOf(() => ClusterFile.read(write('name: !Ref lab\netcd: { count: 1 }\nnodes: [{ id: node, count: 2 }]\n')))).to.deep.equal([
-      'has a tag a cluster file does not take: Unresolved tag: !Ref at line 1, column 7; expected plain values (a custom tag, or !!timestamp, which Kubernetes tools read as a string)',
+      'has a tag these files do not take: Unresolved tag: !Ref at line 1, column 7; expected plain values (no custom tag, and no !!timestamp: Kubernetes tools read a date as a string)',
     ]);
     expect(problemsOf(() => ClusterFile.read(write('etcd: [\n')))[0]).to.match(/^is not valid YAML: .* at line \d+, column \d+$/);
   });

@@ -26,7 +26,7 @@ describe('MetalCluster', () => {
       expect(model.endpoints.apiServer).to.equal('https://10.0.40.20:6443');
     });
 
-    it('takes an address from its entry, not from the tier\'s firstIp, and the entries in any order', () => {
+    it('takes an address from its entry, and the entries in any order', () => {
       const cluster = metalVariant(props => ({ ...props, machines: [...props.machines].reverse() }));
       expect(cluster.model().machine('cp-02').ip).to.equal('10.0.40.22');
     });
