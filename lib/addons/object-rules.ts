@@ -9,7 +9,7 @@ import {
   configMapKeyProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, pathSegmentNameProblem,
 } from '../cluster/kubernetes-names';
 import { yamlValueProblems } from '../formats/yaml';
-import { describeValue } from '../synth/describe-value';
+import { describeValue, quoteHint } from '../synth/describe-value';
 
 /** A Kubernetes object as JSON. */
 export type KubernetesObject = Readonly<Record<string, unknown>>;
@@ -236,7 +236,7 @@ function dataProblems(object: KubernetesObject): string[] {
       } else {
         // The API server holds the values as strings (map[string]string, map[string][]byte as base64) and refuses any other.
         problems.push(`${field}.${key} is ${typeof value === 'number' || typeof value === 'boolean' ? `the ${typeof value} ` : ''}${describeValue(value)}; `
-          + `expected a string, as every value of a ${object.kind}'s ${field} is${typeof value === 'object' ? '' : ` (quote it: '${String(value)}')`}`);
+          + `expected a string, as every value of a ${object.kind}'s ${field} is${quoteHint(value)}`);
       }
     }
   }

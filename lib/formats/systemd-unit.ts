@@ -3,7 +3,7 @@
  * below, never by pasting strings together.
  * @see https://www.freedesktop.org/software/systemd/man/systemd.syntax.html
  */
-import { describeValue } from '../synth/describe-value';
+import { describeValue, quoteHint } from '../synth/describe-value';
 
 /** A command line for `ExecStart=` and friends: an absolute program and its arguments. */
 export class ExecCommand {
@@ -108,8 +108,7 @@ export class SystemdUnit {
           continue;
         }
         if (typeof value !== 'string' && !(value instanceof ExecCommand)) {
-          const quoted = typeof value === 'number' || typeof value === 'boolean' ? ` (quote it: '${String(value)}')` : '';
-          problems.push(`[${section.name}] ${key} is ${describeValue(value)}; expected a string${quoted} or an ExecCommand`);
+          problems.push(`[${section.name}] ${key} is ${describeValue(value)}; expected a string${quoteHint(value)} or an ExecCommand`);
           continue;
         }
         if (value instanceof ExecCommand && [value.program, ...value.args].some(part => typeof part !== 'string')) {

@@ -24,6 +24,11 @@ export function describeValue(value: unknown): string {
   return `${text.slice(0, cut)}...`;
 }
 
+/** ` (quote it: '8080')` for a number or a boolean given where a string is expected, which YAML and JS write unquoted; '' for anything else. */
+export function quoteHint(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'boolean' ? ` (quote it: '${String(value)}')` : '';
+}
+
 /** A prop that should be text, for a file path or a label made before validation: itself if it is a string, else as a problem shows it. */
 export function textOf(value: unknown): string {
   return typeof value === 'string' ? value : describeValue(value);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeValue, placeOf, textOf } from '../../lib/synth/describe-value';
+import { describeValue, placeOf, quoteHint, textOf } from '../../lib/synth/describe-value';
 
 describe('describeValue', () => {
   it('shows JSON for what JSON holds, cut to 80 characters', () => {
@@ -17,6 +17,11 @@ describe('describeValue', () => {
     expect(describeValue({ size: 10n })).to.equal('{"size":"10n"}');
     // JSON writes them as null: a problem would show null for a count of NaN.
     expect([NaN, Infinity, -Infinity].map(describeValue)).to.deep.equal(['NaN', 'Infinity', '-Infinity']);
+  });
+
+  it('hints at quoting a number or a boolean given for a string, and nothing else', () => {
+    expect([8080, false].map(quoteHint)).to.deep.equal([" (quote it: '8080')", " (quote it: 'false')"]);
+    expect([null, undefined, ['a'], {}, 'x'].map(quoteHint)).to.deep.equal(['', '', '', '', '']);
   });
 
   it('never throws for a value that throws when printed or serialized', () => {
